@@ -1,0 +1,77 @@
+"""Styrbord: a programme portfolio and benefits tracker for the Danish public sector."""
+
+from flask import Flask
+
+from portfolio.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the Flask application."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portfolio import models  # noqa: F401  (every table known before use)
+    from portfolio.audit import listeners as audit_listeners
+    from portfolio.auth import services as auth_services
+    from portfolio.core import database, i18n
+    from portfolio.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    login_manager.init_app(app)
+    auth_services.init_login(app)
+    audit_listeners.install()
+
+
+def register_blueprints(app: Flask) -> None:
+    from portfolio.api.views import bp as api_bp
+    from portfolio.auth.views import bp as auth_bp
+    from portfolio.benefits.views import bp as benefits_bp
+    from portfolio.core.views import bp as core_bp
+    from portfolio.organisation.views import bp as organisation_bp
+    from portfolio.programmes.views import bp as programmes_bp
+    from portfolio.risks.views import bp as risks_bp
+
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        programmes_bp,
+        risks_bp,
+        benefits_bp,
+        organisation_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from portfolio.auth.cli import users_cli
+    from portfolio.seed.cli import seed_cli, setup_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(setup_command)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portfolio.core import errorpages
+
+    errorpages.init_app(app)

@@ -1,0 +1,308 @@
+"""The OpenAPI 3 description of API v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+
+def _string(nullable: bool = False, **extra) -> dict:
+    schema = {"type": ["string", "null"] if nullable else "string", **extra}
+    return schema
+
+
+def _amount(nullable: bool = False) -> dict:
+    return _string(
+        nullable, pattern=r"^-?\d+\.\d{1,3}$", description="Mio. kr. as an exact decimal string"
+    )
+
+
+def _month(nullable: bool = False) -> dict:
+    return _string(nullable, pattern=r"^\d{4}-\d{2}$", description="A month, YYYY-MM")
+
+
+def _obj(properties: dict, required: list[str] | None = None) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required if required is not None else list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _list(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _items(name: str) -> dict:
+    return _obj({"items": _list(_ref(name))})
+
+
+SCHEMAS = {
+    "Error": _obj(
+        {
+            "error": _obj(
+                {
+                    "status": {"type": "integer"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {"type": "object"},
+                },
+                ["status", "code", "message"],
+            )
+        }
+    ),
+    "Period": _obj(
+        {
+            "start": _month(True),
+            "end": _month(True),
+            "precision": {"type": "string", "enum": ["month", "year"]},
+        }
+    ),
+    "ProgrammeSummary": _obj(
+        {
+            "slug": _string(),
+            "name": _string(),
+            "short_name": _string(),
+            "status": {"type": "string", "enum": ["planned", "active", "closing", "closed"]},
+            "period": _ref("Period"),
+            "owner": _obj(
+                {"name": _string(True), "title": _string(True), "organisation": _string(True)}
+            ),
+            "current_phase": _string(True),
+        }
+    ),
+    "Project": _obj(
+        {
+            "code": _string(),
+            "name": _string(),
+            "track": {"type": ["integer", "null"]},
+            "owner": _string(True),
+            "status": {"type": "string", "enum": ["planned", "active", "completed", "cancelled"]},
+            "period": _ref("Period"),
+            "description": _string(),
+        }
+    ),
+    "Track": _obj(
+        {
+            "number": {"type": "integer"},
+            "name": _string(),
+            "description": _string(),
+            "deliverables": _list(_obj({"text": _string(), "source_note": _string(True)})),
+        }
+    ),
+    "TimelineItem": _obj(
+        {
+            "name": _string(),
+            "kind": {"type": "string", "enum": ["phase", "wave"]},
+            "start": _month(),
+            "end": _month(),
+        }
+    ),
+    "Risk": _obj(
+        {
+            "code": _string(),
+            "title": _string(),
+            "description": _string(),
+            "consequence_text": _string(),
+            "probability": {"type": "string", "enum": ["low", "medium", "high"]},
+            "consequence": {"type": "string", "enum": ["low", "medium", "high"]},
+            "score": {"type": "integer", "minimum": 1, "maximum": 9},
+            "assessment_note": _string(True),
+            "owner": _string(True),
+            "status": {"type": "string", "enum": ["open", "mitigated", "closed", "occurred"]},
+            "track": {"type": ["integer", "null"]},
+            "version": {"type": "integer"},
+        }
+    ),
+    "Benefit": _obj(
+        {
+            "code": _string(),
+            "name": _string(),
+            "types": _list(
+                {"type": "string", "enum": ["economic", "socio_economic", "non_economic"]}
+            ),
+            "description": _string(),
+            "recipients": _list(_string()),
+            "owner": _string(True),
+            "is_disbenefit": {"type": "boolean"},
+            "tracks": _list({"type": "integer"}),
+            "projects": _list(_string()),
+            "version": {"type": "integer"},
+        }
+    ),
+    "Stakeholder": _obj(
+        {
+            "name": _string(),
+            "attitude": {"type": "string", "enum": ["positive", "neutral", "negative"]},
+            "involvement": _string(),
+        }
+    ),
+    "BudgetTable": _obj(
+        {
+            "unit": {"type": "string", "enum": ["mio. kr."]},
+            "baseline": {
+                "oneOf": [
+                    {"type": "null"},
+                    _obj(
+                        {
+                            "number": {"type": "integer"},
+                            "approved_on": _string(format="date"),
+                            "approved_by": _string(),
+                            "document": _string(),
+                        }
+                    ),
+                ]
+            },
+            "columns": _list(_string()),
+            "rows": _list(
+                _obj(
+                    {
+                        "position": {"type": "integer"},
+                        "label": _string(),
+                        "track": {"type": ["integer", "null"]},
+                        "cross_cutting": {"type": "boolean"},
+                        "label_note": _string(True),
+                        "amounts": {"type": "object", "additionalProperties": _amount()},
+                        "computed_total": _amount(),
+                        "printed_total": _amount(True),
+                    }
+                )
+            ),
+            "column_totals": {
+                "type": "object",
+                "additionalProperties": _obj({"computed": _amount(), "printed": _amount(True)}),
+            },
+            "discrepancies": _list(
+                _obj(
+                    {
+                        "where": _string(),
+                        "printed": _amount(),
+                        "computed": _amount(),
+                        "difference": _amount(),
+                    }
+                )
+            ),
+        }
+    ),
+}
+
+SCHEMAS["ProgrammeDetail"] = {
+    "allOf": [
+        _ref("ProgrammeSummary"),
+        {
+            "type": "object",
+            "properties": {
+                "primary_purpose": _string(True),
+                "programme_model": _string(True),
+                "programme_model_version": _string(True),
+                "document_version": _string(True),
+                "vision": _string(),
+                "vision_goals": _list(_string()),
+                "purpose": _string(),
+                "conditions": _string(),
+                "as_is": _string(),
+                "to_be": _string(),
+                "implementation": _string(),
+                "approvals": _list(
+                    _obj({"body": _string(), "date": _string(format="date"), "version": _string()})
+                ),
+                "revisions": _list(
+                    _obj(
+                        {
+                            "version": _string(),
+                            "date": _string(format="date"),
+                            "description": _string(),
+                        }
+                    )
+                ),
+                "tracks": _list(_ref("Track")),
+                "projects": _list(_ref("Project")),
+                "timeline": _list(_ref("TimelineItem")),
+                "annexes": _list(_obj({"title": _string(), "kind": _string()})),
+            },
+            "required": ["vision", "vision_goals", "tracks", "projects", "timeline", "approvals"],
+        },
+    ]
+}
+
+ERRORS = {
+    "401": {
+        "description": "Not signed in and no valid bearer token",
+        "content": {"application/json": {"schema": _ref("Error")}},
+    },
+    "403": {
+        "description": "The user may not see this programme",
+        "content": {"application/json": {"schema": _ref("Error")}},
+    },
+    "404": {
+        "description": "No such programme",
+        "content": {"application/json": {"schema": _ref("Error")}},
+    },
+}
+
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "example": "ddns",
+}
+
+
+def _get(summary: str, schema: dict, with_slug: bool = True) -> dict:
+    operation = {
+        "summary": summary,
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
+            "401": ERRORS["401"],
+        },
+    }
+    if with_slug:
+        operation["parameters"] = [SLUG]
+        operation["responses"].update({"403": ERRORS["403"], "404": ERRORS["404"]})
+    return {"get": operation}
+
+
+def build_spec() -> dict:
+    """Return the OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Styrbord API",
+            "version": "1",
+            "description": (
+                "Read the programmes of the portfolio. Authenticate with the session cookie "
+                "of a signed-in user or with `Authorization: Bearer <token>` (a personal "
+                "token from `flask --app app users token EMAIL`). Amounts are mio. kr. as "
+                "decimal strings; months are YYYY-MM."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/programmes": _get(
+                "List the programmes you may see", _items("ProgrammeSummary"), with_slug=False
+            ),
+            "/programmes/{slug}": _get(
+                "A programme with tracks, projects, phases and waves", _ref("ProgrammeDetail")
+            ),
+            "/programmes/{slug}/budget": _get(
+                "The approved budget table with computed and printed totals",
+                {"oneOf": [{"type": "null"}, _ref("BudgetTable")]},
+            ),
+            "/programmes/{slug}/risks": _get("The programme's risks", _items("Risk")),
+            "/programmes/{slug}/benefits": _get("The programme's benefits", _items("Benefit")),
+            "/programmes/{slug}/stakeholders": _get(
+                "The programme's stakeholders", _items("Stakeholder")
+            ),
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }

@@ -1,0 +1,187 @@
+"""Turn domain objects into the JSON shapes documented in openapi.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from portfolio.budgets.services import BudgetTable
+
+
+def text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def amount(value: Decimal | None) -> str | None:
+    """Write an amount as a decimal string with one to three decimals: "2.9", "3.0", "0.125".
+
+    Amounts travel as strings so that no client turns them into binary floats.
+    """
+    if value is None:
+        return None
+    integral, _dot, fraction = format(value, "f").partition(".")
+    fraction = fraction.rstrip("0") or "0"
+    return f"{integral}.{fraction}"
+
+
+def programme_summary(programme, phase=None) -> dict:
+    return {
+        "slug": programme.slug,
+        "name": programme.name,
+        "short_name": programme.short_name,
+        "status": programme.status.value,
+        "period": period(programme),
+        "owner": {
+            "name": programme.owner_name,
+            "title": programme.owner_title,
+            "organisation": programme.owner_organisation,
+        },
+        "current_phase": phase.name if phase else None,
+    }
+
+
+def period(obj) -> dict:
+    return {
+        "start": text(obj.start_month),
+        "end": text(obj.end_month),
+        "precision": obj.period_precision.value,
+    }
+
+
+def project(p) -> dict:
+    return {
+        "code": p.code,
+        "name": p.name,
+        "track": p.track.number if p.track else None,
+        "owner": p.owner,
+        "status": p.status.value,
+        "period": period(p),
+        "description": p.description,
+    }
+
+
+def programme_detail(programme, phase=None) -> dict:
+    return {
+        **programme_summary(programme, phase),
+        "primary_purpose": programme.primary_purpose,
+        "programme_model": programme.programme_model,
+        "programme_model_version": programme.programme_model_version,
+        "document_version": programme.document_version,
+        "vision": programme.vision,
+        "vision_goals": [g.text for g in programme.vision_goals],
+        "purpose": programme.purpose,
+        "conditions": programme.conditions,
+        "as_is": programme.as_is,
+        "to_be": programme.to_be,
+        "implementation": programme.implementation,
+        "approvals": [
+            {"body": a.body, "date": a.approved_on.isoformat(), "version": a.version}
+            for a in programme.approvals
+        ],
+        "revisions": [
+            {"version": r.version, "date": r.revised_on.isoformat(), "description": r.description}
+            for r in programme.revisions
+        ],
+        "tracks": [
+            {
+                "number": t.number,
+                "name": t.name,
+                "description": t.description,
+                "deliverables": [
+                    {"text": d.text, "source_note": d.source_note} for d in t.deliverables
+                ],
+            }
+            for t in programme.tracks
+        ],
+        "projects": [project(p) for p in programme.projects],
+        "timeline": [
+            {
+                "name": item.name,
+                "kind": item.kind.value,
+                "start": text(item.start_month),
+                "end": text(item.end_month),
+            }
+            for item in programme.timeline
+        ],
+        "annexes": [{"title": a.title, "kind": a.kind} for a in programme.annexes],
+    }
+
+
+def budget_table(table: BudgetTable) -> dict:
+    baseline = table.baseline
+    return {
+        "unit": "mio. kr.",
+        "baseline": None
+        if baseline is None
+        else {
+            "number": baseline.number,
+            "approved_on": baseline.approved_on.isoformat(),
+            "approved_by": baseline.approved_by,
+            "document": baseline.document,
+        },
+        "columns": table.columns,
+        "rows": [
+            {
+                "position": r.row.position,
+                "label": r.row.label,
+                "track": r.row.track.number if r.row.track else None,
+                "cross_cutting": r.row.is_cross_cutting,
+                "label_note": r.row.label_note,
+                "amounts": {p: amount(v) for p, v in r.amounts.items()},
+                "computed_total": amount(r.computed_total),
+                "printed_total": amount(r.printed_total),
+            }
+            for r in table.rows
+        ],
+        "column_totals": {
+            c: {
+                "computed": amount(table.column_total(c)),
+                "printed": amount(table.printed_columns.get(c)),
+            }
+            for c in table.columns
+        },
+        "discrepancies": [
+            {
+                "where": d.where,
+                "printed": amount(d.printed),
+                "computed": amount(d.computed),
+                "difference": amount(d.difference),
+            }
+            for d in table.discrepancies()
+        ],
+    }
+
+
+def risk(r) -> dict:
+    return {
+        "code": r.code,
+        "title": r.title,
+        "description": r.description,
+        "consequence_text": r.consequence_text,
+        "probability": r.probability.value,
+        "consequence": r.consequence.value,
+        "score": r.score,
+        "assessment_note": r.assessment_note,
+        "owner": r.owner,
+        "status": r.status.value,
+        "track": r.track.number if r.track else None,
+        "version": r.version,
+    }
+
+
+def benefit(b) -> dict:
+    return {
+        "code": b.code,
+        "name": b.name,
+        "types": [t.value for t in b.types],
+        "description": b.description,
+        "recipients": [r.name for r in b.recipients],
+        "owner": b.owner,
+        "is_disbenefit": b.is_disbenefit,
+        "tracks": [t.number for t in b.tracks],
+        "projects": [p.code for p in b.projects],
+        "version": b.version,
+    }
+
+
+def stakeholder(s) -> dict:
+    return {"name": s.name, "attitude": s.attitude.value, "involvement": s.involvement}

@@ -1,0 +1,172 @@
+"""Write audit rows for every flushed change, in the same transaction as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
+
+from portfolio.audit.context import current_actor
+from portfolio.audit.models import AuditEntry
+from portfolio.core.models import utcnow
+from portfolio.core.months import Month
+
+# Never written to the trail in clear: the trail records that they changed, not to what.
+REDACTED_FIELDS = {"password_hash", "api_token_hash", "secret_config"}
+REDACTED = "••••••"
+# The object's own id and edit counter are kept in their own columns.
+SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at"}
+
+
+def is_audited(obj) -> bool:
+    return getattr(type(obj), "__audit__", True) and not isinstance(obj, AuditEntry)
+
+
+def to_text(value) -> str | None:
+    """Write a value the way the trail stores it."""
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | Month):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def _field_text(name: str, value) -> str | None:
+    return REDACTED if name in REDACTED_FIELDS and value is not None else to_text(value)
+
+
+def entity_label(obj) -> str:
+    for attribute in ("code", "slug", "email", "name", "title", "label"):
+        value = obj.__dict__.get(attribute)
+        if isinstance(value, str) and value:
+            return value[:300]
+    return ""
+
+
+def _programme_id(obj) -> int | None:
+    if obj.__tablename__ == "programmes":
+        return obj.__dict__.get("id")
+    state = obj.__dict__
+    if state.get("programme_id") is not None:
+        return state["programme_id"]
+    for parent in (
+        "track",
+        "project",
+        "body",
+        "benefit",
+        "row",
+        "risk",
+        "baseline",
+        "report",
+        "workshop",
+        "indicator",
+    ):
+        related = state.get(parent)
+        if related is not None and related.__dict__.get("programme_id") is not None:
+            return related.__dict__["programme_id"]
+    return None
+
+
+def _identity(obj) -> str:
+    identity = sa.inspect(obj).identity
+    if identity is None:
+        return "?"
+    return ",".join(str(part) for part in identity)
+
+
+def _snapshot(obj) -> str:
+    mapper = sa.inspect(type(obj))
+    values = {
+        attr.key: _field_text(attr.key, getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in {"created_at", "updated_at"}
+    }
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _collection_text(items) -> str:
+    return json.dumps(sorted(entity_label(i) or _identity(i) for i in items), ensure_ascii=False)
+
+
+def _changes(obj):
+    """Yield (field, old, new) for each changed column and many-to-many collection."""
+    mapper = sa.inspect(type(obj))
+    for attr in mapper.column_attrs:
+        if attr.key in SKIPPED_FIELDS:
+            continue
+        history = get_history(obj, attr.key)
+        if not history.has_changes() or (not history.deleted and not history.added):
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        yield attr.key, _field_text(attr.key, old), _field_text(attr.key, new)
+    for rel in mapper.relationships:
+        if rel.secondary is None:
+            continue
+        history = get_history(obj, rel.key)
+        if not history.has_changes():
+            continue
+        before = list(history.unchanged) + list(history.deleted)
+        after = list(history.unchanged) + list(history.added)
+        yield rel.key, _collection_text(before), _collection_text(after)
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    actor = current_actor()
+    now = utcnow()
+    rows = []
+
+    def row(obj, action, field=None, old=None, new=None):
+        rows.append(
+            {
+                "at": now,
+                "user_id": actor.user_id,
+                "actor": actor.label[:300],
+                "request_id": actor.request_id,
+                "action": action,
+                "entity": obj.__tablename__,
+                "entity_id": _identity(obj),
+                "entity_label": entity_label(obj),
+                "entity_version": obj.__dict__.get("version"),
+                "programme_id": _programme_id(obj),
+                "field": field,
+                "old_value": old,
+                "new_value": new,
+            }
+        )
+
+    for obj in session.new:
+        if is_audited(obj):
+            row(obj, "create", new=_snapshot(obj))
+    for obj in session.dirty:
+        if is_audited(obj) and session.is_modified(obj, include_collections=True):
+            for field, old, new in _changes(obj):
+                row(obj, "update", field, old, new)
+    for obj in session.deleted:
+        if is_audited(obj):
+            row(obj, "delete", old=_snapshot(obj))
+    if rows:
+        session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+
+
+def install() -> None:
+    """Listen to every session's flushes (idempotent)."""
+    if not sa.event.contains(Session, "after_flush", _after_flush):
+        sa.event.listen(Session, "after_flush", _after_flush)

@@ -1,0 +1,101 @@
+"""Users and the roles they hold in programmes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portfolio.core.models import Timestamped, UTCDateTime, Versioned, enum_column
+from portfolio.extensions import db
+
+
+class Role(enum.Enum):
+    """A role in a programme. Administrators are marked on the user instead."""
+
+    SECRETARIAT = "secretariat"
+    TRACK_LEAD = "track_lead"
+    BENEFIT_OWNER = "benefit_owner"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return str(_ROLE_LABELS[self])
+
+
+_ROLE_LABELS = {
+    Role.SECRETARIAT: _l("Programsekretariat"),
+    Role.TRACK_LEAD: _l("Sporleder"),
+    Role.BENEFIT_OWNER: _l("Gevinstejer"),
+    Role.VIEWER: _l("Læseadgang (styregruppe)"),
+}
+
+
+class User(UserMixin, Versioned, Timestamped, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(300))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    # SHA-256 of the personal API token; the token itself is shown once and never stored.
+    api_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Raised on a password change, which ends every session issued before it.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        # The epoch travels in the session cookie; a stale epoch logs the session out.
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(db.Model):
+    """A user's role in one programme (or, with no programme, in every programme).
+
+    A track lead's membership names the track; a benefit owner's names the benefit.
+    """
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role <> 'track_lead' OR track_id IS NOT NULL)"
+            " AND (role <> 'benefit_owner' OR benefit_id IS NOT NULL)",
+            name="scope_given",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tracks.id"))
+    benefit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefits.id"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    programme = relationship("Programme")
+    track = relationship("Track")
+    benefit = relationship("Benefit")
+
+    def __repr__(self) -> str:
+        return f"<Membership user={self.user_id} {self.role.value} programme={self.programme_id}>"

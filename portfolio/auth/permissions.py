@@ -1,0 +1,186 @@
+"""Who may do what, in one table that services consult and docs/permissions.md shows.
+
+Administrators may do everything. Every other right comes from a membership of a
+programme, and some memberships reach only part of it: a track lead's their track, a
+benefit owner's their benefit.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from portfolio.auth.models import Membership, Role, User
+from portfolio.core.errors import PermissionDenied
+
+
+class Scope(enum.Enum):
+    PROGRAMME = "the whole programme"
+    TRACK = "objects of their own track"
+    BENEFIT = "their own benefit"
+
+
+class Action(enum.Enum):
+    VIEW_PROGRAMME = "programme.view"
+    EDIT_PROGRAMME = "programme.edit"
+    EDIT_TRACK = "track.edit"
+    COMMENT_TRACK = "track.comment"
+    EDIT_PROJECT = "project.edit"
+    EDIT_MILESTONE = "milestone.edit"
+    EDIT_RISK = "risk.edit"
+    EDIT_BENEFIT = "benefit.edit"
+    ASSESS_BENEFIT = "benefit.assess"
+    EDIT_STAKEHOLDER = "stakeholder.edit"
+    EDIT_BUDGET = "budget.edit"
+    REBASELINE = "budget.rebaseline"
+    MANAGE_REPORTS = "report.manage"
+    OVERRIDE_LIGHT = "light.override"
+    MANAGE_DECISIONS = "decision.manage"
+    MANAGE_WORKSHOPS = "workshop.manage"
+    MANAGE_SOURCES = "source.manage"
+    MANAGE_USERS = "users.manage"
+    VIEW_AUDIT = "audit.view"
+
+
+DESCRIPTIONS = {
+    Action.VIEW_PROGRAMME: "Read every page, report, export and API answer of the programme",
+    Action.EDIT_PROGRAMME: "Edit master data, vision, approvals, phases, waves and organisation",
+    Action.EDIT_TRACK: "Edit a track's name, description and deliverables",
+    Action.COMMENT_TRACK: "Write a track's status commentary",
+    Action.EDIT_PROJECT: "Create and edit projects",
+    Action.EDIT_MILESTONE: "Create and edit milestones and deliverables on the timeline",
+    Action.EDIT_RISK: "Create, edit, reassess and close risks and their mitigation actions",
+    Action.EDIT_BENEFIT: "Edit a benefit's profile, owner, links and indicators",
+    Action.ASSESS_BENEFIT: "Record a benefit's assessments and manual indicator values",
+    Action.EDIT_STAKEHOLDER: "Edit stakeholders",
+    Action.EDIT_BUDGET: "Edit and import forecast and actual spend",
+    Action.REBASELINE: "Register a new approved budget baseline",
+    Action.MANAGE_REPORTS: "Create, approve and delete draft status reports",
+    Action.OVERRIDE_LIGHT: "Override a status light with a written justification",
+    Action.MANAGE_DECISIONS: "Record decisions requested of and taken by the steering group",
+    Action.MANAGE_WORKSHOPS: "Plan benefit follow-up workshops and record their minutes",
+    Action.MANAGE_SOURCES: "Configure metric sources and refresh metrics",
+    Action.MANAGE_USERS: "Manage users and their roles",
+    Action.VIEW_AUDIT: "Read and export the audit log of all programmes",
+}
+
+_P, _T, _B = Scope.PROGRAMME, Scope.TRACK, Scope.BENEFIT
+_EVERY_ROLE = {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _P, Role.BENEFIT_OWNER: _P, Role.VIEWER: _P}
+
+# Action -> the roles that may take it, and how far each role reaches.
+PERMISSIONS: dict[Action, dict[Role, Scope]] = {
+    Action.VIEW_PROGRAMME: _EVERY_ROLE,
+    Action.EDIT_PROGRAMME: {Role.SECRETARIAT: _P},
+    Action.EDIT_TRACK: {Role.SECRETARIAT: _P},
+    Action.COMMENT_TRACK: {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _T},
+    Action.EDIT_PROJECT: {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _T},
+    Action.EDIT_MILESTONE: {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _T},
+    Action.EDIT_RISK: {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _T},
+    Action.EDIT_BENEFIT: {Role.SECRETARIAT: _P},
+    Action.ASSESS_BENEFIT: {Role.SECRETARIAT: _P, Role.BENEFIT_OWNER: _B},
+    Action.EDIT_STAKEHOLDER: {Role.SECRETARIAT: _P},
+    Action.EDIT_BUDGET: {Role.SECRETARIAT: _P},
+    Action.REBASELINE: {Role.SECRETARIAT: _P},
+    Action.MANAGE_REPORTS: {Role.SECRETARIAT: _P},
+    Action.OVERRIDE_LIGHT: {Role.SECRETARIAT: _P},
+    Action.MANAGE_DECISIONS: {Role.SECRETARIAT: _P},
+    Action.MANAGE_WORKSHOPS: {Role.SECRETARIAT: _P, Role.BENEFIT_OWNER: _B},
+    Action.MANAGE_SOURCES: {Role.SECRETARIAT: _P},
+    Action.MANAGE_USERS: {},
+    Action.VIEW_AUDIT: {},
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an action lands: a programme, and within it perhaps a track or a benefit."""
+
+    programme_id: int | None = None
+    track_id: int | None = None
+    benefit_id: int | None = None
+
+
+def target_of(obj) -> Target:
+    """Describe an object (or a Target already) by the programme, track and benefit it is in."""
+    if obj is None or isinstance(obj, Target):
+        return obj or Target()
+    table = getattr(obj, "__tablename__", None)
+    if table == "programmes":
+        return Target(programme_id=obj.id)
+    if table == "tracks":
+        return Target(programme_id=obj.programme_id, track_id=obj.id)
+    if table == "benefits":
+        return Target(programme_id=obj.programme_id, benefit_id=obj.id)
+    return Target(
+        programme_id=getattr(obj, "programme_id", None),
+        track_id=getattr(obj, "track_id", None),
+        benefit_id=getattr(obj, "benefit_id", None),
+    )
+
+
+def _reaches(membership: Membership, scope: Scope, target: Target) -> bool:
+    if membership.programme_id is not None and membership.programme_id != target.programme_id:
+        return False
+    if scope is Scope.TRACK:
+        return target.track_id is not None and membership.track_id == target.track_id
+    if scope is Scope.BENEFIT:
+        return target.benefit_id is not None and membership.benefit_id == target.benefit_id
+    return True
+
+
+def can(user: User | None, action: Action, obj=None) -> bool:
+    """Tell whether the user may take the action on the object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    rules = PERMISSIONS[action]
+    target = target_of(obj)
+    return any(
+        membership.role in rules and _reaches(membership, rules[membership.role], target)
+        for membership in user.memberships
+    )
+
+
+def require(user: User | None, action: Action, obj=None) -> None:
+    """Raise PermissionDenied unless the user may take the action on the object."""
+    if not can(user, action, obj):
+        raise PermissionDenied(f"{action.value} is not allowed")
+
+
+def visible_programme_ids(user: User) -> set[int] | None:
+    """Return the programmes the user may see, or None when they may see all."""
+    if user.is_admin or any(m.programme_id is None for m in user.memberships):
+        return None
+    return {m.programme_id for m in user.memberships}
+
+
+def permission_table_markdown() -> str:
+    """Render the permission table as Markdown for docs/permissions.md."""
+    roles = list(Role)
+    header = ["Action", "What it allows", "Admin", *[r.value for r in roles]]
+    lines = [
+        "# Permissions",
+        "",
+        "Generated from `portfolio/auth/permissions.py` by",
+        "`flask --app app docs permissions`; a test fails when this file is out of date.",
+        "",
+        "Administrators may do everything. Each other right comes from a membership of a",
+        "programme: *programme* reaches the whole programme, *track* only objects of the",
+        "track lead's own track, *benefit* only the benefit owner's own benefit. A",
+        "membership without a programme reaches every programme. Services check these rules,",
+        "so the pages, the JSON API and the CLI obey the same table.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for action in Action:
+        rules = PERMISSIONS[action]
+        cells = [
+            f"`{action.value}`",
+            DESCRIPTIONS[action],
+            "yes",
+            *[rules[r].name.lower() if r in rules else "–" for r in roles],
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,198 @@
+"""Accounts: creating users, checking passwords, tokens and roles."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import sqlalchemy as sa
+from flask import Flask, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portfolio.auth.models import Membership, Role, User
+from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.extensions import db, login_manager
+
+MIN_PASSWORD_LENGTH = 12
+
+# The only endpoints that answer without a signed-in user.
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "static", "core.healthz", "core.set_language", "api.openapi"}
+)
+
+# A hash to compare against when the e-mail is unknown, so that a failed login costs the
+# same time whether or not the account exists.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+def init_login(app: Flask) -> None:
+    """Teach Flask-Login how to find users from the session and from API tokens."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        user_id, _sep, epoch = session_id.partition(":")
+        if not user_id.isdigit() or not epoch.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_epoch != int(epoch):
+            return None
+        return user
+
+    @login_manager.request_loader
+    def load_user_from_token(req) -> User | None:
+        header = req.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return user_by_token(token.strip())
+
+    @app.before_request
+    def require_login():
+        """Refuse every page but the public few to anyone not signed in."""
+        if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            body = {
+                "error": {
+                    "status": 401,
+                    "code": "unauthorized",
+                    "message": "Login or a bearer token is required.",
+                }
+            }
+            return jsonify(body), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with this e-mail and password, or None."""
+    user = get_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def password_problems(password: str) -> list[str]:
+    """List what is wrong with a new password (empty when it is acceptable)."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(_("Adgangskoden skal være mindst %(n)d tegn.", n=MIN_PASSWORD_LENGTH))
+    return problems
+
+
+def create_user(email: str, password: str, *, name: str = "", is_admin: bool = False) -> User:
+    """Create an account; refuse a taken e-mail or a weak password."""
+    email = normalise_email(email)
+    errors: dict[str, list[str]] = {}
+    if "@" not in email or len(email) > 254:
+        errors["email"] = [_("Angiv en gyldig e-mailadresse.")]
+    elif get_user_by_email(email) is not None:
+        errors["email"] = [_("Der findes allerede en bruger med denne e-mailadresse.")]
+    if problems := password_problems(password):
+        errors["password"] = problems
+    if errors:
+        raise RuleViolation(_("Brugeren blev ikke oprettet."), errors=errors)
+    user = User(
+        email=email, name=name, is_admin=is_admin, password_hash=generate_password_hash(password)
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and end every other session of the user."""
+    if problems := password_problems(new_password):
+        raise RuleViolation(_("Adgangskoden blev ikke ændret."), errors={"password": problems})
+    user.password_hash = generate_password_hash(new_password)
+    user.session_epoch += 1
+    db.session.flush()
+
+
+def issue_token(user: User) -> str:
+    """Give the user a new personal API token (replacing any old one) and return it once."""
+    token = secrets.token_urlsafe(32)
+    user.api_token_hash = _token_hash(token)
+    db.session.flush()
+    return token
+
+
+def user_by_token(token: str) -> User | None:
+    digest = _token_hash(token)
+    user = db.session.scalar(sa.select(User).where(User.api_token_hash == digest))
+    if user is None or not user.is_active or not hmac.compare_digest(user.api_token_hash, digest):
+        return None
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def grant_role(
+    user: User,
+    role: Role,
+    *,
+    programme=None,
+    track=None,
+    benefit=None,
+) -> Membership:
+    """Give the user a role in a programme (or in every programme when none is given)."""
+    if role is Role.TRACK_LEAD and track is None:
+        raise RuleViolation(_("En sporleder skal knyttes til et spor."))
+    if role is Role.BENEFIT_OWNER and benefit is None:
+        raise RuleViolation(_("En gevinstejer skal knyttes til en gevinst."))
+    if track is not None:
+        programme = track.programme
+    if benefit is not None:
+        programme = benefit.programme
+    for existing in user.memberships:
+        if (
+            existing.role is role
+            and existing.programme_id == (programme.id if programme else None)
+            and existing.track_id == (track.id if track else None)
+            and existing.benefit_id == (benefit.id if benefit else None)
+        ):
+            return existing
+    membership = Membership(user=user, role=role, programme=programme, track=track, benefit=benefit)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def revoke_membership(membership: Membership) -> None:
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("Brugeren findes ikke."))
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.email)))

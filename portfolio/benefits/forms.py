@@ -1,0 +1,30 @@
+"""The benefit profile form."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portfolio.benefits.models import BenefitType
+from portfolio.core.forms import EditForm, enum_choices
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class IdCheckboxesField(CheckboxesField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, **kwargs)
+
+
+class BenefitForm(EditForm):
+    name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Beskrivelse"), validators=[Length(max=20_000)])
+    owner = StringField(_l("Gevinstejer"), validators=[Optional(), Length(max=200)])
+    is_disbenefit = BooleanField(_l("Negativ gevinst (ulempe)"))
+    types = CheckboxesField(_l("Gevinsttype"), choices=lambda: enum_choices(BenefitType))
+    recipient_ids = IdCheckboxesField(_l("Modtagere"))
+    track_ids = IdCheckboxesField(_l("Spor, der muliggør gevinsten"))
+    project_ids = IdCheckboxesField(_l("Projekter, der muliggør gevinsten"))

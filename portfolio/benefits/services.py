@@ -1,0 +1,115 @@
+"""Reading and changing benefits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from portfolio.auth.models import User
+from portfolio.auth.permissions import Action, require
+from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
+from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.models import utcnow
+from portfolio.core.services import apply_changes
+from portfolio.extensions import db
+from portfolio.programmes.models import Programme, Project, Track
+
+BENEFIT_FIELDS = ("name", "description", "owner", "is_disbenefit")
+
+
+def list_benefits(programme_id: int) -> list[Benefit]:
+    return list(
+        db.session.scalars(
+            sa.select(Benefit)
+            .where(Benefit.programme_id == programme_id)
+            .options(
+                selectinload(Benefit.type_links),
+                selectinload(Benefit.recipients),
+                selectinload(Benefit.tracks),
+                selectinload(Benefit.projects),
+            )
+            .order_by(Benefit.code)
+        )
+    )
+
+
+def get_benefit(programme: Programme, code: str) -> Benefit:
+    benefit = db.session.scalar(
+        sa.select(Benefit).where(Benefit.programme_id == programme.id, Benefit.code == code)
+    )
+    if benefit is None:
+        raise NotFound(_("Gevinsten findes ikke."))
+    return benefit
+
+
+def recipients_of(programme_id: int) -> list[Recipient]:
+    return list(
+        db.session.scalars(
+            sa.select(Recipient)
+            .where(Recipient.programme_id == programme_id)
+            .order_by(Recipient.position)
+        )
+    )
+
+
+def update_benefit(
+    actor: User,
+    benefit: Benefit,
+    changes: dict,
+    expected_version: int | None = None,
+) -> list[str]:
+    """Change a benefit's profile: texts, owner, types, recipients, tracks and projects."""
+    require(actor, Action.EDIT_BENEFIT, benefit)
+    types = changes.pop("types", None)
+    recipient_ids = changes.pop("recipient_ids", None)
+    track_ids = changes.pop("track_ids", None)
+    project_ids = changes.pop("project_ids", None)
+    if types is not None and not types:
+        raise RuleViolation(
+            _("Vælg mindst én gevinsttype."), errors={"types": [_("Vælg mindst én gevinsttype.")]}
+        )
+    changed = apply_changes(
+        benefit, {k: v for k, v in changes.items() if k in BENEFIT_FIELDS}, expected_version
+    )
+    programme_id = benefit.programme_id
+    if types is not None and [BenefitType(t) for t in types] != benefit.types:
+        benefit.type_links = [
+            BenefitTypeLink(type=BenefitType(t), position=i) for i, t in enumerate(types)
+        ]
+        changed.append("types")
+    if recipient_ids is not None:
+        chosen = _pick(Recipient, programme_id, recipient_ids)
+        if {r.id for r in chosen} != {r.id for r in benefit.recipients}:
+            benefit.recipients = sorted(chosen, key=lambda r: r.position)
+            changed.append("recipients")
+    if track_ids is not None:
+        chosen = _pick(Track, programme_id, track_ids)
+        if {t.id for t in chosen} != {t.id for t in benefit.tracks}:
+            benefit.tracks = chosen
+            changed.append("tracks")
+    if project_ids is not None:
+        chosen = _pick(Project, programme_id, project_ids)
+        if {p.id for p in chosen} != {p.id for p in benefit.projects}:
+            benefit.projects = chosen
+            changed.append("projects")
+    if changed:
+        # Link changes alone touch no column of the row; stamping it makes them count as an
+        # edit, so that the version moves on and a colleague's stale form is refused.
+        benefit.updated_at = utcnow()
+    db.session.flush()
+    return changed
+
+
+def _pick(model, programme_id: int, ids) -> list:
+    ids = set(ids)
+    if not ids:
+        return []
+    found = list(
+        db.session.scalars(
+            sa.select(model).where(model.programme_id == programme_id, model.id.in_(ids))
+        )
+    )
+    if len(found) != len(ids):
+        raise RuleViolation(_("Et valgt element hører ikke til programmet."))
+    return found

@@ -1,0 +1,66 @@
+"""Configuration, read from the environment with safe defaults for a local run."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import ClassVar
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("STYRBORD_INSTANCE", PROJECT_ROOT / "instance"))
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY from the environment, or one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    """Return DATABASE_URL, or the embedded SQLite database under instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'styrbord.db'}"
+
+
+class Config:
+    SECRET_KEY = None  # filled in by load_config()
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    LANGUAGES = ("da", "en")
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    EXPORT_DIR = str(PROJECT_ROOT / "exports")
+    JSON_SORT_KEYS = False
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the configuration mapping for create_app()."""
+    config = {k: v for k, v in vars(Config).items() if k.isupper()}
+    overrides = overrides or {}
+    if "SECRET_KEY" not in overrides:
+        config["SECRET_KEY"] = _secret_key()
+    if "SQLALCHEMY_DATABASE_URI" not in overrides:
+        config["SQLALCHEMY_DATABASE_URI"] = _database_url()
+    config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    return config

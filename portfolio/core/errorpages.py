@@ -1,0 +1,119 @@
+"""Error pages in Danish and English without stack traces, and JSON errors for the API."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from portfolio.core.errors import DomainError
+from portfolio.extensions import db
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: lambda: _("Forkert forespørgsel"),
+    401: lambda: _("Log ind for at fortsætte"),
+    403: lambda: _("Adgang nægtet"),
+    404: lambda: _("Siden findes ikke"),
+    405: lambda: _("Metoden er ikke tilladt"),
+    409: lambda: _("Konflikt"),
+    413: lambda: _("Forespørgslen er for stor"),
+    422: lambda: _("Ugyldige oplysninger"),
+    429: lambda: _("For mange forsøg"),
+    500: lambda: _("Der opstod en fejl"),
+    503: lambda: _("Tjenesten er ikke tilgængelig"),
+}
+
+MESSAGES = {
+    400: lambda: _("Forespørgslen kunne ikke forstås. Prøv igen fra siden, du kom fra."),
+    401: lambda: _("Du skal være logget ind."),
+    403: lambda: _("Du har ikke rettighed til at gøre dette."),
+    404: lambda: _("Vi kunne ikke finde det, du ledte efter."),
+    405: lambda: _("Handlingen kan ikke udføres på denne adresse."),
+    409: lambda: _("Der er sket ændringer i mellemtiden. Indlæs siden igen."),
+    413: lambda: _("Det sendte er større end tilladt."),
+    422: lambda: _("Oplysningerne kunne ikke godkendes."),
+    429: lambda: _("Du har forsøgt for mange gange. Vent lidt, og prøv igen."),
+    500: lambda: _("Noget gik galt hos os. Fejlen er logget; prøv igen senere."),
+    503: lambda: _("Databasen svarer ikke lige nu. Prøv igen om lidt."),
+}
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str | None = None, details: dict | None = None):
+    """Answer an error as a page, or as {"error": {...}} for the API."""
+    message = message or MESSAGES.get(status, MESSAGES[500])()
+    if wants_json():
+        body = {"error": {"status": status, "code": CODES.get(status, "error"), "message": message}}
+        if details:
+            body["error"]["details"] = details
+        return jsonify(body), status
+    title = TITLES.get(status, TITLES[500])()
+    # A plain page: the header must not look the user up, in case the database is down.
+    return render_template(
+        "errors/error.html", status=status, title=title, message=message, plain=status >= 500
+    ), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(
+            400,
+            _(
+                "Formularen er udløbet eller mangler sit sikkerhedsfelt. "
+                "Indlæs siden igen, og prøv på ny."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        return error_response(status)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        details = getattr(error, "errors", None) or None
+        return error_response(error.status_code, error.message or None, details)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_down(error):
+        log.error("database error: %s", error.__class__.__name__)
+        try:
+            db.session.rollback()
+        except Exception:
+            log.debug("rollback after database error failed too")
+        return error_response(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        if app.testing and not app.config.get("SHOW_ERROR_PAGES"):
+            raise error  # let the test see the real exception
+        log.exception("unhandled error")
+        try:
+            db.session.rollback()
+        except Exception:
+            log.debug("rollback after unhandled error failed too")
+        return error_response(500)

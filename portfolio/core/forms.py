@@ -1,0 +1,175 @@
+"""Form pieces shared by every domain, and the one way a form is saved."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, SelectField, StringField
+from wtforms.validators import ValidationError
+
+from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.months import Month
+from portfolio.extensions import db
+
+
+class MonthField(StringField):
+    """A month typed as YYYY-MM (browsers show a month picker); empty means none."""
+
+    widget_input_type = "month"
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {})["type"] = "month"
+        kwargs["render_kw"].setdefault("placeholder", "ÅÅÅÅ-MM")
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return str(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = Month.parse(text)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(_("Angiv en måned som ÅÅÅÅ-MM, fx 2026-11.")) from error
+
+
+def enum_choices(enum_cls: type[enum.Enum]) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_cls]
+
+
+class EnumSelectField(SelectField):
+    """A select of an enum's members, shown by their (translated) labels."""
+
+    def __init__(self, label=None, validators=None, enum_cls=None, **kwargs):
+        self.enum_cls = enum_cls
+        super().__init__(
+            label, validators, choices=lambda: enum_choices(enum_cls), coerce=self._coerce, **kwargs
+        )
+
+    def _coerce(self, value):
+        if isinstance(value, self.enum_cls):
+            return value
+        return self.enum_cls(value)
+
+    def pre_validate(self, form):
+        if self.data is None:
+            raise ValidationError(_("Vælg en af mulighederne."))
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = self.enum_cls(valuelist[0])
+            except ValueError as error:
+                self.data = None
+                raise ValueError(_("Vælg en af mulighederne.")) from error
+
+    def iter_choices(self):
+        for value, label in enum_choices(self.enum_cls):
+            selected = self.data is not None and self.data.value == value
+            yield (value, label, selected, {})
+
+
+class OptionalIdSelectField(SelectField):
+    """A select of ids, where the empty choice means none."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=self._coerce, validate_choice=True, **kwargs)
+
+    @staticmethod
+    def _coerce(value):
+        if value in (None, "", "None"):
+            return None
+        return int(value)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("Vælg en af mulighederne.")) from error
+
+
+class EditForm(FlaskForm):
+    """A form that edits a stored object and carries the version it was opened at."""
+
+    version = HiddenField()
+
+    def validate_version(self, field):
+        if self.expected_version is None:
+            raise ValidationError(_("Formularen mangler sin version. Indlæs siden igen."))
+
+    @property
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    def changes(self, *names: str) -> dict:
+        """Return the named fields' data (all but version and csrf_token when none named)."""
+        skip = {"version", "csrf_token", "submit"}
+        fields = names or [n for n in self._fields if n not in skip]
+        return {name: _clean(self[name].data) for name in fields}
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def save_form(
+    form: FlaskForm,
+    save: Callable[[], object],
+    *,
+    template: str,
+    success_url: Callable[[object], str] | str,
+    success_message: str,
+    **context,
+):
+    """Validate, save in one transaction, flash and redirect; or show the form with errors.
+
+    `save` calls a service and returns its result. A rule the service enforces comes back
+    as field errors; a colleague's newer save comes back as a conflict listing their changes.
+    Either way nothing is written.
+    """
+    conflict = None
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                result = save()
+                db.session.commit()
+            except RuleViolation as error:
+                db.session.rollback()
+                _attach_errors(form, error)
+                status = 422
+            except StaleEdit as error:
+                db.session.rollback()
+                conflict = error
+                status = 409
+            else:
+                flash(success_message, "success")
+                url = success_url(result) if callable(success_url) else success_url
+                return redirect(url)
+        else:
+            status = 422
+    return render_template(template, form=form, conflict=conflict, **context), status
+
+
+def _attach_errors(form: FlaskForm, error: RuleViolation) -> None:
+    placed = False
+    for name, messages in error.errors.items():
+        field: Field | None = form._fields.get(name)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+            placed = True
+    if not placed or not error.errors:
+        form.form_errors.append(error.message)

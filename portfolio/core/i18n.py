@@ -1,0 +1,109 @@
+"""Language choice and the Danish (or English) way of writing numbers and dates."""
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
+
+from portfolio.core.months import Month
+
+
+def select_locale() -> str:
+    """Danish unless the user chose English (or asks for it with ?lang=en)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or session.get("lang")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def locale_code() -> str:
+    return str(get_locale() or "da")
+
+
+def format_amount(value: Decimal | None, locale: str | None = None) -> str:
+    """Write mio. kr. with one to three decimals: 2,9 / 12,45 / 0,125."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.0##", locale=locale or locale_code())
+
+
+def format_mio(value: Decimal | None, locale: str | None = None) -> str:
+    """Write an amount with its unit: "58,1 mio. kr." (Danish) or "DKK 58.1m" (English)."""
+    if value is None:
+        return "–"
+    locale = locale or locale_code()
+    amount = format_amount(value, locale)
+    return f"DKK {amount}m" if locale == "en" else f"{amount} mio. kr."
+
+
+def format_number(value, places: int | None = None, locale: str | None = None) -> str:
+    if value is None:
+        return "–"
+    if places is None:
+        pattern = "#,##0.###"
+    elif places == 0:
+        pattern = "#,##0"
+    else:
+        pattern = "#,##0." + "0" * places
+    return format_decimal(value, format=pattern, locale=locale or locale_code())
+
+
+def format_percent(value: Decimal | None, locale: str | None = None) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.0", locale=locale or locale_code()) + " %"
+
+
+def format_day(value: dt.date | None, locale: str | None = None) -> str:
+    """Write a date: "18. januar 2023" / "18 January 2023"."""
+    if value is None:
+        return "–"
+    locale = locale or locale_code()
+    return format_date(value, "d. MMMM y" if locale == "da" else "d MMMM y", locale=locale)
+
+
+def format_month(value: Month | None, locale: str | None = None) -> str:
+    """Write a month: "februar 2023" / "February 2023"."""
+    if value is None:
+        return "–"
+    return format_date(value.first_day, "LLLL y", locale=locale or locale_code())
+
+
+def format_timestamp(value: dt.datetime | None, locale: str | None = None) -> str:
+    if value is None:
+        return "–"
+    locale = locale or locale_code()
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    pattern = "d. MMMM y 'kl.' HH:mm" if locale == "da" else "d MMMM y, HH:mm"
+    return format_datetime(value, pattern, tzinfo=tz, locale=locale)
+
+
+def format_period(start: Month | None, end: Month | None, by_year: bool = False) -> str:
+    """Write a period: "februar 2023 – november 2026", or "2023–2026" when dated by year."""
+    if start is None and end is None:
+        return "–"
+    if by_year:
+        first = start.year if start else "?"
+        last = end.year if end else "?"
+        return f"{first}–{last}" if first != last else str(first)
+    return f"{format_month(start)} – {format_month(end)}"
+
+
+def init_app(app: Flask) -> None:
+    from portfolio.core.text import paragraphs
+
+    app.jinja_env.filters.update(
+        paragraphs=paragraphs,
+        amount=format_amount,
+        mio=format_mio,
+        number=format_number,
+        percent=format_percent,
+        day=format_day,
+        month=format_month,
+        timestamp=format_timestamp,
+    )
+    app.jinja_env.globals.update(format_period=format_period, locale_code=locale_code)

@@ -1,0 +1,281 @@
+"""Reading and changing programmes, tracks and projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from portfolio.auth.models import User
+from portfolio.auth.permissions import Action, Target, require, visible_programme_ids
+from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.months import Month
+from portfolio.core.services import apply_changes
+from portfolio.extensions import db
+from portfolio.programmes.models import (
+    Deliverable,
+    Programme,
+    Project,
+    ProjectLink,
+    TimelineItem,
+    TimelineKind,
+    Track,
+)
+
+
+def list_programmes(user: User) -> list[Programme]:
+    """Return the programmes the user may see, with what the overview shows loaded."""
+    query = (
+        sa.select(Programme)
+        .options(selectinload(Programme.tracks), selectinload(Programme.timeline))
+        .order_by(Programme.status, Programme.name)
+    )
+    visible = visible_programme_ids(user)
+    if visible is not None:
+        query = query.where(Programme.id.in_(visible))
+    return list(db.session.scalars(query))
+
+
+def get_programme(slug: str) -> Programme:
+    """Return the programme with this slug, or raise NotFound."""
+    programme = db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
+    if programme is None:
+        raise NotFound(_("Programmet findes ikke."))
+    return programme
+
+
+def get_programme_for(user: User, slug: str, action: Action = Action.VIEW_PROGRAMME) -> Programme:
+    """Return the programme if the user may take the action on it (404 before 403)."""
+    programme = get_programme(slug)
+    require(user, action, programme)
+    return programme
+
+
+def load_programme_page(slug: str) -> Programme:
+    """Return the programme with everything its page shows, in a fixed number of queries."""
+    programme = db.session.scalar(
+        sa.select(Programme)
+        .where(Programme.slug == slug)
+        .options(
+            selectinload(Programme.vision_goals),
+            selectinload(Programme.approvals),
+            selectinload(Programme.revisions),
+            selectinload(Programme.tracks).selectinload(Track.deliverables),
+            selectinload(Programme.projects)
+            .selectinload(Project.links_in)
+            .selectinload(ProjectLink.from_project)
+            .selectinload(Project.programme),
+            selectinload(Programme.projects)
+            .selectinload(Project.links_out)
+            .selectinload(ProjectLink.to_project)
+            .selectinload(Project.programme),
+            selectinload(Programme.timeline),
+            selectinload(Programme.annexes),
+            selectinload(Programme.portfolio),
+        )
+    )
+    if programme is None:
+        raise NotFound(_("Programmet findes ikke."))
+    return programme
+
+
+def get_track(programme: Programme, number: int) -> Track:
+    track = db.session.scalar(
+        sa.select(Track)
+        .where(Track.programme_id == programme.id, Track.number == number)
+        .options(selectinload(Track.deliverables), selectinload(Track.projects))
+    )
+    if track is None:
+        raise NotFound(_("Sporet findes ikke."))
+    return track
+
+
+def get_project(programme: Programme, code: str) -> Project:
+    project = db.session.scalar(
+        sa.select(Project)
+        .where(Project.programme_id == programme.id, Project.code == code)
+        .options(
+            selectinload(Project.items),
+            selectinload(Project.links_in)
+            .selectinload(ProjectLink.from_project)
+            .selectinload(Project.programme),
+            selectinload(Project.links_out)
+            .selectinload(ProjectLink.to_project)
+            .selectinload(Project.programme),
+        )
+    )
+    if project is None:
+        raise NotFound(_("Projektet findes ikke."))
+    return project
+
+
+def today() -> dt.date:
+    """Today in Copenhagen; the TODAY setting (YYYY-MM-DD) pins it for demos and tests."""
+    pinned = current_app.config.get("TODAY")
+    if pinned:
+        return dt.date.fromisoformat(str(pinned))
+    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def today_month() -> Month:
+    return Month.of(today())
+
+
+def current_phase(timeline: list[TimelineItem], month: Month) -> TimelineItem | None:
+    """Return the phase the programme is in: of the phases covering the month, the latest begun.
+
+    Phases may overlap for a month (DDNS leads its waves until November 2026, the month
+    its closing phase begins); the phase that began last is the one the programme is in.
+    """
+    covering = [t for t in timeline if t.kind is TimelineKind.PHASE and t.covers(month)]
+    return max(covering, key=lambda t: (t.start_month, t.position), default=None)
+
+
+def active_waves(timeline: list[TimelineItem], month: Month) -> list[TimelineItem]:
+    return [t for t in timeline if t.kind is TimelineKind.WAVE and t.covers(month)]
+
+
+PROGRAMME_FIELDS = (
+    "name",
+    "short_name",
+    "owner_name",
+    "owner_title",
+    "owner_organisation",
+    "primary_purpose",
+    "vision",
+    "purpose",
+    "conditions",
+    "as_is",
+    "to_be",
+    "implementation",
+    "status",
+    "start_month",
+    "end_month",
+)
+
+
+def update_programme(
+    actor: User, programme: Programme, changes: dict, expected_version: int | None = None
+) -> list[str]:
+    """Change a programme's master data."""
+    require(actor, Action.EDIT_PROGRAMME, programme)
+    _check_period(
+        changes.get("start_month", programme.start_month),
+        changes.get("end_month", programme.end_month),
+    )
+    return apply_changes(programme, _only(changes, PROGRAMME_FIELDS), expected_version)
+
+
+def update_track(
+    actor: User, track: Track, changes: dict, expected_version: int | None = None
+) -> list[str]:
+    """Change a track's name, description and list of deliverables."""
+    require(actor, Action.EDIT_TRACK, track)
+    deliverables = changes.pop("deliverables", None)
+    changed = apply_changes(track, _only(changes, ("name", "description")), expected_version)
+    if deliverables is not None and replace_deliverables(track, deliverables):
+        changed.append("deliverables")
+    return changed
+
+
+def replace_deliverables(track: Track, texts: list[str]) -> bool:
+    """Make the track's deliverables these texts, keeping unchanged ones (and their notes)."""
+    texts = [t.strip() for t in texts if t.strip()]
+    current = [d.text for d in track.deliverables]
+    if current == texts:
+        return False
+    kept = {d.text: d for d in track.deliverables}
+    for deliverable in list(track.deliverables):
+        track.deliverables.remove(deliverable)
+    db.session.flush()
+    for position, text in enumerate(texts, 1):
+        old = kept.get(text)
+        track.deliverables.append(
+            Deliverable(position=position, text=text, source_note=old.source_note if old else None)
+        )
+    db.session.flush()
+    return True
+
+
+PROJECT_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "owner",
+    "track_id",
+    "status",
+    "start_month",
+    "end_month",
+)
+
+
+def create_project(actor: User, programme: Programme, values: dict) -> Project:
+    """Add a project to a programme (a track lead only to their own track)."""
+    require(
+        actor,
+        Action.EDIT_PROJECT,
+        Target(programme_id=programme.id, track_id=values.get("track_id")),
+    )
+    _check_track(programme, values.get("track_id"))
+    _check_period(values.get("start_month"), values.get("end_month"))
+    _check_code_free(programme, values["code"])
+    project = Project(programme_id=programme.id, **_only(values, PROJECT_FIELDS))
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def update_project(
+    actor: User, project: Project, changes: dict, expected_version: int | None = None
+) -> list[str]:
+    """Change a project; moving it to another track needs rights on both tracks."""
+    require(actor, Action.EDIT_PROJECT, project)
+    changes = _only(changes, PROJECT_FIELDS)
+    if "track_id" in changes and changes["track_id"] != project.track_id:
+        require(
+            actor,
+            Action.EDIT_PROJECT,
+            Target(programme_id=project.programme_id, track_id=changes["track_id"]),
+        )
+        _check_track(project.programme, changes["track_id"])
+    if "code" in changes and changes["code"] != project.code:
+        _check_code_free(project.programme, changes["code"])
+    _check_period(
+        changes.get("start_month", project.start_month), changes.get("end_month", project.end_month)
+    )
+    return apply_changes(project, changes, expected_version)
+
+
+def _only(values: dict, fields) -> dict:
+    return {k: v for k, v in values.items() if k in fields}
+
+
+def _check_period(start: Month | None, end: Month | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise RuleViolation(
+            _("Perioden slutter før den begynder."),
+            errors={"end_month": [_("Slutmåneden skal ligge efter startmåneden.")]},
+        )
+
+
+def _check_track(programme: Programme, track_id: int | None) -> None:
+    if track_id is not None and track_id not in {t.id for t in programme.tracks}:
+        raise RuleViolation(
+            _("Sporet hører ikke til programmet."),
+            errors={"track_id": [_("Vælg et af programmets spor.")]},
+        )
+
+
+def _check_code_free(programme: Programme, code: str) -> None:
+    taken = db.session.scalar(
+        sa.select(Project.id).where(Project.programme_id == programme.id, Project.code == code)
+    )
+    if taken is not None:
+        raise RuleViolation(
+            _("Projektnummeret er allerede i brug."),
+            errors={"code": [_("Et andet projekt har allerede dette nummer.")]},
+        )

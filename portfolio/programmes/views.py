@@ -1,0 +1,152 @@
+"""Pages of the portfolio, a programme, its tracks and its projects."""
+
+from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portfolio.auth.permissions import Action, can, require
+from portfolio.benefits import services as benefit_services
+from portfolio.budgets import services as budget_services
+from portfolio.core.forms import save_form
+from portfolio.organisation import services as organisation_services
+from portfolio.programmes import services
+from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
+from portfolio.risks import services as risk_services
+
+bp = Blueprint("programmes", __name__)
+
+
+@bp.get("/")
+def overview():
+    programmes = services.list_programmes(current_user)
+    month = services.today_month()
+    phases = {p.id: services.current_phase(p.timeline, month) for p in programmes}
+    return render_template("programmes/overview.html", programmes=programmes, phases=phases)
+
+
+@bp.get("/programmes/<slug>")
+def show(slug):
+    require(current_user, Action.VIEW_PROGRAMME, services.get_programme(slug))
+    programme = services.load_programme_page(slug)
+    month = services.today_month()
+    bodies = organisation_services.governance_bodies(programme.id)
+    return render_template(
+        "programmes/show.html",
+        programme=programme,
+        phase=services.current_phase(programme.timeline, month),
+        waves=services.active_waves(programme.timeline, month),
+        budget=budget_services.baseline_table(programme.id),
+        risks=risk_services.list_risks(programme.id),
+        benefits=benefit_services.list_benefits(programme.id),
+        stakeholders=organisation_services.list_stakeholders(programme.id),
+        governance=organisation_services.governance_tree(bodies),
+        can_edit=can(current_user, Action.EDIT_PROGRAMME, programme),
+    )
+
+
+@bp.route("/programmes/<slug>/edit", methods=["GET", "POST"])
+def edit(slug):
+    programme = services.get_programme_for(current_user, slug, Action.EDIT_PROGRAMME)
+    form = ProgrammeForm(obj=programme)
+    return save_form(
+        form,
+        lambda: services.update_programme(
+            current_user, programme, form.changes(), form.expected_version
+        ),
+        template="programmes/edit.html",
+        success_url=url_for("programmes.show", slug=slug),
+        success_message=_("Stamdata er gemt."),
+        programme=programme,
+    )
+
+
+@bp.get("/programmes/<slug>/tracks/<int:number>")
+def track(slug, number):
+    programme = services.get_programme_for(current_user, slug)
+    track = services.get_track(programme, number)
+    return render_template(
+        "programmes/track.html",
+        programme=programme,
+        track=track,
+        risks=[r for r in risk_services.list_risks(programme.id) if r.track_id == track.id],
+        budget=budget_services.baseline_table(programme.id),
+        can_edit=can(current_user, Action.EDIT_TRACK, track),
+    )
+
+
+@bp.route("/programmes/<slug>/tracks/<int:number>/edit", methods=["GET", "POST"])
+def edit_track(slug, number):
+    programme = services.get_programme_for(current_user, slug)
+    track = services.get_track(programme, number)
+    require(current_user, Action.EDIT_TRACK, track)
+    form = TrackForm(obj=track)
+    if not form.is_submitted():
+        form.deliverables.data = "\n".join(d.text for d in track.deliverables)
+    return save_form(
+        form,
+        lambda: services.update_track(
+            current_user,
+            track,
+            {**form.changes("name", "description"), "deliverables": form.deliverable_lines()},
+            form.expected_version,
+        ),
+        template="programmes/track_edit.html",
+        success_url=url_for("programmes.track", slug=slug, number=number),
+        success_message=_("Sporet er gemt."),
+        programme=programme,
+        track=track,
+    )
+
+
+@bp.get("/programmes/<slug>/projects/<code>")
+def project(slug, code):
+    programme = services.get_programme_for(current_user, slug)
+    project = services.get_project(programme, code)
+    return render_template(
+        "programmes/project.html",
+        programme=programme,
+        project=project,
+        can_edit=can(current_user, Action.EDIT_PROJECT, project),
+    )
+
+
+def _track_choices(programme):
+    return [("", _("Intet spor (tværgående)"))] + [(str(t.id), t.label) for t in programme.tracks]
+
+
+@bp.route("/programmes/<slug>/projects/new", methods=["GET", "POST"])
+def new_project(slug):
+    programme = services.get_programme_for(current_user, slug)
+    if not any(can(current_user, Action.EDIT_PROJECT, t) for t in programme.tracks):
+        require(current_user, Action.EDIT_PROJECT, programme)
+    form = NewProjectForm()
+    form.track_id.choices = _track_choices(programme)
+    return save_form(
+        form,
+        lambda: services.create_project(current_user, programme, form.changes()),
+        template="programmes/project_edit.html",
+        success_url=lambda p: url_for("programmes.project", slug=slug, code=p.code),
+        success_message=_("Projektet er oprettet."),
+        programme=programme,
+        project=None,
+    )
+
+
+@bp.route("/programmes/<slug>/projects/<code>/edit", methods=["GET", "POST"])
+def edit_project(slug, code):
+    programme = services.get_programme_for(current_user, slug)
+    project = services.get_project(programme, code)
+    require(current_user, Action.EDIT_PROJECT, project)
+    form = ProjectForm(obj=project)
+    form.track_id.choices = _track_choices(programme)
+    return save_form(
+        form,
+        lambda: services.update_project(
+            current_user, project, form.changes(), form.expected_version
+        ),
+        template="programmes/project_edit.html",
+        success_url=lambda _r: url_for("programmes.project", slug=slug, code=project.code),
+        success_message=_("Projektet er gemt."),
+        programme=programme,
+        project=project,
+    )

@@ -1,0 +1,55 @@
+"""`flask seed …` and `flask setup`: load the embedded data and prepare a first run."""
+
+import secrets
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from portfolio.auth import services as auth_services
+from portfolio.auth.models import User
+from portfolio.extensions import db
+from portfolio.programmes.models import Programme
+from portfolio.seed.loader import SeedError, load_seed, read_seed_file
+
+seed_cli = AppGroup("seed", help="Load data into the database.")
+
+
+def _seed_ddns() -> None:
+    try:
+        seed = read_seed_file()
+    except SeedError as error:
+        raise click.ClickException(str(error)) from error
+    report = load_seed(seed)
+    db.session.commit()
+    if report.total_created:
+        created = ", ".join(f"{n} {t}" for t, n in sorted(report.created.items()))
+        click.echo(f"Seeded the DDNS data: created {created}.")
+    else:
+        click.echo("The DDNS data is already loaded; nothing changed.")
+
+
+@seed_cli.command("ddns")
+def seed_ddns_command():
+    """Load the DDNS programme basis and the KL initiative (idempotent)."""
+    _seed_ddns()
+
+
+@click.command("setup")
+def setup_command():
+    """Prepare an empty database: load DDNS and create a first administrator."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 0:
+        _seed_ddns()
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0:
+        password = secrets.token_urlsafe(12)
+        auth_services.create_user(
+            "admin@styrbord.local", password, name="Administrator", is_admin=True
+        )
+        db.session.commit()
+        click.echo("")
+        click.echo("Created the first administrator (shown only this once):")
+        click.echo("  e-mail:   admin@styrbord.local")
+        click.echo(f"  password: {password}")
+        click.echo("Change it after signing in, or create your own users with")
+        click.echo("  flask --app app users create EMAIL --role admin")
+        click.echo("")

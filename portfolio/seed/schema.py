@@ -1,0 +1,305 @@
+"""The shape of the seed data file, checked before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from portfolio.core.months import Month
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _month(value: str) -> str:
+    Month.parse(value)
+    return value
+
+
+class Period(Strict):
+    start: str
+    end: str
+    precision: Literal["month", "year"] = "month"
+
+    _check = field_validator("start", "end")(_month)
+
+    @model_validator(mode="after")
+    def ordered(self):
+        if Month.parse(self.start) > Month.parse(self.end):
+            raise ValueError("period starts after it ends")
+        return self
+
+
+class Owner(Strict):
+    name: str
+    title: str | None = None
+    organisation: str | None = None
+
+
+class ApprovalData(Strict):
+    body: str
+    date: dt.date
+    version: str
+
+
+class RevisionData(Strict):
+    version: str
+    date: dt.date
+    description: str = ""
+
+
+class DeliverableData(Strict):
+    text: str
+    source_note: str | None = None
+
+
+class TrackData(Strict):
+    number: int = Field(ge=1)
+    name: str
+    description: str = ""
+    deliverables: list[str | DeliverableData] = []
+
+
+class ProjectData(Strict):
+    code: str
+    name: str
+    track: int | None = None
+    owner: str | None = None
+    status: Literal["planned", "active", "completed", "cancelled"] = "active"
+    period: Period | None = None
+    description: str = ""
+    deliverables: list[str] = []
+    expected_effects: list[str] = []
+    target_groups: list[str] = []
+
+
+class TimelineData(Strict):
+    name: str
+    kind: Literal["phase", "wave"]
+    start: str
+    end: str
+
+    _check = field_validator("start", "end")(_month)
+
+
+Amount = Decimal
+
+
+def _amount(value: Decimal) -> Decimal:
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.001")):
+        raise ValueError("amounts are non-negative with at most three decimals")
+    return value
+
+
+class BudgetRowData(Strict):
+    label: str
+    track: int | None = None
+    cross_cutting: bool = False
+    label_note: str | None = None
+    amounts: dict[str, Amount]
+    printed_total: Amount
+
+    @field_validator("amounts")
+    @classmethod
+    def amounts_valid(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        for amount in value.values():
+            _amount(amount)
+        return value
+
+    _total = field_validator("printed_total")(_amount)
+
+
+class BaselineData(Strict):
+    number: int = Field(ge=1)
+    approved_on: dt.date
+    approved_by: str
+    document: str = ""
+    reason: str = ""
+    decision: str = ""
+
+
+class BudgetData(Strict):
+    caption: str = ""
+    unit: Literal["mio. kr."]
+    years: list[int]
+    note: str = ""
+    baseline: BaselineData
+    rows: list[BudgetRowData]
+    printed_column_totals: dict[str, Amount]
+
+    @model_validator(mode="after")
+    def columns_complete(self):
+        columns = {str(y) for y in self.years} | {"varigt"}
+        for row in self.rows:
+            if set(row.amounts) != columns:
+                raise ValueError(f"row {row.label!r} needs exactly the columns {sorted(columns)}")
+        if set(self.printed_column_totals) != columns | {"total"}:
+            raise ValueError("printed_column_totals needs each year, 'total' and 'varigt'")
+        return self
+
+
+class BenefitData(Strict):
+    code: str
+    name: str
+    types: list[Literal["economic", "socio_economic", "non_economic"]] = Field(min_length=1)
+    description: str = ""
+    recipients: list[str] = []
+    owner: str | None = None
+    disbenefit: bool = False
+
+
+class RiskData(Strict):
+    code: str
+    title: str
+    description: str = ""
+    consequence_text: str = ""
+    probability: Literal["low", "medium", "high"]
+    consequence: Literal["low", "medium", "high"]
+    assessment_note: str | None = None
+    owner: str | None = None
+    track: int | None = None
+
+
+class MemberData(Strict):
+    name: str
+    role: str = ""
+
+
+class BodyData(Strict):
+    name: str
+    kind: Literal[
+        "board",
+        "programme_steering_group",
+        "secretariat",
+        "steering_group",
+        "working_group",
+        "project_group",
+        "technical_group",
+        "taskforce",
+    ]
+    parent: str | None = None
+    track: int | None = None
+    project: str | None = None
+    description: str = ""
+    members: list[MemberData] = []
+
+
+class StakeholderData(Strict):
+    name: str
+    attitude: Literal["positive", "neutral", "negative"]
+    involvement: str = ""
+
+
+class AnnexData(Strict):
+    title: str
+    kind: str = ""
+    reference: str | None = None
+
+
+class ProgrammeData(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    short_name: str
+    source_document: str | None = None
+    programme_model: str | None = None
+    programme_model_version: str | None = None
+    document_version: str | None = None
+    status: Literal["planned", "active", "closing", "closed"]
+    period: Period
+    owner: Owner | None = None
+    primary_purpose: str | None = None
+    vision: str = ""
+    vision_goals: list[str] = []
+    purpose: str = ""
+    conditions: str = ""
+    as_is: str = ""
+    to_be: str = ""
+    implementation: str = ""
+    approvals: list[ApprovalData] = []
+    revisions: list[RevisionData] = []
+    tracks: list[TrackData] = []
+    projects: list[ProjectData] = []
+    timeline: list[TimelineData] = []
+    budget: BudgetData | None = None
+    benefits_note: str = ""
+    recipients: list[str] = []
+    benefits: list[BenefitData] = []
+    risks_note: str = ""
+    risks: list[RiskData] = []
+    organisation_note: str = ""
+    governance: list[BodyData] = []
+    stakeholders_note: str = ""
+    stakeholders: list[StakeholderData] = []
+    annexes_note: str = ""
+    annexes: list[AnnexData] = []
+
+    @model_validator(mode="after")
+    def references_resolve(self):
+        tracks = {t.number for t in self.tracks}
+        if len(tracks) != len(self.tracks):
+            raise ValueError("track numbers repeat")
+        codes = [p.code for p in self.projects]
+        if len(set(codes)) != len(codes):
+            raise ValueError("project codes repeat")
+        for project in self.projects:
+            if project.track is not None and project.track not in tracks:
+                raise ValueError(f"project {project.code} names unknown track {project.track}")
+        for risk in self.risks:
+            if risk.track is not None and risk.track not in tracks:
+                raise ValueError(f"risk {risk.code} names unknown track {risk.track}")
+        if self.budget:
+            for row in self.budget.rows:
+                if row.track is not None and row.track not in tracks:
+                    raise ValueError(f"budget row {row.label!r} names unknown track")
+                if (row.track is None) != row.cross_cutting:
+                    raise ValueError(f"budget row {row.label!r}: a track or cross_cutting")
+        for benefit in self.benefits:
+            unknown = set(benefit.recipients) - set(self.recipients)
+            if unknown:
+                raise ValueError(f"benefit {benefit.code} names unknown recipients {unknown}")
+        names = [b.name for b in self.governance]
+        for body in self.governance:
+            if body.parent is not None and body.parent not in names:
+                raise ValueError(f"body {body.name!r} names unknown parent {body.parent!r}")
+            if body.track is not None and body.track not in tracks:
+                raise ValueError(f"body {body.name!r} names unknown track")
+            if body.project is not None and body.project not in codes:
+                raise ValueError(f"body {body.name!r} names unknown project")
+        return self
+
+
+class ProjectRef(Strict):
+    programme: str
+    project: str
+
+
+class LinkData(Strict):
+    from_: ProjectRef = Field(alias="from")
+    to: ProjectRef
+    relation: str
+    description: str = ""
+
+
+class PortfolioData(Strict):
+    name: str
+    description: str = ""
+
+
+class SeedFile(Strict):
+    format: Literal[1]
+    portfolio: PortfolioData
+    programmes: list[ProgrammeData]
+    links: list[LinkData] = []
+
+    @model_validator(mode="after")
+    def links_resolve(self):
+        projects = {(p.slug, x.code) for p in self.programmes for x in p.projects}
+        for link in self.links:
+            for ref in (link.from_, link.to):
+                if (ref.programme, ref.project) not in projects:
+                    raise ValueError(f"link names unknown project {ref.programme}/{ref.project}")
+        return self
