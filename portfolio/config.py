@@ -48,6 +48,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False
 

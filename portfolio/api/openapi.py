@@ -188,44 +188,32 @@ SCHEMAS = {
     ),
 }
 
-SCHEMAS["ProgrammeDetail"] = {
-    "allOf": [
-        _ref("ProgrammeSummary"),
-        {
-            "type": "object",
-            "properties": {
-                "primary_purpose": _string(True),
-                "programme_model": _string(True),
-                "programme_model_version": _string(True),
-                "document_version": _string(True),
-                "vision": _string(),
-                "vision_goals": _list(_string()),
-                "purpose": _string(),
-                "conditions": _string(),
-                "as_is": _string(),
-                "to_be": _string(),
-                "implementation": _string(),
-                "approvals": _list(
-                    _obj({"body": _string(), "date": _string(format="date"), "version": _string()})
-                ),
-                "revisions": _list(
-                    _obj(
-                        {
-                            "version": _string(),
-                            "date": _string(format="date"),
-                            "description": _string(),
-                        }
-                    )
-                ),
-                "tracks": _list(_ref("Track")),
-                "projects": _list(_ref("Project")),
-                "timeline": _list(_ref("TimelineItem")),
-                "annexes": _list(_obj({"title": _string(), "kind": _string()})),
-            },
-            "required": ["vision", "vision_goals", "tracks", "projects", "timeline", "approvals"],
-        },
-    ]
-}
+SCHEMAS["ProgrammeDetail"] = _obj(
+    {
+        **SCHEMAS["ProgrammeSummary"]["properties"],
+        "primary_purpose": _string(True),
+        "programme_model": _string(True),
+        "programme_model_version": _string(True),
+        "document_version": _string(True),
+        "vision": _string(),
+        "vision_goals": _list(_string()),
+        "purpose": _string(),
+        "conditions": _string(),
+        "as_is": _string(),
+        "to_be": _string(),
+        "implementation": _string(),
+        "approvals": _list(
+            _obj({"body": _string(), "date": _string(format="date"), "version": _string()})
+        ),
+        "revisions": _list(
+            _obj({"version": _string(), "date": _string(format="date"), "description": _string()})
+        ),
+        "tracks": _list(_ref("Track")),
+        "projects": _list(_ref("Project")),
+        "timeline": _list(_ref("TimelineItem")),
+        "annexes": _list(_obj({"title": _string(), "kind": _string()})),
+    }
+)
 
 ERRORS = {
     "401": {

@@ -13,14 +13,14 @@ from sqlalchemy.orm.attributes import get_history
 
 from portfolio.audit.context import current_actor
 from portfolio.audit.models import AuditEntry
-from portfolio.core.models import utcnow
+from portfolio.core.models import Versioned, utcnow
 from portfolio.core.months import Month
 
 # Never written to the trail in clear: the trail records that they changed, not to what.
 REDACTED_FIELDS = {"password_hash", "api_token_hash", "secret_config"}
 REDACTED = "••••••"
-# The object's own id and edit counter are kept in their own columns.
-SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at"}
+# Bookkeeping the trail keeps in its own columns (the id, and a Versioned edit counter).
+SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
 
 
 def is_audited(obj) -> bool:
@@ -83,10 +83,12 @@ def _programme_id(obj) -> int | None:
 
 
 def _identity(obj) -> str:
-    identity = sa.inspect(obj).identity
-    if identity is None:
-        return "?"
-    return ",".join(str(part) for part in identity)
+    key = sa.inspect(type(obj)).primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
+
+
+def _version(obj) -> int | None:
+    return obj.__dict__.get("version") if isinstance(obj, Versioned) else None
 
 
 def _snapshot(obj) -> str:
@@ -106,8 +108,9 @@ def _collection_text(items) -> str:
 def _changes(obj):
     """Yield (field, old, new) for each changed column and many-to-many collection."""
     mapper = sa.inspect(type(obj))
+    versioned = isinstance(obj, Versioned)
     for attr in mapper.column_attrs:
-        if attr.key in SKIPPED_FIELDS:
+        if attr.key in SKIPPED_FIELDS or (versioned and attr.key == "version"):
             continue
         history = get_history(obj, attr.key)
         if not history.has_changes() or (not history.deleted and not history.added):
@@ -144,7 +147,7 @@ def _after_flush(session: Session, _flush_context) -> None:
                 "entity": obj.__tablename__,
                 "entity_id": _identity(obj),
                 "entity_label": entity_label(obj),
-                "entity_version": obj.__dict__.get("version"),
+                "entity_version": _version(obj),
                 "programme_id": _programme_id(obj),
                 "field": field,
                 "old_value": old,

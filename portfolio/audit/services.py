@@ -9,8 +9,8 @@ from portfolio.extensions import db
 
 
 def entity_key(obj) -> tuple[str, str]:
-    identity = sa.inspect(obj).identity
-    return obj.__tablename__, ",".join(str(part) for part in identity)
+    key = sa.inspect(type(obj)).primary_key_from_instance(obj)
+    return obj.__tablename__, ",".join(str(part) for part in key)
 
 
 def history_of(obj) -> list[AuditEntry]:

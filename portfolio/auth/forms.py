@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+
+from portfolio.core.validators import MaxLength, Required
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Adgangskode"), validators=[DataRequired(), Length(max=500)])
+    email = EmailField(_l("E-mail"), validators=[Required(), MaxLength(254)])
+    password = PasswordField(_l("Adgangskode"), validators=[Required(), MaxLength(500)])
     next = StringField()

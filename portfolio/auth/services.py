@@ -7,7 +7,8 @@ import hmac
 import secrets
 
 import sqlalchemy as sa
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -30,6 +31,7 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 def init_login(app: Flask) -> None:
     """Teach Flask-Login how to find users from the session and from API tokens."""
+    app.session_interface = TokenAwareSessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
@@ -50,7 +52,10 @@ def init_login(app: Flask) -> None:
         scheme, _sep, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        return user_by_token(token.strip())
+        user = user_by_token(token.strip())
+        # A token authenticates this request only: no session cookie is handed out for it.
+        g.token_authenticated = user is not None
+        return user
 
     @app.before_request
     def require_login():
@@ -73,6 +78,15 @@ def init_login(app: Flask) -> None:
             }
             return jsonify(body), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+class TokenAwareSessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions, except for requests that authenticated with an API token."""
+
+    def save_session(self, app, session, response):
+        if g.get("token_authenticated"):
+            return
+        super().save_session(app, session, response)
 
 
 def normalise_email(email: str) -> str:
@@ -114,9 +128,7 @@ def create_user(email: str, password: str, *, name: str = "", is_admin: bool = F
         errors["password"] = problems
     if errors:
         raise RuleViolation(_("Brugeren blev ikke oprettet."), errors=errors)
-    user = User(
-        email=email, name=name, is_admin=is_admin, password_hash=generate_password_hash(password)
-    )
+    user = User(email=email, name=name, is_admin=is_admin, password_hash=_hash(password))
     db.session.add(user)
     db.session.flush()
     return user
@@ -126,9 +138,13 @@ def change_password(user: User, new_password: str) -> None:
     """Set a new password and end every other session of the user."""
     if problems := password_problems(new_password):
         raise RuleViolation(_("Adgangskoden blev ikke ændret."), errors={"password": problems})
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = _hash(new_password)
     user.session_epoch += 1
     db.session.flush()
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def issue_token(user: User) -> str:

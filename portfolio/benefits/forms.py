@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portfolio.benefits.models import BenefitType
 from portfolio.core.forms import EditForm, enum_choices
+from portfolio.core.validators import MaxLength, Required
 
 
 class CheckboxesField(SelectMultipleField):
@@ -20,9 +21,9 @@ class IdCheckboxesField(CheckboxesField):
 
 
 class BenefitForm(EditForm):
-    name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Beskrivelse"), validators=[Length(max=20_000)])
-    owner = StringField(_l("Gevinstejer"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Navn"), validators=[Required(), MaxLength(300)])
+    description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(20_000)])
+    owner = StringField(_l("Gevinstejer"), validators=[Optional(), MaxLength(200)])
     is_disbenefit = BooleanField(_l("Negativ gevinst (ulempe)"))
     types = CheckboxesField(_l("Gevinsttype"), choices=lambda: enum_choices(BenefitType))
     recipient_ids = IdCheckboxesField(_l("Modtagere"))

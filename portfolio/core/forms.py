@@ -73,11 +73,6 @@ class EnumSelectField(SelectField):
                 self.data = None
                 raise ValueError(_("Vælg en af mulighederne.")) from error
 
-    def iter_choices(self):
-        for value, label in enum_choices(self.enum_cls):
-            selected = self.data is not None and self.data.value == value
-            yield (value, label, selected, {})
-
 
 class OptionalIdSelectField(SelectField):
     """A select of ids, where the empty choice means none."""

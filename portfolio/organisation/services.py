@@ -33,6 +33,17 @@ def governance_bodies(programme_id: int) -> list[GovernanceBody]:
     )
 
 
+def bodies_of_project(project_id: int) -> list[GovernanceBody]:
+    return list(
+        db.session.scalars(
+            sa.select(GovernanceBody)
+            .where(GovernanceBody.project_id == project_id)
+            .options(selectinload(GovernanceBody.members), selectinload(GovernanceBody.parent))
+            .order_by(GovernanceBody.position)
+        )
+    )
+
+
 def governance_tree(bodies: list[GovernanceBody]) -> list[tuple[int, GovernanceBody]]:
     """Order bodies as a tree walk, each with its depth, for an indented chart."""
     children: dict[int | None, list[GovernanceBody]] = {}

@@ -2,42 +2,41 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import Optional, Regexp
 
 from portfolio.core.forms import EditForm, EnumSelectField, MonthField, OptionalIdSelectField
+from portfolio.core.validators import MaxLength, Required
 from portfolio.programmes.models import ProgrammeStatus, ProjectStatus
 
 LONG_TEXT = 20_000
 
 
 class ProgrammeForm(EditForm):
-    name = StringField(_l("Programnavn"), validators=[DataRequired(), Length(max=300)])
-    short_name = StringField(_l("Kort navn"), validators=[DataRequired(), Length(max=40)])
-    owner_name = StringField(_l("Programejer"), validators=[Optional(), Length(max=200)])
-    owner_title = StringField(_l("Programejers titel"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Programnavn"), validators=[Required(), MaxLength(300)])
+    short_name = StringField(_l("Kort navn"), validators=[Required(), MaxLength(40)])
+    owner_name = StringField(_l("Programejer"), validators=[Optional(), MaxLength(200)])
+    owner_title = StringField(_l("Programejers titel"), validators=[Optional(), MaxLength(200)])
     owner_organisation = StringField(
-        _l("Programejers organisation"), validators=[Optional(), Length(max=200)]
+        _l("Programejers organisation"), validators=[Optional(), MaxLength(200)]
     )
     primary_purpose = StringField(
-        _l("Programmets primære formål"), validators=[Optional(), Length(max=200)]
+        _l("Programmets primære formål"), validators=[Optional(), MaxLength(200)]
     )
     status = EnumSelectField(_l("Status"), enum_cls=ProgrammeStatus)
     start_month = MonthField(_l("Start (måned)"), validators=[Optional()])
     end_month = MonthField(_l("Slut (måned)"), validators=[Optional()])
-    vision = TextAreaField(_l("Vision"), validators=[Length(max=LONG_TEXT)])
-    purpose = TextAreaField(_l("Formål"), validators=[Length(max=LONG_TEXT)])
-    conditions = TextAreaField(_l("Vilkår og rammer"), validators=[Length(max=LONG_TEXT)])
-    as_is = TextAreaField(_l("As-is-beskrivelse"), validators=[Length(max=LONG_TEXT)])
-    to_be = TextAreaField(_l("To-be-beskrivelse"), validators=[Length(max=LONG_TEXT)])
-    implementation = TextAreaField(_l("Gennemførelse"), validators=[Length(max=LONG_TEXT)])
+    vision = TextAreaField(_l("Vision"), validators=[MaxLength(LONG_TEXT)])
+    purpose = TextAreaField(_l("Formål"), validators=[MaxLength(LONG_TEXT)])
+    conditions = TextAreaField(_l("Vilkår og rammer"), validators=[MaxLength(LONG_TEXT)])
+    as_is = TextAreaField(_l("As-is-beskrivelse"), validators=[MaxLength(LONG_TEXT)])
+    to_be = TextAreaField(_l("To-be-beskrivelse"), validators=[MaxLength(LONG_TEXT)])
+    implementation = TextAreaField(_l("Gennemførelse"), validators=[MaxLength(LONG_TEXT)])
 
 
 class TrackForm(EditForm):
-    name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Beskrivelse"), validators=[Length(max=LONG_TEXT)])
-    deliverables = TextAreaField(
-        _l("Leverancer (én pr. linje)"), validators=[Length(max=LONG_TEXT)]
-    )
+    name = StringField(_l("Navn"), validators=[Required(), MaxLength(300)])
+    description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(LONG_TEXT)])
+    deliverables = TextAreaField(_l("Leverancer (én pr. linje)"), validators=[MaxLength(LONG_TEXT)])
 
     def deliverable_lines(self) -> list[str]:
         return [
@@ -49,21 +48,21 @@ class ProjectForm(EditForm):
     code = StringField(
         _l("Nummer"),
         validators=[
-            DataRequired(),
-            Length(max=20),
+            Required(),
+            MaxLength(20),
             Regexp(
                 r"^[0-9A-Za-zÆØÅæøå .-]+$",
                 message=_l("Brug bogstaver, tal, punktum, bindestreg og mellemrum."),
             ),
         ],
     )
-    name = StringField(_l("Navn"), validators=[DataRequired(), Length(max=300)])
+    name = StringField(_l("Navn"), validators=[Required(), MaxLength(300)])
     track_id = OptionalIdSelectField(_l("Spor"))
-    owner = StringField(_l("Projektejer"), validators=[Optional(), Length(max=200)])
+    owner = StringField(_l("Projektejer"), validators=[Optional(), MaxLength(200)])
     status = EnumSelectField(_l("Status"), enum_cls=ProjectStatus)
     start_month = MonthField(_l("Start (måned)"), validators=[Optional()])
     end_month = MonthField(_l("Slut (måned)"), validators=[Optional()])
-    description = TextAreaField(_l("Beskrivelse"), validators=[Length(max=LONG_TEXT)])
+    description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(LONG_TEXT)])
 
 
 class NewProjectForm(ProjectForm):

@@ -106,6 +106,7 @@ def project(slug, code):
         "programmes/project.html",
         programme=programme,
         project=project,
+        bodies=organisation_services.bodies_of_project(project.id),
         can_edit=can(current_user, Action.EDIT_PROJECT, project),
     )
 

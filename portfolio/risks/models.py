@@ -69,8 +69,8 @@ class Risk(Versioned, Timestamped, db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     consequence_text: Mapped[str] = mapped_column(sa.Text, default="")
-    probability: Mapped[Level] = mapped_column(enum_column(Level, "risk_level"))
-    consequence: Mapped[Level] = mapped_column(enum_column(Level, "risk_level"))
+    probability: Mapped[Level] = mapped_column(enum_column(Level, "risk_probability"))
+    consequence: Mapped[Level] = mapped_column(enum_column(Level, "risk_consequence"))
     # How the consequence level was read from the source's words, when it is a reading.
     assessment_note: Mapped[str | None] = mapped_column(sa.Text)
     owner: Mapped[str | None] = mapped_column(sa.String(200))

@@ -1,0 +1,133 @@
+"""The read-only JSON API returns the programme's facts, documented by its OpenAPI spec."""
+
+from decimal import Decimal
+
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+from portfolio.auth import services as auth_services
+from portfolio.extensions import db
+
+
+@pytest.fixture
+def spec(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def _schema_for(spec, path: str) -> dict:
+    schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    return {**schema["schema"], "components": spec["components"]}
+
+
+def _check(spec, path, body):
+    jsonschema.validate(body, _schema_for(spec, path), cls=jsonschema.Draft202012Validator)
+
+
+def test_openapi_document_is_valid(spec):
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+
+
+def test_every_api_route_is_documented(app, spec):
+    documented = {"/api/v1" + p.replace("{slug}", "<slug>") for p in spec["paths"]}
+    routes = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
+    assert routes - {"/api/v1/openapi.json"} == documented
+
+
+def test_anonymous_is_answered_401_json(client):
+    response = client.get("/api/v1/programmes/ddns")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_bearer_token(client, users):
+    user = users.make("viewer")
+    token = auth_services.issue_token(user)
+    db.session.commit()
+    ok = client.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200
+    assert [p["slug"] for p in ok.get_json()["items"]] == ["ddns"]
+    bad = client.get("/api/v1/programmes", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+
+
+def test_programme_detail(client, login_as, spec):
+    login_as("viewer")
+    body = client.get("/api/v1/programmes/ddns").get_json()
+    _check(spec, "/programmes/{slug}", body)
+    assert body["owner"] == {
+        "name": "Lisbeth Nielsen",
+        "title": "Direktør",
+        "organisation": "Sundhedsdatastyrelsen",
+    }
+    assert [t["number"] for t in body["tracks"]] == [1, 2, 3, 4]
+    assert [p["code"] for p in body["projects"]] == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "2.1",
+        "2.2",
+        "3.1",
+        "3.2",
+    ]
+    waves = [t for t in body["timeline"] if t["kind"] == "wave"]
+    assert [(w["start"], w["end"]) for w in waves] == [
+        ("2023-02", "2026-11"),
+        ("2024-04", "2026-11"),
+        ("2025-08", "2026-11"),
+    ]
+    assert body["approvals"] == [
+        {
+            "body": "National bestyrelse for data på sundheds- og ældreområdet",
+            "date": "2023-01-18",
+            "version": "1.0",
+        }
+    ]
+
+
+def test_budget(client, login_as, spec):
+    login_as("viewer")
+    body = client.get("/api/v1/programmes/ddns/budget").get_json()
+    _check(spec, "/programmes/{slug}/budget", body)
+    row2 = body["rows"][1]
+    assert row2["amounts"] == {
+        "2023": "1.5",
+        "2024": "3.4",
+        "2025": "3.4",
+        "2026": "4.2",
+        "varigt": "3.0",
+    }
+    assert (row2["printed_total"], row2["computed_total"]) == ("12.4", "12.5")
+    assert body["column_totals"]["2024"] == {"computed": "11.2", "printed": "11.3"}
+    assert body["column_totals"]["total"] == {"computed": "58.1", "printed": "58.1"}
+    assert len(body["discrepancies"]) == 3
+    assert sum(Decimal(r["amounts"]["2025"]) for r in body["rows"]) == Decimal("19.3")
+
+
+def test_risks_benefits_stakeholders(client, login_as, spec):
+    login_as("viewer")
+    for path, count in (("risks", 4), ("benefits", 6), ("stakeholders", 10)):
+        body = client.get(f"/api/v1/programmes/ddns/{path}").get_json()
+        _check(spec, f"/programmes/{{slug}}/{path}", body)
+        assert len(body["items"]) == count
+    gh3 = client.get("/api/v1/programmes/ddns/benefits").get_json()["items"][2]
+    assert gh3["types"] == ["economic", "socio_economic"]
+    r1 = client.get("/api/v1/programmes/ddns/risks").get_json()["items"][0]
+    assert (r1["probability"], r1["consequence"], r1["score"]) == ("high", "low", 3)
+
+
+def test_outsider_gets_403_and_unknown_404(client, login_as):
+    login_as("outsider")
+    assert client.get("/api/v1/programmes/ddns").status_code == 403
+    response = client.get("/api/v1/programmes/nope")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_list_schema(client, login_as, spec):
+    login_as("admin")
+    body = client.get("/api/v1/programmes").get_json()
+    _check(spec, "/programmes", body)
+    ddns = next(p for p in body["items"] if p["slug"] == "ddns")
+    assert ddns["period"] == {"start": "2023-01", "end": "2026-12", "precision": "year"}

@@ -1,0 +1,149 @@
+"""`flask users …` and `flask setup` manage accounts from the shell."""
+
+import sqlalchemy as sa
+
+from portfolio.auth import services
+from portfolio.auth.models import Role, User
+from portfolio.extensions import db
+
+
+def test_create_with_password_stdin_and_login(app, runner, client):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Anne@Example.dk",
+            "--role",
+            "secretariat",
+            "--programme",
+            "ddns",
+            "--name",
+            "Anne",
+            "--password-stdin",
+        ],
+        input="et langt og hemmeligt kodeord\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = services.get_user_by_email("anne@example.dk")
+    assert user.name == "Anne"
+    assert user.password_hash != "et langt og hemmeligt kodeord"
+    assert [(m.role, m.programme.slug) for m in user.memberships] == [(Role.SECRETARIAT, "ddns")]
+    response = client.post(
+        "/login", data={"email": "anne@example.dk", "password": "et langt og hemmeligt kodeord"}
+    )
+    assert response.status_code == 302
+
+
+def test_short_password_refused(runner):
+    result = runner.invoke(
+        args=["users", "create", "b@example.dk", "--role", "viewer", "--password-stdin"],
+        input="kort\n",
+    )
+    assert result.exit_code != 0
+    assert "mindst 12 tegn" in result.output
+    assert services.get_user_by_email("b@example.dk") is None
+
+
+def test_track_lead_needs_track(runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "c@example.dk",
+            "--role",
+            "track_lead",
+            "--programme",
+            "ddns",
+            "--password-stdin",
+        ],
+        input="et langt og hemmeligt kodeord\n",
+    )
+    assert result.exit_code != 0
+    assert services.get_user_by_email("c@example.dk") is None
+
+
+def test_set_role_list_and_token(runner, client):
+    runner.invoke(
+        args=[
+            "users",
+            "create",
+            "d@example.dk",
+            "--role",
+            "viewer",
+            "--programme",
+            "ddns",
+            "--password-stdin",
+        ],
+        input="et langt og hemmeligt kodeord\n",
+    )
+    result = runner.invoke(
+        args=[
+            "users",
+            "set-role",
+            "d@example.dk",
+            "track_lead",
+            "--programme",
+            "ddns",
+            "--track",
+            "2",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(args=["users", "list"]).output
+    assert "d@example.dk\ttrack_lead@ddns/spor 2" in listing
+    token = runner.invoke(args=["users", "token", "d@example.dk"]).output.strip()
+    assert len(token) > 30
+    response = client.get("/api/v1/programmes/ddns", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    # A new token replaces the old one.
+    runner.invoke(args=["users", "token", "d@example.dk"])
+    again = client.get("/api/v1/programmes/ddns", headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 401
+
+
+def test_editor_is_the_secretariat_role(runner):
+    runner.invoke(
+        args=[
+            "users",
+            "create",
+            "e@example.dk",
+            "--role",
+            "editor",
+            "--programme",
+            "ddns",
+            "--password-stdin",
+        ],
+        input="et langt og hemmeligt kodeord\n",
+    )
+    user = services.get_user_by_email("e@example.dk")
+    assert [m.role for m in user.memberships] == [Role.SECRETARIAT]
+
+
+def test_setup_creates_one_admin_and_prints_password_once(empty_app):
+    runner = empty_app.test_cli_runner()
+    first = runner.invoke(args=["setup"])
+    assert first.exit_code == 0, first.output
+    assert "Seeded the DDNS data" in first.output
+    password = next(line.split()[-1] for line in first.output.splitlines() if "password:" in line)
+    admin = services.authenticate("admin@styrbord.local", password)
+    assert admin is not None and admin.is_admin
+    second = runner.invoke(args=["setup"])
+    assert "password" not in second.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_two_setups_make_different_passwords(tmp_path, _sqlite_template, _postgres_schema):
+    from tests.conftest import make_app
+
+    passwords = set()
+    for attempt in range(2):
+        (tmp_path / str(attempt)).mkdir()
+        app = make_app(tmp_path / str(attempt), _sqlite_template, seeded=False)
+        with app.app_context():
+            output = app.test_cli_runner().invoke(args=["setup"]).output
+            passwords.add(
+                next(line.split()[-1] for line in output.splitlines() if "password:" in line)
+            )
+            db.session.remove()
+            db.engine.dispose()
+    assert len(passwords) == 2

@@ -1,0 +1,76 @@
+"""The migrations build exactly the models' schema, and take it down again."""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from portfolio import create_app
+from portfolio.extensions import db
+from tests.conftest import TEST_DATABASE_URL, _config
+
+
+def _database_urls(tmp_path):
+    yield "sqlite", f"sqlite:///{tmp_path / 'migrated.db'}"
+    if TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"):
+        name = f"styrbord_migrations_{os.getpid()}"
+        admin = sa.create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield (
+                "postgresql",
+                sa.make_url(TEST_DATABASE_URL)
+                .set(database=name)
+                .render_as_string(hide_password=False),
+            )
+        finally:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def _diff(connection):
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, db.metadata)
+
+
+def test_upgrade_gives_models_schema_and_downgrade_removes_it(tmp_path):
+    checked = []
+    for dialect, url in _database_urls(tmp_path):
+        app = create_app(_config(url))
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as connection:
+                assert _diff(connection) == [], dialect
+                tables = set(sa.inspect(connection).get_table_names())
+            assert {t.name for t in db.metadata.sorted_tables} <= tables
+            downgrade(revision="base")
+            with db.engine.connect() as connection:
+                assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
+            db.engine.dispose()
+        checked.append(dialect)
+    assert "sqlite" in checked
+
+
+def test_migrated_audit_trail_refuses_updates(tmp_path):
+    app = create_app(_config(f"sqlite:///{tmp_path / 'audit.db'}"))
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_entries (at, actor, action, entity, entity_id, entity_label)"
+                    " VALUES ('2026-01-01 00:00:00', 'test', 'create', 'x', '1', '')"
+                )
+            )
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            db.engine.begin() as connection,
+        ):
+            connection.execute(sa.text("UPDATE audit_entries SET actor = 'someone else'"))
+        db.engine.dispose()
