@@ -25,9 +25,12 @@ def register_extensions(app: Flask) -> None:
     from portfolio import models  # noqa: F401  (every table known before use)
     from portfolio.audit import listeners as audit_listeners
     from portfolio.auth import services as auth_services
-    from portfolio.core import database, i18n
-    from portfolio.extensions import babel, csrf, db, login_manager, migrate
+    from portfolio.core import database, i18n, security
+    from portfolio.core import logging as structured_logging
+    from portfolio.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    security.init_app(app)
+    structured_logging.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
@@ -37,11 +40,13 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     auth_services.init_login(app)
     audit_listeners.install()
 
 
 def register_blueprints(app: Flask) -> None:
+    from portfolio.admin.views import bp as admin_bp
     from portfolio.api.views import bp as api_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
@@ -57,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
         risks_bp,
         benefits_bp,
         organisation_bp,
+        admin_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,5 +1,6 @@
 """Configuration, read from the environment with safe defaults for a local run."""
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -48,6 +49,17 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sessions end after this much inactivity, and after PERMANENT_SESSION_LIFETIME at most.
+    SESSION_IDLE_MINUTES = 60
+    PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=10)
+    # Uploads (budget workbooks, metric files) are small; anything bigger is refused (413).
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Set when nginx (or another proxy) terminates HTTPS in front of the app.
+    BEHIND_PROXY = os.environ.get("BEHIND_PROXY", "") == "1"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False

@@ -1,6 +1,8 @@
 """Extension singletons, created here and bound to the app in the factory."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# In-memory counters by default; RATELIMIT_STORAGE_URI=redis://… shares them between instances.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

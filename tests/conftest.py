@@ -120,6 +120,12 @@ def _postgres_schema():
 
 def make_app(tmp_path, template, seeded: bool = True, snapshot=None, **config):
     """Create an app on a database of its own (seeded with DDNS unless told otherwise)."""
+    app = _make_app(tmp_path, template, seeded, snapshot, **config)
+    app.test_client_class = FreshContextClient
+    return app
+
+
+def _make_app(tmp_path, template, seeded, snapshot, **config):
     if TEST_DATABASE_URL:
         app = create_app(_config(TEST_DATABASE_URL, **config))
         with app.app_context():
@@ -157,7 +163,6 @@ def empty_app(tmp_path, _sqlite_template, _postgres_schema):
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

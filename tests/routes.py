@@ -14,15 +14,27 @@ PUBLIC = {"auth.login", "static", "core.healthz", "core.set_language", "api.open
 
 
 def sample_values() -> dict[str, object]:
+    """Values for every URL parameter: DDNS objects, and a user with one role to manage."""
+    from portfolio.auth import services as auth_services
+    from portfolio.auth.models import Role
+
     ddns = get_programme("ddns")
     stakeholder_id = db.session.scalar(
         sa.select(Stakeholder.id).where(Stakeholder.programme_id == ddns.id).limit(1)
     )
+    target = auth_services.get_user_by_email("target@example.dk")
+    if target is None:
+        target = auth_services.create_user("target@example.dk", "et langt og sikkert kodeord")
+    if not target.memberships:  # a test may just have removed it
+        auth_services.grant_role(target, Role.VIEWER, programme=ddns)
+        db.session.commit()
     return {
         "slug": "ddns",
         "number": 1,
         "stakeholder_id": stakeholder_id,
         "filename": "css/styrbord.css",
+        "user_id": target.id,
+        "membership_id": target.memberships[0].id,
     }
 
 
@@ -32,6 +44,7 @@ CODES = {
     "programmes.edit_project": "1.1",
     "risks.show": "R1",
     "risks.edit": "R1",
+    "api.update_risk": "R1",
     "benefits.show": "GH1",
     "benefits.edit": "GH1",
 }

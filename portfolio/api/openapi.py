@@ -253,6 +253,72 @@ def _get(summary: str, schema: dict, with_slug: bool = True) -> dict:
     return {"get": operation}
 
 
+RISK_PATCH = {
+    "summary": "Change a risk (optimistic locking: send the version you read)",
+    "description": (
+        "Send the fields to change and the `version` the change is based on. A stale version "
+        "is refused with 409 and the changes made since. With a session cookie instead of a "
+        "bearer token, send the CSRF token in the `X-CSRFToken` header."
+    ),
+    "parameters": [
+        SLUG,
+        {
+            "name": "code",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "example": "R1",
+        },
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "version": {"type": "integer"},
+                        "title": {"type": "string", "minLength": 1, "maxLength": 300},
+                        "description": {"type": "string", "maxLength": 20000},
+                        "consequence_text": {"type": "string", "maxLength": 5000},
+                        "owner": {"type": ["string", "null"], "maxLength": 200},
+                        "probability": {"type": "string", "enum": ["low", "medium", "high"]},
+                        "consequence": {"type": "string", "enum": ["low", "medium", "high"]},
+                        "status": {
+                            "type": "string",
+                            "enum": ["open", "mitigated", "closed", "occurred"],
+                        },
+                    },
+                    "required": ["version"],
+                    "additionalProperties": False,
+                }
+            }
+        },
+    },
+    "responses": {
+        "200": {
+            "description": "The changed risk",
+            "content": {"application/json": {"schema": _ref("Risk")}},
+        },
+        "400": {
+            "description": "Missing CSRF token (session authentication)",
+            "content": {"application/json": {"schema": _ref("Error")}},
+        },
+        "401": ERRORS["401"],
+        "403": ERRORS["403"],
+        "404": ERRORS["404"],
+        "409": {
+            "description": "Changed by someone else since `version`",
+            "content": {"application/json": {"schema": _ref("Error")}},
+        },
+        "422": {
+            "description": "Invalid fields",
+            "content": {"application/json": {"schema": _ref("Error")}},
+        },
+    },
+}
+
+
 def build_spec() -> dict:
     """Return the OpenAPI document."""
     return {
@@ -281,6 +347,7 @@ def build_spec() -> dict:
                 {"oneOf": [{"type": "null"}, _ref("BudgetTable")]},
             ),
             "/programmes/{slug}/risks": _get("The programme's risks", _items("Risk")),
+            "/programmes/{slug}/risks/{code}": {"patch": RISK_PATCH},
             "/programmes/{slug}/benefits": _get("The programme's benefits", _items("Benefit")),
             "/programmes/{slug}/stakeholders": _get(
                 "The programme's stakeholders", _items("Stakeholder")

@@ -1,16 +1,20 @@
 """JSON API v1: read programmes and their budget, risks, benefits and stakeholders."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.api import serializers as s
 from portfolio.api.openapi import build_spec
+from portfolio.auth.permissions import Action, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
-from portfolio.extensions import csrf
+from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.extensions import csrf, db
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services as risk_services
+from portfolio.risks.models import Level, RiskStatus
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Reads need no CSRF token; writes check it themselves unless a bearer token is used.
@@ -68,3 +72,85 @@ def stakeholders(slug):
     programme = _programme(slug)
     items = [s.stakeholder(x) for x in organisation_services.list_stakeholders(programme.id)]
     return jsonify(items=items)
+
+
+RISK_WRITABLE = {
+    "title": str,
+    "description": str,
+    "consequence_text": str,
+    "owner": (str, type(None)),
+    "probability": str,
+    "consequence": str,
+    "status": str,
+}
+
+
+def _protect_session_write() -> None:
+    """Demand a CSRF token unless the request authenticated with a bearer token."""
+    if current_app.config["WTF_CSRF_ENABLED"] and not g.get("token_authenticated"):
+        csrf.protect()
+
+
+@bp.patch("/programmes/<slug>/risks/<code>")
+def update_risk(slug, code):
+    """Change a risk; the body carries the version it was read at (409 when stale)."""
+    _protect_session_write()
+    programme = _programme(slug)
+    risk = risk_services.get_risk(programme, code)
+    require(current_user, Action.EDIT_RISK, risk)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise RuleViolation(_("Forespørgslen skal være et JSON-objekt."))
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise RuleViolation(
+            _("Angiv den version, ændringen bygger på."),
+            errors={"version": [_("Skal være et heltal.")]},
+        )
+    unknown = set(body) - set(RISK_WRITABLE) - {"version"}
+    if unknown:
+        raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
+    changes, errors = {}, {}
+    for name, value in body.items():
+        if name == "version":
+            continue
+        if not isinstance(value, RISK_WRITABLE[name]):
+            errors[name] = [_("Forkert type.")]
+        elif name in {"probability", "consequence"}:
+            try:
+                changes[name] = Level(value)
+            except ValueError:
+                errors[name] = [_("Vælg low, medium eller high.")]
+        elif name == "status":
+            try:
+                changes[name] = RiskStatus(value)
+            except ValueError:
+                errors[name] = [_("Ukendt status.")]
+        elif name == "title" and not value.strip():
+            errors[name] = [_("Feltet skal udfyldes.")]
+        else:
+            changes[name] = value.strip() if isinstance(value, str) else value
+    if errors:
+        raise RuleViolation(_("Risikoen blev ikke ændret."), errors=errors)
+    try:
+        risk_services.update_risk(current_user, risk, changes, version)
+    except StaleEdit as error:
+        db.session.rollback()
+        details = {
+            "current_version": error.current_version,
+            "changes": [
+                {
+                    "at": c.at.isoformat(),
+                    "actor": c.actor,
+                    "field": c.field,
+                    "old": c.old_value,
+                    "new": c.new_value,
+                }
+                for c in error.changes
+            ],
+        }
+        return jsonify(
+            error={"status": 409, "code": "conflict", "message": error.message, "details": details}
+        ), 409
+    db.session.commit()
+    return jsonify(s.risk(risk))

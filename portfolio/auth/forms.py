@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import EqualTo
 
 from portfolio.core.validators import MaxLength, Required
 
@@ -11,3 +12,14 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[Required(), MaxLength(254)])
     password = PasswordField(_l("Adgangskode"), validators=[Required(), MaxLength(500)])
     next = StringField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Nuværende adgangskode"), validators=[Required(), MaxLength(500)]
+    )
+    new_password = PasswordField(_l("Ny adgangskode"), validators=[Required(), MaxLength(500)])
+    confirm = PasswordField(
+        _l("Gentag ny adgangskode"),
+        validators=[Required(), EqualTo("new_password", message=_l("Adgangskoderne er ikke ens."))],
+    )

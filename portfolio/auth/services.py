@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+import time
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, jsonify, redirect, request, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from portfolio.auth.models import Membership, Role, User
 from portfolio.core.errors import NotFound, RuleViolation
@@ -64,6 +68,11 @@ def init_login(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        if not g.get("token_authenticated") and _session_expired():
+            logout_user()
+            session.clear()
+            flash(_("Du er blevet logget ud, fordi du ikke har været aktiv et stykke tid."), "info")
+            return login_manager.unauthorized()
         return None
 
     @login_manager.unauthorized_handler
@@ -83,10 +92,30 @@ def init_login(app: Flask) -> None:
 class TokenAwareSessionInterface(SecureCookieSessionInterface):
     """Signed-cookie sessions, except for requests that authenticated with an API token."""
 
+    def get_cookie_secure(self, app) -> bool:
+        # Mark the cookie Secure whenever the request came over HTTPS (also behind a proxy
+        # that says so, when BEHIND_PROXY is set), and always when configured.
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
     def save_session(self, app, session, response):
         if g.get("token_authenticated"):
             return
         super().save_session(app, session, response)
+
+
+def _session_expired() -> bool:
+    """Tell whether the session has been idle, or alive, longer than allowed; note activity."""
+    now = int(time.time())
+    seen = session.get("seen", now)
+    started = session.get("started", now)
+    config = current_app.config
+    if now - seen > config["SESSION_IDLE_MINUTES"] * 60:
+        return True
+    if now - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds():
+        return True
+    session["seen"] = now
+    session.setdefault("started", now)
+    return False
 
 
 def normalise_email(email: str) -> str:
@@ -108,11 +137,41 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def password_problems(password: str) -> list[str]:
-    """List what is wrong with a new password (empty when it is acceptable)."""
+# Words a Danish user reaches for first; zxcvbn's own lists are English.
+DANISH_COMMON_PASSWORDS = frozenset(
+    {
+        "adgangskode", "kodeord", "hemmelighed", "sommerfugl", "kærlighed", "danmark",
+        "københavn", "velkommen", "sommerferie", "julemanden", "styrbord", "sundhed",
+        "sundhedsdata", "sundhedsdatastyrelsen", "programmet",
+    }
+)  # fmt: skip
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common leaked passwords (zxcvbn's list) and the Danish ones above."""
+    return frozenset(FREQUENCY_LISTS["passwords"]) | DANISH_COMMON_PASSWORDS
+
+
+def password_problems(password: str, *, context: tuple[str, ...] = ()) -> list[str]:
+    """List what is wrong with a new password (empty when it is acceptable).
+
+    At least MIN_PASSWORD_LENGTH characters; not on the list of common passwords, also not
+    once trailing digits and signs are stripped ("adgangskode2024!"); and not trivially
+    guessable from common words, patterns and the user's own name or e-mail (zxcvbn
+    score of at least 2 out of 4).
+    """
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(_("Adgangskoden skal være mindst %(n)d tegn.", n=MIN_PASSWORD_LENGTH))
+    lowered = password.lower()
+    stem = lowered.rstrip("0123456789!#?.,-_ ")
+    if lowered in _common_passwords() or stem in _common_passwords():
+        problems.append(_("Adgangskoden er for almindelig. Vælg en anden."))
+    elif not problems and zxcvbn(password[:100], user_inputs=list(context))["score"] < 2:
+        problems.append(
+            _("Adgangskoden er let at gætte. Brug fx flere ord, der ikke hører sammen.")
+        )
     return problems
 
 
@@ -124,7 +183,7 @@ def create_user(email: str, password: str, *, name: str = "", is_admin: bool = F
         errors["email"] = [_("Angiv en gyldig e-mailadresse.")]
     elif get_user_by_email(email) is not None:
         errors["email"] = [_("Der findes allerede en bruger med denne e-mailadresse.")]
-    if problems := password_problems(password):
+    if problems := password_problems(password, context=(email, name)):
         errors["password"] = problems
     if errors:
         raise RuleViolation(_("Brugeren blev ikke oprettet."), errors=errors)
@@ -136,7 +195,7 @@ def create_user(email: str, password: str, *, name: str = "", is_admin: bool = F
 
 def change_password(user: User, new_password: str) -> None:
     """Set a new password and end every other session of the user."""
-    if problems := password_problems(new_password):
+    if problems := password_problems(new_password, context=(user.email, user.name)):
         raise RuleViolation(_("Adgangskoden blev ikke ændret."), errors={"password": problems})
     user.password_hash = _hash(new_password)
     user.session_epoch += 1

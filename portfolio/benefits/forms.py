@@ -5,8 +5,7 @@ from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaFiel
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portfolio.benefits.models import BenefitType
-from portfolio.core.forms import EditForm, enum_choices
+from portfolio.core.forms import EditForm
 from portfolio.core.validators import MaxLength, Required
 
 
@@ -25,7 +24,7 @@ class BenefitForm(EditForm):
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(20_000)])
     owner = StringField(_l("Gevinstejer"), validators=[Optional(), MaxLength(200)])
     is_disbenefit = BooleanField(_l("Negativ gevinst (ulempe)"))
-    types = CheckboxesField(_l("Gevinsttype"), choices=lambda: enum_choices(BenefitType))
+    types = CheckboxesField(_l("Gevinsttype"))
     recipient_ids = IdCheckboxesField(_l("Modtagere"))
     track_ids = IdCheckboxesField(_l("Spor, der muliggør gevinsten"))
     project_ids = IdCheckboxesField(_l("Projekter, der muliggør gevinsten"))

@@ -8,7 +8,8 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services
 from portfolio.benefits.forms import BenefitForm
-from portfolio.core.forms import save_form
+from portfolio.benefits.models import BenefitType
+from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.programmes import services as programme_services
 
 bp = Blueprint("benefits", __name__, url_prefix="/programmes/<slug>/benefits")
@@ -33,9 +34,12 @@ def edit(slug, code):
     benefit = services.get_benefit(programme, code)
     require(current_user, Action.EDIT_BENEFIT, benefit)
     form = BenefitForm(obj=benefit)
-    form.recipient_ids.choices = [(r.id, r.name) for r in services.recipients_of(programme.id)]
-    form.track_ids.choices = [(t.id, t.label) for t in programme.tracks]
-    form.project_ids.choices = [(p.id, f"{p.code} {p.name}") for p in programme.projects]
+    form.types.choices = enum_choices(BenefitType)
+    form.recipient_ids.choices = options(
+        (r.id, r.name) for r in services.recipients_of(programme.id)
+    )
+    form.track_ids.choices = options((t.id, t.label) for t in programme.tracks)
+    form.project_ids.choices = options((p.id, f"{p.code} {p.name}") for p in programme.projects)
     if not form.is_submitted():
         form.types.data = [t.value for t in benefit.types]
         form.recipient_ids.data = [r.id for r in benefit.recipients]

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portfolio.core.errors import RuleViolation, StaleEdit
@@ -43,8 +44,13 @@ class MonthField(StringField):
             raise ValueError(_("Angiv en måned som ÅÅÅÅ-MM, fx 2026-11.")) from error
 
 
-def enum_choices(enum_cls: type[enum.Enum]) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in enum_cls]
+def options(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into the option objects select fields take."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def enum_choices(enum_cls: type[enum.Enum]) -> list[SelectChoice]:
+    return options((member.value, member.label) for member in enum_cls)
 
 
 class EnumSelectField(SelectField):

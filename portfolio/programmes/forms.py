@@ -36,11 +36,15 @@ class ProgrammeForm(EditForm):
 class TrackForm(EditForm):
     name = StringField(_l("Navn"), validators=[Required(), MaxLength(300)])
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(LONG_TEXT)])
-    deliverables = TextAreaField(_l("Leverancer (én pr. linje)"), validators=[MaxLength(LONG_TEXT)])
+    deliverables_text = TextAreaField(
+        _l("Leverancer (én pr. linje)"), validators=[MaxLength(LONG_TEXT)]
+    )
 
     def deliverable_lines(self) -> list[str]:
         return [
-            line.strip() for line in (self.deliverables.data or "").splitlines() if line.strip()
+            line.strip()
+            for line in (self.deliverables_text.data or "").splitlines()
+            if line.strip()
         ]
 
 

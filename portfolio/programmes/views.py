@@ -7,7 +7,7 @@ from flask_login import current_user
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
-from portfolio.core.forms import save_form
+from portfolio.core.forms import options, save_form
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services
 from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
@@ -81,7 +81,7 @@ def edit_track(slug, number):
     require(current_user, Action.EDIT_TRACK, track)
     form = TrackForm(obj=track)
     if not form.is_submitted():
-        form.deliverables.data = "\n".join(d.text for d in track.deliverables)
+        form.deliverables_text.data = "\n".join(d.text for d in track.deliverables)
     return save_form(
         form,
         lambda: services.update_track(
@@ -112,7 +112,9 @@ def project(slug, code):
 
 
 def _track_choices(programme):
-    return [("", _("Intet spor (tværgående)"))] + [(str(t.id), t.label) for t in programme.tracks]
+    return options(
+        [("", _("Intet spor (tværgående)"))] + [(str(t.id), t.label) for t in programme.tracks]
+    )
 
 
 @bp.route("/programmes/<slug>/projects/new", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
-from portfolio.core.forms import save_form
+from portfolio.core.forms import options, save_form
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services
 from portfolio.risks.forms import NewRiskForm, RiskForm
@@ -15,7 +15,7 @@ bp = Blueprint("risks", __name__, url_prefix="/programmes/<slug>/risks")
 
 
 def _track_choices(programme):
-    return [("", _("Hele programmet"))] + [(str(t.id), t.label) for t in programme.tracks]
+    return options([("", _("Hele programmet"))] + [(str(t.id), t.label) for t in programme.tracks])
 
 
 @bp.get("/")

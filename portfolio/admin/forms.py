@@ -1,0 +1,55 @@
+"""Forms for managing users, their roles, and filtering the audit log."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Optional
+
+from portfolio.auth.models import Role
+from portfolio.core.forms import EditForm, EnumSelectField, OptionalIdSelectField, options
+from portfolio.core.validators import MaxLength, Required, ValidEmail
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[Required(), ValidEmail(), MaxLength(254)])
+    name = StringField(_l("Navn"), validators=[MaxLength(200)])
+    password = PasswordField(_l("Adgangskode"), validators=[Required(), MaxLength(500)])
+    is_admin = BooleanField(_l("Administrator"))
+
+
+class UserForm(EditForm):
+    name = StringField(_l("Navn"), validators=[MaxLength(200)])
+    is_admin = BooleanField(_l("Administrator"))
+    is_active_account = BooleanField(_l("Aktiv konto"))
+
+
+class MembershipForm(FlaskForm):
+    role = EnumSelectField(_l("Rolle"), enum_cls=Role)
+    programme_id = OptionalIdSelectField(_l("Program"))
+    track_id = OptionalIdSelectField(_l("Spor (kun sporleder)"))
+    benefit_id = OptionalIdSelectField(_l("Gevinst (kun gevinstejer)"))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    programme_id = OptionalIdSelectField(_l("Program"), validators=[Optional()])
+    entity = SelectField(_l("Type"), validators=[Optional()], validate_choice=False)
+    actor = StringField(_l("Hvem"), validators=[Optional(), MaxLength(200)])
+    action = SelectField(
+        _l("Handling"),
+        choices=options(
+            [
+                ("", _l("Alle")),
+                ("create", _l("Oprettet")),
+                ("update", _l("Ændret")),
+                ("delete", _l("Slettet")),
+                ("restore", _l("Gendannet")),
+            ]
+        ),
+        validators=[Optional()],
+    )
+    since = DateField(_l("Fra dato"), validators=[Optional()])
+    until = DateField(_l("Til dato"), validators=[Optional()])
+    text = StringField(_l("Søg i værdier"), validators=[Optional(), MaxLength(200)])

@@ -1,0 +1,179 @@
+"""Administration: users, their roles, and the audit log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from portfolio.audit.models import AuditEntry
+from portfolio.auth import services as auth_services
+from portfolio.auth.models import Membership, Role, User
+from portfolio.auth.permissions import Action, require
+from portfolio.benefits.models import Benefit
+from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.services import apply_changes
+from portfolio.core.text import neutralise_formula
+from portfolio.extensions import db
+from portfolio.programmes.models import Programme, Track
+
+PAGE_SIZE = 50
+
+
+def list_users(actor: User) -> list[User]:
+    require(actor, Action.MANAGE_USERS)
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .options(
+                selectinload(User.memberships).selectinload(Membership.programme),
+                selectinload(User.memberships).selectinload(Membership.track),
+                selectinload(User.memberships).selectinload(Membership.benefit),
+            )
+            .order_by(User.email)
+        )
+    )
+
+
+def create_user(actor: User, *, email: str, name: str, password: str, is_admin: bool) -> User:
+    require(actor, Action.MANAGE_USERS)
+    return auth_services.create_user(email, password, name=name, is_admin=is_admin)
+
+
+def update_user(actor: User, user: User, changes: dict, expected_version: int | None) -> list[str]:
+    """Change a user's name, administrator flag or whether the account is active."""
+    require(actor, Action.MANAGE_USERS)
+    if user.id == actor.id and (
+        changes.get("is_admin") is False or changes.get("is_active_account") is False
+    ):
+        raise RuleViolation(
+            _("Du kan ikke fjerne din egen administratorrettighed eller lukke din egen konto.")
+        )
+    fields = {k: v for k, v in changes.items() if k in {"name", "is_admin", "is_active_account"}}
+    return apply_changes(user, fields, expected_version)
+
+
+def grant(
+    actor: User,
+    user: User,
+    *,
+    role: Role,
+    programme_id: int | None,
+    track_id: int | None = None,
+    benefit_id: int | None = None,
+) -> Membership:
+    """Give a user a role; a track lead needs a track, a benefit owner a benefit."""
+    require(actor, Action.MANAGE_USERS)
+    programme = db.session.get(Programme, programme_id) if programme_id else None
+    track = db.session.get(Track, track_id) if track_id else None
+    benefit = db.session.get(Benefit, benefit_id) if benefit_id else None
+    for chosen in (track, benefit):
+        if chosen is not None and programme is not None and chosen.programme_id != programme.id:
+            raise RuleViolation(_("Spor og gevinst skal høre til det valgte program."))
+    return auth_services.grant_role(user, role, programme=programme, track=track, benefit=benefit)
+
+
+def revoke(actor: User, user: User, membership_id: int) -> None:
+    require(actor, Action.MANAGE_USERS)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user.id:
+        raise NotFound(_("Rollen findes ikke."))
+    auth_services.revoke_membership(membership)
+
+
+@dataclass
+class AuditFilter:
+    programme_id: int | None = None
+    entity: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    text: str | None = None
+
+
+def _audit_query(filters: AuditFilter) -> sa.Select:
+    query = sa.select(AuditEntry)
+    if filters.programme_id:
+        query = query.where(AuditEntry.programme_id == filters.programme_id)
+    if filters.entity:
+        query = query.where(AuditEntry.entity == filters.entity)
+    if filters.actor:
+        query = query.where(AuditEntry.actor.ilike(f"%{filters.actor}%"))
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.since:
+        start = dt.datetime.combine(filters.since, dt.time(), tzinfo=dt.UTC)
+        query = query.where(AuditEntry.at >= start)
+    if filters.until:
+        end = dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        query = query.where(AuditEntry.at < end)
+    if filters.text:
+        pattern = f"%{filters.text}%"
+        query = query.where(
+            sa.or_(
+                AuditEntry.entity_label.ilike(pattern),
+                AuditEntry.old_value.ilike(pattern),
+                AuditEntry.new_value.ilike(pattern),
+                AuditEntry.field.ilike(pattern),
+            )
+        )
+    return query
+
+
+def audit_page(actor: User, filters: AuditFilter, page: int = 1) -> tuple[list[AuditEntry], int]:
+    """Return one page of matching audit entries, newest first, and the number of matches."""
+    require(actor, Action.VIEW_AUDIT)
+    query = _audit_query(filters)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    entries = db.session.scalars(
+        query.order_by(AuditEntry.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    )
+    return list(entries), total
+
+
+def audit_entities() -> list[str]:
+    return list(
+        db.session.scalars(sa.select(AuditEntry.entity).distinct().order_by(AuditEntry.entity))
+    )
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "user_id",
+    "request_id",
+    "action",
+    "entity",
+    "entity_id",
+    "entity_label",
+    "entity_version",
+    "programme_id",
+    "field",
+    "old_value",
+    "new_value",
+)
+
+
+def audit_csv(actor: User, filters: AuditFilter) -> str:
+    """Export every matching audit entry as CSV (user text neutralised against formulas)."""
+    require(actor, Action.VIEW_AUDIT)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    query = _audit_query(filters).order_by(AuditEntry.id)
+    for entry in db.session.scalars(query.execution_options(yield_per=1000)):
+        row = []
+        for column in EXPORT_COLUMNS:
+            value = getattr(entry, column)
+            row.append(
+                value.isoformat() if isinstance(value, dt.datetime) else neutralise_formula(value)
+            )
+        writer.writerow(row)
+    return out.getvalue()

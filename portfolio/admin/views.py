@@ -1,0 +1,181 @@
+"""Administration pages: users and roles, and the audit log."""
+
+import datetime as dt
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portfolio.admin import services
+from portfolio.admin.forms import AuditFilterForm, MembershipForm, NewUserForm, UserForm
+from portfolio.auth import services as auth_services
+from portfolio.auth.permissions import Action, require
+from portfolio.benefits.models import Benefit
+from portfolio.core.errors import RuleViolation
+from portfolio.core.forms import options, save_form
+from portfolio.extensions import db
+from portfolio.programmes.models import Programme, Track
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def only_admins():
+    require(current_user, Action.MANAGE_USERS)
+
+
+@bp.get("/users")
+def users():
+    return render_template("admin/users.html", users=services.list_users(current_user))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = NewUserForm()
+    return save_form(
+        form,
+        lambda: services.create_user(
+            current_user,
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            is_admin=form.is_admin.data,
+        ),
+        template="admin/user_new.html",
+        success_url=lambda user: url_for("admin.user", user_id=user.id),
+        success_message=_("Brugeren er oprettet."),
+    )
+
+
+def _membership_form() -> MembershipForm:
+    form = MembershipForm(prefix="m")
+    programmes = db.session.scalars(db.select(Programme).order_by(Programme.name)).all()
+    tracks = db.session.scalars(db.select(Track).order_by(Track.programme_id, Track.number)).all()
+    benefits = db.session.scalars(
+        db.select(Benefit).order_by(Benefit.programme_id, Benefit.code)
+    ).all()
+    short = {p.id: p.short_name for p in programmes}
+    form.programme_id.choices = options(
+        [("", _("Alle programmer"))] + [(str(p.id), p.name) for p in programmes]
+    )
+    form.track_id.choices = options(
+        [("", "–")] + [(str(t.id), f"{short[t.programme_id]}: {t.label}") for t in tracks]
+    )
+    form.benefit_id.choices = options(
+        [("", "–")] + [(str(b.id), f"{short[b.programme_id]}: {b.code} {b.name}") for b in benefits]
+    )
+    return form
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id):
+    user = auth_services.get_user(user_id)
+    form = UserForm(obj=user)
+    return save_form(
+        form,
+        lambda: services.update_user(current_user, user, form.changes(), form.expected_version),
+        template="admin/user.html",
+        success_url=url_for("admin.user", user_id=user_id),
+        success_message=_("Brugeren er gemt."),
+        user=user,
+        membership_form=_membership_form(),
+    )
+
+
+@bp.post("/users/<int:user_id>/memberships")
+def add_membership(user_id):
+    user = auth_services.get_user(user_id)
+    form = _membership_form()
+    if form.validate():
+        try:
+            services.grant(
+                current_user,
+                user,
+                role=form.role.data,
+                programme_id=form.programme_id.data,
+                track_id=form.track_id.data,
+                benefit_id=form.benefit_id.data,
+            )
+            db.session.commit()
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Rollen er tildelt."), "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    else:
+        flash(_("Rollen blev ikke tildelt. Vælg rolle og program."), "error")
+    return render_template(
+        "admin/user.html", user=user, form=UserForm(obj=user), membership_form=form, conflict=None
+    ), 422
+
+
+@bp.post("/users/<int:user_id>/memberships/<int:membership_id>/delete")
+def remove_membership(user_id, membership_id):
+    user = auth_services.get_user(user_id)
+    services.revoke(current_user, user, membership_id)
+    db.session.commit()
+    flash(_("Rollen er fjernet."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+def _audit_filters(form: AuditFilterForm) -> services.AuditFilter:
+    return services.AuditFilter(
+        programme_id=form.programme_id.data,
+        entity=form.entity.data or None,
+        actor=form.actor.data or None,
+        action=form.action.data or None,
+        since=form.since.data,
+        until=form.until.data,
+        text=form.text.data or None,
+    )
+
+
+def _audit_form() -> AuditFilterForm:
+    form = AuditFilterForm(request.args)
+    programmes = db.session.scalars(db.select(Programme).order_by(Programme.name)).all()
+    form.programme_id.choices = options(
+        [("", _("Alle"))] + [(str(p.id), p.short_name) for p in programmes]
+    )
+    form.entity.choices = options([("", _("Alle"))] + [(e, e) for e in services.audit_entities()])
+    return form
+
+
+@bp.get("/audit")
+def audit():
+    require(current_user, Action.VIEW_AUDIT)
+    form = _audit_form()
+    valid = form.validate()
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries, total = (
+        services.audit_page(current_user, _audit_filters(form), page) if valid else ([], 0)
+    )
+
+    def page_url(number):
+        return url_for("admin.audit", **{**request.args.to_dict(), "page": number})
+
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        entries=entries,
+        total=total,
+        page=page,
+        prev_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if total > page * services.PAGE_SIZE else None,
+        page_size=services.PAGE_SIZE,
+    ), 200 if valid else 422
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    require(current_user, Action.VIEW_AUDIT)
+    form = _audit_form()
+    if not form.validate():
+        return redirect(url_for("admin.audit", **request.args))
+    body = services.audit_csv(current_user, _audit_filters(form))
+    name = f"styrbord-historik-{dt.date.today().isoformat()}.csv"  # noqa: DTZ011
+    return Response(
+        "\ufeff" + body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

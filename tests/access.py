@@ -1,0 +1,49 @@
+"""Who may reach each route, written out by hand from docs/permissions.md.
+
+The sample objects are DDNS's: track 1, project 1.1 (track 1), risk R1 (no track), benefit
+GH1. The test users hold: secretariat of DDNS; track lead of DDNS track 1; benefit owner of
+GH1; viewer of DDNS; an outsider with no role; and an administrator.
+"""
+
+ALL = frozenset({"admin", "secretariat", "track_lead", "benefit_owner", "viewer", "outsider"})
+MEMBERS = ALL - {"outsider"}
+SECRETARIAT = frozenset({"admin", "secretariat"})
+TRACK_EDITORS = SECRETARIAT | {"track_lead"}
+ADMIN = frozenset({"admin"})
+
+# endpoint -> roles allowed to use it (GET shows the form; POST saves it)
+ALLOWED = {
+    "programmes.overview": ALL,
+    "auth.account": ALL,
+    "auth.logout": ALL,
+    "api.programmes": ALL,
+    "programmes.show": MEMBERS,
+    "programmes.track": MEMBERS,
+    "programmes.project": MEMBERS,
+    "risks.index": MEMBERS,
+    "risks.show": MEMBERS,
+    "benefits.show": MEMBERS,
+    "organisation.stakeholders": MEMBERS,
+    "api.programme": MEMBERS,
+    "api.budget": MEMBERS,
+    "api.risks": MEMBERS,
+    "api.benefits": MEMBERS,
+    "api.stakeholders": MEMBERS,
+    "programmes.edit": SECRETARIAT,
+    "programmes.edit_track": SECRETARIAT,
+    "programmes.new_project": TRACK_EDITORS,
+    "programmes.edit_project": TRACK_EDITORS,
+    "risks.new": TRACK_EDITORS,
+    "risks.edit": SECRETARIAT,  # R1 is programme-wide, outside the track lead's track
+    "api.update_risk": SECRETARIAT,
+    "benefits.edit": SECRETARIAT,
+    "organisation.new_stakeholder": SECRETARIAT,
+    "organisation.edit_stakeholder": SECRETARIAT,
+    "admin.users": ADMIN,
+    "admin.new_user": ADMIN,
+    "admin.user": ADMIN,
+    "admin.add_membership": ADMIN,
+    "admin.remove_membership": ADMIN,
+    "admin.audit": ADMIN,
+    "admin.audit_csv": ADMIN,
+}
