@@ -18,7 +18,7 @@ from portfolio.metrics.observations import (
     decimal_from_value,
     parse_decimal,
 )
-from portfolio.metrics.statuses import PX_SYMBOLS, lookup_symbol, make_observation
+from portfolio.metrics.statuses import DEFAULT_JSONSTAT_SYMBOLS, lookup_symbol, make_observation
 
 # "<5", "< 3": a published count below a small-number threshold.
 _BELOW_THRESHOLD = re.compile(r"<\s*\d+([.,]\d+)?")
@@ -27,10 +27,11 @@ _SPREADSHEET_ERRORS = frozenset(
     {"#N/A", "#NAME?", "#DIV/0!", "#VALUE!", "#REF!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 )
 
-# Status column texts understood without configuration: our own names and the PX symbols.
+# Status column texts understood without configuration: our own names ("suppressed"), the
+# PX symbols and Eurostat's letter flags (looked up in lower case too, so "P" works).
 DEFAULT_STATUS_TEXTS: dict[str, ObservationStatus] = {
     **{status.value: status for status in ObservationStatus},
-    **PX_SYMBOLS,
+    **DEFAULT_JSONSTAT_SYMBOLS,
 }
 
 
@@ -77,6 +78,44 @@ def _resolve_column(header: list[str], name: str, role: str) -> int:
             header=", ".join(header),
         )
     )
+
+
+def _value_cell_status(
+    raw: Any, suppressed: set[str], missing: set[str], mapping: ColumnMapping
+) -> tuple[str | None, ObservationStatus | None]:
+    """Return the symbol and status a value cell holds instead of a number, if it does."""
+    if raw is None:
+        return None, ObservationStatus.MISSING
+    if not isinstance(raw, str):
+        return None, None
+    text = raw.strip()
+    if not text:
+        return None, ObservationStatus.MISSING
+    if text in suppressed or _BELOW_THRESHOLD.fullmatch(text):
+        return text, ObservationStatus.SUPPRESSED
+    if text in missing or text.upper() in _SPREADSHEET_ERRORS:
+        return text, ObservationStatus.MISSING
+    status = lookup_symbol(text, mapping.status_map)
+    return (text, status) if status is not None else (None, None)
+
+
+def _read_value(
+    raw: Any, line: int, decimal_comma: bool, thousands_separator: str | None
+) -> Decimal:
+    try:
+        if isinstance(raw, str):
+            return parse_decimal(
+                raw, decimal_comma=decimal_comma, thousands_separator=thousands_separator
+            )
+        return decimal_from_value(raw)
+    except ValueError:
+        raise SourceParseError(
+            _(
+                "Række %(line)s: værdien '%(value)s' er ikke et tal.",
+                line=line,
+                value=str(raw)[:40],
+            )
+        ) from None
 
 
 def rows_to_observations(
@@ -126,44 +165,25 @@ def rows_to_observations(
         if not period:
             raise SourceParseError(_("Række %(line)s har ingen periode.", line=line))
         dimensions = {names[index]: cell_text(cells[index]) for index in dimension_indexes}
-        raw = cells[value_index]
-        raw_status = None
-        status = None
-        value = None
-        text = raw.strip() if isinstance(raw, str) else None
-        if raw is None or text == "":
-            status = ObservationStatus.MISSING
-        elif text is not None and (text in suppressed or _BELOW_THRESHOLD.fullmatch(text)):
-            raw_status, status = text, ObservationStatus.SUPPRESSED
-        elif text is not None and (text in missing or text.upper() in _SPREADSHEET_ERRORS):
-            raw_status, status = text, ObservationStatus.MISSING
-        elif text is not None and lookup_symbol(text, mapping.status_map) is not None:
-            raw_status, status = text, lookup_symbol(text, mapping.status_map)
-        else:
-            try:
-                if text is not None:
-                    value = parse_decimal(
-                        text, decimal_comma=decimal_comma, thousands_separator=thousands_separator
-                    )
-                else:
-                    value = decimal_from_value(raw)
-            except ValueError:
-                raise SourceParseError(
-                    _(
-                        "Række %(line)s: værdien '%(value)s' er ikke et tal.",
-                        line=line,
-                        value=str(raw)[:40],
-                    )
-                ) from None
+        # The status column is read first: when it says the cell has no number, whatever
+        # the value column holds ("..", 0, a placeholder) is not read as one.
+        column_status, column_symbol = None, None
         if status_index is not None:
-            status_text = cell_text(cells[status_index])
-            if status_text:
-                raw_status = status_text
-                found = lookup_symbol(status_text, status_texts)
-                if found is None:
-                    found = lookup_symbol(status_text.lower(), status_texts)
-                # An unknown status text keeps whatever the value cell said.
-                status = found if found is not None else status
+            column_symbol = cell_text(cells[status_index]) or None
+            if column_symbol:
+                column_status = lookup_symbol(column_symbol, status_texts) or lookup_symbol(
+                    column_symbol.lower(), status_texts
+                )
+        raw_status, status = _value_cell_status(cells[value_index], suppressed, missing, mapping)
+        value = None
+        if column_status is not None and not column_status.has_value:
+            status = column_status
+        elif status is None:
+            value = _read_value(cells[value_index], line, decimal_comma, thousands_separator)
+            # An unknown status text keeps the status the value implies.
+            status = column_status
+        if column_symbol:
+            raw_status = column_symbol
         key = (tuple(sorted(dimensions.items())), period)
         if key in seen:
             raise SourceParseError(
