@@ -118,7 +118,8 @@ def test_preview_table(runner):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--type", "jsonstat", "--location", "nowhere.json"], 1, "Filen nowhere.json findes ikke."),
+        (["--type", "jsonstat", "--location", "nowhere.json"], 1,
+         "Filen nowhere.json findes ikke."),
         (["--type", "nosuch", "--location", "x"], 1, "Ukendt kildetype 'nosuch'"),
         (["--type", "jsonstat", "--location", str(SSB), "--option", "colour=red"], 1,
          "colour: er ikke en kendt indstilling"),
