@@ -44,6 +44,11 @@ REFUSED = [
     "SELECT * INTO copy_of_t FROM t",
     "SELECT * FROM t FOR UPDATE",
     "SELECT 'a\\'; DROP TABLE t; --'",
+    "SELECT E'a\\'; DROP TABLE t; --'",
+    "SELECT 'it\\''s'; DELETE FROM t; --'",
+    # Literals that mean different things in different dialects are refused outright.
+    "SELECT E'it\\'s' AS x",
+    "SELECT 'C:\\temp\\' AS path",
     "SELECT pg_terminate_backend(42)",
     "SELECT set_config('statement_timeout', '0', false)",
     "SELECT load_extension('evil')",
@@ -69,7 +74,8 @@ ACCEPTED = [
     ("SELECT $tag$ it's ; $tag$ AS x", None),
     ("(SELECT 1)", None),
     ("SELECT replace(name, 'a', 'b') FROM t", None),
-    ("SELECT E'it\\'s; DROP' AS x", None),
+    ("SELECT 'it''s; fine' AS x", None),
+    ("SELECT E'tab\\there' AS x", None),
     ("/* monthly count */\nSELECT period, n FROM t WHERE region = :region", None),
 ]
 

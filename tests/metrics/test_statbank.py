@@ -216,3 +216,11 @@ class TestAgainstLocalApi:
         bad = adapter.test_connection(self.config(http_server, variables="FOO=1"), timeout=5)
         assert not bad.ok
         assert "FOO" in bad.message
+
+
+def test_the_subjects_sample_is_not_taken_for_data():
+    # v1/subjects lists subjects, not figures: reading it as data must fail clearly.
+    subjects = read_sample_json("statbank_dk_subjects_en.json")
+    assert [s["id"] for s in subjects][:3] == ["1", "2", "3"]
+    with pytest.raises(SourceParseError, match="ikke et JSON-objekt"):
+        get_adapter("statbank").fetch({"location": str(SAMPLES / "statbank_dk_subjects_en.json")})

@@ -303,9 +303,8 @@ def parse_dataset(
             for dim, stride, size in zip(ids, strides, sizes, strict=True)
         }
         value, symbol_in_value = _cell_value(values[position])
-        raw_status = statuses[position]
-        raw_status = str(raw_status).strip() or None if raw_status is not None else None
-        raw_status = raw_status or symbol_in_value
+        symbol = statuses[position]
+        raw_status = (str(symbol).strip() if symbol is not None else "") or symbol_in_value
         status = lookup_symbol(raw_status, table) if raw_status else None
         cell_unit = unit
         for metric, by_code in units.items():

@@ -73,12 +73,13 @@ def _refuse(reason: str) -> SourceConfigError:
     return SourceConfigError(_("Forespørgslen afvises: %(reason)s", reason=reason))
 
 
-def _tokens(sql: str) -> list[tuple[str, str]]:
+def _tokens(sql: str, backslashes: str) -> list[tuple[str, str]]:
     """Split SQL into (kind, text) tokens, dropping comments and whitespace.
 
     Kinds: "word", "literal" (string), "ident" (quoted identifier), ";", "other".
-    Backslash escapes count only in PostgreSQL's E'…' strings: in standard SQL 'a\\' is a
-    complete string, and treating the backslash as an escape there would hide what follows.
+    `backslashes` says where a backslash escapes a quote: "none" (standard SQL, SQLite),
+    "e-strings" (PostgreSQL's E'…') or "all" (MySQL). Dialects disagree, and 'a\\' ; …
+    hides a second statement under one reading but not another, so the caller checks all.
     """
     tokens: list[tuple[str, str]] = []
     i, n = 0, len(sql)
@@ -103,8 +104,10 @@ def _tokens(sql: str) -> list[tuple[str, str]]:
                 else:
                     i += 1
         elif char == "'":
-            escapes = bool(tokens) and tokens[-1] == ("word", "E") and sql[i - 1] in "eE"
-            if escapes:
+            e_string = bool(tokens) and tokens[-1] in (("word", "E"), ("word", "e"))
+            e_string = e_string and sql[i - 1] in "eE"
+            escapes = backslashes == "all" or (backslashes == "e-strings" and e_string)
+            if e_string and backslashes == "e-strings":
                 tokens.pop()
             start, i = i, i + 1
             while True:
@@ -152,9 +155,15 @@ def _tokens(sql: str) -> list[tuple[str, str]]:
 def check_read_only_sql(sql: str) -> str:
     """Return the query without a trailing `;` if it is one read-only SELECT/WITH statement.
 
-    Raise SourceConfigError (in Danish, naming the reason) for anything else.
+    Raise SourceConfigError (in Danish, naming the reason) for anything else. The query
+    must pass under each dialect's reading of backslashes in string literals.
     """
-    tokens = _tokens(sql)
+    for backslashes in ("none", "e-strings", "all"):
+        _check_tokens(_tokens(sql, backslashes))
+    return sql.strip().rstrip(";").rstrip()
+
+
+def _check_tokens(tokens: list[tuple[str, str]]) -> None:
     while tokens and tokens[-1][0] == ";":
         tokens.pop()
     if not tokens:
@@ -174,7 +183,6 @@ def check_read_only_sql(sql: str) -> str:
             called and text.lower().startswith("pg_advisory")
         ):
             raise _refuse(_("funktionen %(name)s er ikke tilladt", name=text.lower()))
-    return sql.strip().rstrip(";").rstrip()
 
 
 ParameterValue = str | int | float | bool | None

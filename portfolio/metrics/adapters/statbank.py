@@ -214,7 +214,7 @@ def parse_statbank_csv(
             _(
                 "kolonnen %(column)s findes ikke (kolonner: %(header)s)",
                 column=value_column,
-                header=", ".join(header),
+                header=", ".join(header)[:200],
             ),
             "CSV",
         )
@@ -396,7 +396,8 @@ class StatbankAdapter(MetricAdapter):
 
         if config.location:
             content = read_file(config.location)
-            is_jsonstat = content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+            # A saved response is JSON(-stat) when it looks like JSON, else StatBank CSV.
+            is_jsonstat = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
         else:
             body: dict[str, Any] = {
                 "table": config.table,
