@@ -38,7 +38,12 @@ from portfolio.metrics.adapters.base import (
 )
 from portfolio.metrics.adapters.jsonstat import TIME_DIMENSION_NAMES, load_json, parse_jsonstat
 from portfolio.metrics.adapters.transport import is_url, read_file, request
-from portfolio.metrics.observations import FetchResult, Observation, ObservationStatus
+from portfolio.metrics.observations import (
+    FetchResult,
+    Observation,
+    ObservationStatus,
+    parse_decimal,
+)
 from portfolio.metrics.statuses import PX_SYMBOLS, lookup_symbol, make_observation
 
 DEFAULT_BASE_URL = "https://api.statbank.dk"
@@ -183,9 +188,7 @@ def _read_csv_rows(content: bytes) -> list[list[str]]:
     return rows
 
 
-def _parse_cell(text: str) -> Decimal | None:
-    from portfolio.metrics.observations import parse_decimal
-
+def _parse_cell(text: str) -> Decimal:
     try:
         return parse_decimal(text)
     except ValueError:

@@ -30,7 +30,7 @@ from portfolio.metrics.adapters.base import (
 
 # Statistics tables are small; a much larger answer is a wrong URL or a misbehaving server.
 MAX_BYTES = 50 * 1024 * 1024
-USER_AGENT = "Styrbord metric adapter (+https://github.com/styrbord)"
+USER_AGENT = "Styrbord metric adapter"
 
 
 @dataclass(frozen=True)
