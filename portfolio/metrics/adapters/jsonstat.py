@@ -1,0 +1,412 @@
+"""JSON-stat 1.x and 2.0 datasets, from a URL or a local file.
+
+JSON-stat is a cube: dimensions with sizes, and a flat list of values in row-major order
+(the last dimension changes fastest). Versions and providers differ in where they put
+things, and the parser takes all of these:
+
+- 2.0: `version: "2.0"`, `class: "dataset"`, `id`/`size`/`role` at the top of the dataset.
+- 1.x: datasets under named keys (`dataset`, `nama_gdp_c`, …), `id`/`size`/`role` inside
+  `dimension`.
+- `category.index` as a list, an object (code → position) or absent (then the order of
+  `category.label`, or its single category).
+- `value` and `status` as a list, an object (position → item, sparse) or one item for all
+  cells; Eurostat's retired 1.x service wrote `status` as `{"value": [...], "category":
+  {"label": {":": "not available"}}}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from decimal import Decimal
+from typing import Any, Literal
+
+import pydantic
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portfolio.metrics.adapters import register
+from portfolio.metrics.adapters.base import (
+    DEFAULT_TIMEOUT,
+    CommonOptions,
+    Deadline,
+    MetricAdapter,
+    ParsedTable,
+    finish,
+    parse_error,
+)
+from portfolio.metrics.adapters.transport import read_location
+from portfolio.metrics.observations import FetchResult, ObservationStatus, parse_decimal
+from portfolio.metrics.statuses import (
+    DEFAULT_JSONSTAT_SYMBOLS,
+    EUROSTAT_FLAGS,
+    PX_SYMBOLS,
+    lookup_symbol,
+    make_observation,
+    status_from_label,
+)
+
+# Dimension ids that mean time when the dataset gives no `role.time`, compared lower-case.
+TIME_DIMENSION_NAMES = ("tid", "time", "time_period", "year", "år", "aar", "period", "periode")
+
+StatusTable = Literal["auto", "px", "eurostat"]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON-stat allows")
+
+
+def load_json(content: bytes, format_name: str = "JSON-stat") -> Any:
+    """Decode JSON text with every number as an exact Decimal (never a float)."""
+    try:
+        text = content.decode("utf-8-sig")
+        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise parse_error(
+            _("ugyldig JSON (%(error)s)", error=str(error)[:200]), format_name
+        ) from None
+
+
+def _looks_like_dataset(node: Any) -> bool:
+    return isinstance(node, dict) and "dimension" in node and "value" in node
+
+
+def find_datasets(document: Any) -> dict[str, dict]:
+    """Return the datasets in a JSON-stat response by name (2.0 datasets are named "")."""
+    if not isinstance(document, dict):
+        raise parse_error(_("svaret er ikke et JSON-objekt"))
+    if document.get("class") == "dataset" or (
+        "version" in document and _looks_like_dataset(document)
+    ):
+        return {"": document}
+    if document.get("class") == "collection":
+        items = (document.get("link") or {}).get("item") or []
+        found = {
+            str(item.get("label") or position): item
+            for position, item in enumerate(items)
+            if isinstance(item, dict) and item.get("class") == "dataset" and "value" in item
+        }
+        if found:
+            return found
+        raise parse_error(_("samlingen indeholder ingen indlejrede datasæt"))
+    found = {name: node for name, node in document.items() if _looks_like_dataset(node)}
+    if not found:
+        raise parse_error(_("der er intet datasæt med 'dimension' og 'value'"))
+    return found
+
+
+def _category_codes(dimension_id: str, dimension: Any, size: int) -> list[str]:
+    """Return a dimension's category codes in position order."""
+    if not isinstance(dimension, dict):
+        raise parse_error(_("dimensionen %(id)s mangler", id=dimension_id))
+    category = dimension.get("category") or {}
+    index = category.get("index")
+    labels = category.get("label")
+    if isinstance(index, list):
+        codes = [str(code) for code in index]
+    elif isinstance(index, dict):
+        by_position: dict[int, str] = {}
+        for code, position in index.items():
+            if not isinstance(position, int) or position in by_position:
+                raise parse_error(_("dimensionen %(id)s har ugyldige positioner", id=dimension_id))
+            by_position[position] = str(code)
+        if sorted(by_position) != list(range(len(by_position))):
+            raise parse_error(_("dimensionen %(id)s har huller i positionerne", id=dimension_id))
+        codes = [by_position[position] for position in range(len(by_position))]
+    elif index is None and isinstance(labels, dict) and labels:
+        # Without an index the labels' order is the categories' order (JSON-stat allows
+        # leaving out the index for a single category; some providers leave it out always).
+        codes = [str(code) for code in labels]
+    else:
+        raise parse_error(_("dimensionen %(id)s har ingen kategorier", id=dimension_id))
+    if len(codes) != size:
+        raise parse_error(
+            _(
+                "dimensionen %(id)s har %(count)s kategorier, men størrelsen %(size)s",
+                id=dimension_id,
+                count=len(codes),
+                size=size,
+            )
+        )
+    return codes
+
+
+def _category_units(dimension: dict, codes: list[str]) -> dict[str, str]:
+    """Return the unit of each category of a metric dimension that states one."""
+    units = ((dimension.get("category") or {}).get("unit")) or {}
+    result = {}
+    for code in codes:
+        unit = units.get(code)
+        if isinstance(unit, dict):
+            text = unit.get("base") or unit.get("label") or unit.get("symbol")
+            if text:
+                result[code] = str(text)
+    return result
+
+
+def _cells(container: Any, count: int, what: str) -> list[Any]:
+    """Spread a value or status container (list, sparse object or one item) over all cells."""
+    if isinstance(container, list):
+        if len(container) != count:
+            raise parse_error(
+                _(
+                    "'%(what)s' har %(found)s elementer, men tabellen har %(count)s celler",
+                    what=what,
+                    found=len(container),
+                    count=count,
+                )
+            )
+        return container
+    if isinstance(container, dict):
+        cells: list[Any] = [None] * count
+        for key, item in container.items():
+            try:
+                position = int(key)
+            except ValueError:
+                raise parse_error(_("'%(what)s' har en ugyldig position", what=what)) from None
+            if not 0 <= position < count:
+                raise parse_error(_("'%(what)s' har en position uden for tabellen", what=what))
+            cells[position] = item
+        return cells
+    return [container] * count
+
+
+def _status_labels(dataset: dict) -> tuple[Any, dict[str, str]]:
+    """Return the status container and the provider's labels for its symbols."""
+    status = dataset.get("status")
+    labels: dict[str, str] = {}
+    if isinstance(status, dict) and "value" in status and "category" in status:
+        labels = dict((status.get("category") or {}).get("label") or {})
+        status = status["value"]
+    extension = dataset.get("extension")
+    if isinstance(extension, dict) and isinstance(extension.get("status"), dict):
+        labels.update(extension["status"].get("label") or {})
+    return status, {str(k): str(v) for k, v in labels.items()}
+
+
+def symbol_table(
+    status_table: StatusTable, labels: dict[str, str], overrides: dict[str, ObservationStatus]
+) -> dict[str, ObservationStatus]:
+    """Build the symbol → status table for a dataset: base table, its own labels, overrides."""
+    if status_table == "px":
+        table = dict(PX_SYMBOLS)
+    elif status_table == "eurostat":
+        table = dict(EUROSTAT_FLAGS)
+    else:
+        table = dict(DEFAULT_JSONSTAT_SYMBOLS)
+        # A dataset that says what its symbols mean is believed over any general table.
+        for symbol, label in labels.items():
+            status = status_from_label(label)
+            if status is not None:
+                table[symbol] = status
+    table.update(overrides)
+    return table
+
+
+def _revision(dataset: dict) -> str | None:
+    updated = dataset.get("updated")
+    if isinstance(updated, str) and updated.strip():
+        return updated.strip()
+    # Eurostat's retired service: milliseconds since the epoch.
+    stamp = dataset.get("lastUpdateDate")
+    if isinstance(stamp, int):
+        moment = dt.datetime.fromtimestamp(stamp / 1000, tz=dt.UTC)
+        return moment.isoformat().replace("+00:00", "Z")
+    return None
+
+
+def _find_time_dimension(ids: list[str], role: dict, wanted: str | None) -> str:
+    if wanted:
+        if wanted not in ids:
+            raise parse_error(
+                _("tidsdimensionen %(id)s findes ikke (dimensioner: %(ids)s)", id=wanted, ids=ids)
+            )
+        return wanted
+    for candidate in role.get("time") or []:
+        if candidate in ids:
+            return candidate
+    for candidate in ids:
+        if candidate.lower() in TIME_DIMENSION_NAMES:
+            return candidate
+    raise parse_error(
+        _(
+            "ingen dimension er markeret som tid; angiv time_dimension (dimensioner: %(ids)s)",
+            ids=ids,
+        )
+    )
+
+
+def _cell_value(raw: Any) -> tuple[Decimal | None, str | None]:
+    """Return a cell's number, or the symbol a provider wrote in place of it."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, bool):
+        raise parse_error(_("en værdi er true/false i stedet for et tal"))
+    if isinstance(raw, Decimal | int):
+        return Decimal(raw), None
+    if isinstance(raw, str):
+        try:
+            return parse_decimal(raw), None
+        except ValueError:
+            # Some providers write the symbol (".." or ":") where the number would be.
+            return None, raw.strip() or None
+    raise parse_error(_("en værdi er hverken et tal, tekst eller null"))
+
+
+def parse_dataset(
+    dataset: dict,
+    *,
+    time_dimension: str | None = None,
+    status_table: StatusTable = "auto",
+    status_map: dict[str, ObservationStatus] | None = None,
+    unit: str | None = None,
+) -> ParsedTable:
+    """Turn one JSON-stat dataset (1.x or 2.0) into observations."""
+    dimensions = dataset.get("dimension")
+    if not isinstance(dimensions, dict):
+        raise parse_error(_("datasættet har ingen 'dimension'"))
+    if "id" in dataset and "size" in dataset:
+        ids, sizes, role = dataset["id"], dataset["size"], dataset.get("role") or {}
+    else:
+        ids, sizes = dimensions.get("id"), dimensions.get("size")
+        role = dimensions.get("role") or {}
+    if (
+        not isinstance(ids, list)
+        or not isinstance(sizes, list)
+        or len(ids) != len(sizes)
+        or not all(isinstance(size, int) and size >= 0 for size in sizes)
+    ):
+        raise parse_error(_("'id' og 'size' mangler eller passer ikke sammen"))
+    ids = [str(i) for i in ids]
+    codes = {
+        i: _category_codes(i, dimensions.get(i), size) for i, size in zip(ids, sizes, strict=True)
+    }
+    time_id = _find_time_dimension(ids, role, time_dimension)
+    units: dict[str, dict[str, str]] = {
+        metric: _category_units(dimensions[metric], codes[metric])
+        for metric in role.get("metric") or []
+        if metric in codes
+    }
+    count = math.prod(sizes)
+    values = _cells(dataset.get("value"), count, "value")
+    status_container, labels = _status_labels(dataset)
+    statuses = _cells(status_container, count, "status")
+    table = symbol_table(status_table, labels, status_map or {})
+
+    # Strides for row-major order: the last dimension changes fastest.
+    strides = [math.prod(sizes[k + 1 :]) for k in range(len(sizes))]
+    observations = []
+    for position in range(count):
+        coordinates = {
+            dim: codes[dim][(position // stride) % size]
+            for dim, stride, size in zip(ids, strides, sizes, strict=True)
+        }
+        value, symbol_in_value = _cell_value(values[position])
+        symbol = statuses[position]
+        raw_status = (str(symbol).strip() if symbol is not None else "") or symbol_in_value
+        status = lookup_symbol(raw_status, table) if raw_status else None
+        cell_unit = unit
+        for metric, by_code in units.items():
+            cell_unit = by_code.get(coordinates[metric], cell_unit)
+        period = coordinates.pop(time_id)
+        observations.append(
+            make_observation(coordinates, period, value, raw_status, status, cell_unit)
+        )
+
+    distinct_units = {o.unit for o in observations}
+    notes = [str(note) for note in dataset.get("note") or [] if isinstance(note, str)]
+    return ParsedTable(
+        observations=observations,
+        revision=_revision(dataset),
+        unit=distinct_units.pop() if len(distinct_units) == 1 else unit,
+        notes=notes,
+    )
+
+
+def parse_jsonstat(
+    content: bytes,
+    *,
+    dataset: str | None = None,
+    time_dimension: str | None = None,
+    status_table: StatusTable = "auto",
+    status_map: dict[str, ObservationStatus] | None = None,
+    unit: str | None = None,
+) -> ParsedTable:
+    """Parse a JSON-stat response and return the observations of one of its datasets."""
+    datasets = find_datasets(load_json(content))
+    if dataset is not None:
+        if dataset not in datasets:
+            raise parse_error(
+                _(
+                    "datasættet %(name)s findes ikke (der er: %(names)s)",
+                    name=dataset,
+                    names=", ".join(datasets) or "–",
+                )
+            )
+        chosen = datasets[dataset]
+    elif len(datasets) == 1:
+        chosen = next(iter(datasets.values()))
+    else:
+        raise parse_error(
+            _(
+                "svaret har flere datasæt; angiv dataset (der er: %(names)s)",
+                names=", ".join(datasets),
+            )
+        )
+    return parse_dataset(
+        chosen,
+        time_dimension=time_dimension,
+        status_table=status_table,
+        status_map=status_map,
+        unit=unit,
+    )
+
+
+class JsonStatConfig(CommonOptions):
+    location: str = pydantic.Field(
+        min_length=1, description="URL (http/https, read with GET) or path of a JSON-stat file."
+    )
+    dataset: str | None = pydantic.Field(
+        default=None, description="Which dataset, when a 1.x response holds several."
+    )
+    time_dimension: str | None = pydantic.Field(
+        default=None, description="The time dimension's id, when `role.time` does not say."
+    )
+    status_table: StatusTable = pydantic.Field(
+        default="auto",
+        description="Symbol table: auto (the dataset's own labels, else Nordic + Eurostat), "
+        "px or eurostat.",
+    )
+
+
+@register
+class JsonStatAdapter(MetricAdapter):
+    """JSON-stat 1.x and 2.0 (PxWeb, Statistics Norway, Eurostat, StatBank's jsonstat)."""
+
+    type = "jsonstat"
+    label = _l("JSON-stat (URL eller fil)")
+    config_schema = JsonStatConfig
+    requirements = ("httpx",)
+
+    def fetch(
+        self,
+        config: JsonStatConfig | dict,
+        *,
+        since_revision: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> FetchResult:
+        """Read the JSON-stat dataset at the configured location."""
+        config = self.parse_config(config)
+        deadline = Deadline(timeout)
+        payload = read_location(config.location, deadline)
+        parsed = parse_jsonstat(
+            payload.content,
+            dataset=config.dataset,
+            time_dimension=config.time_dimension,
+            status_table=config.status_table,
+            status_map=config.status_map,
+            unit=config.unit,
+        )
+        parsed.revision = parsed.revision or payload.etag or payload.last_modified
+        return finish(parsed, since_revision=since_revision, suppress_below=config.suppress_below)

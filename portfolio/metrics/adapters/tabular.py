@@ -1,0 +1,202 @@
+"""Rows and columns to observations: the column mapping shared by the file and SQL adapters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pydantic
+from flask_babel import gettext as _
+
+from portfolio.metrics.adapters.base import CommonOptions, NameList, SourceParseError
+from portfolio.metrics.observations import (
+    Observation,
+    ObservationStatus,
+    decimal_from_value,
+    parse_decimal,
+)
+from portfolio.metrics.statuses import DEFAULT_JSONSTAT_SYMBOLS, lookup_symbol, make_observation
+
+# "<5", "< 3": a published count below a small-number threshold.
+_BELOW_THRESHOLD = re.compile(r"<\s*\d+([.,]\d+)?")
+# What spreadsheets write in a cell whose formula failed.
+_SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#NAME?", "#DIV/0!", "#VALUE!", "#REF!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+
+# Status column texts understood without configuration: our own names ("suppressed"), the
+# PX symbols and Eurostat's letter flags (looked up in lower case too, so "P" works).
+DEFAULT_STATUS_TEXTS: dict[str, ObservationStatus] = {
+    **{status.value: status for status in ObservationStatus},
+    **DEFAULT_JSONSTAT_SYMBOLS,
+}
+
+
+class ColumnMapping(CommonOptions):
+    """Which columns hold the period, the value, the status and the dimensions."""
+
+    period_column: str = pydantic.Field(min_length=1)
+    value_column: str = pydantic.Field(min_length=1)
+    status_column: str | None = None
+    dimension_columns: NameList | None = pydantic.Field(
+        default=None, description="Dimension columns; by default every other column."
+    )
+    ignore_columns: NameList = pydantic.Field(
+        default_factory=list, description="Columns that are neither dimensions nor values."
+    )
+
+
+def cell_text(value: Any) -> str:
+    """Write a period or dimension cell as text: years as "2018", dates as "2019-01-31"."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return str(value).strip()
+
+
+def _resolve_column(header: list[str], name: str, role: str) -> int:
+    if name in header:
+        return header.index(name)
+    folded = [column.casefold() for column in header]
+    if name.casefold() in folded:
+        return folded.index(name.casefold())
+    raise SourceParseError(
+        _(
+            "Kolonnen '%(name)s' (%(role)s) findes ikke. Kolonnerne er: %(header)s.",
+            name=name,
+            role=role,
+            header=", ".join(header),
+        )
+    )
+
+
+def _value_cell_status(
+    raw: Any, suppressed: set[str], missing: set[str], mapping: ColumnMapping
+) -> tuple[str | None, ObservationStatus | None]:
+    """Return the symbol and status a value cell holds instead of a number, if it does."""
+    if raw is None:
+        return None, ObservationStatus.MISSING
+    if not isinstance(raw, str):
+        return None, None
+    text = raw.strip()
+    if not text:
+        return None, ObservationStatus.MISSING
+    if text in suppressed or _BELOW_THRESHOLD.fullmatch(text):
+        return text, ObservationStatus.SUPPRESSED
+    if text in missing or text.upper() in _SPREADSHEET_ERRORS:
+        return text, ObservationStatus.MISSING
+    status = lookup_symbol(text, mapping.status_map)
+    return (text, status) if status is not None else (None, None)
+
+
+def _read_value(
+    raw: Any, line: int, decimal_comma: bool, thousands_separator: str | None
+) -> Decimal:
+    try:
+        if isinstance(raw, str):
+            return parse_decimal(
+                raw, decimal_comma=decimal_comma, thousands_separator=thousands_separator
+            )
+        return decimal_from_value(raw)
+    except ValueError:
+        raise SourceParseError(
+            _(
+                "Række %(line)s: værdien '%(value)s' er ikke et tal.",
+                line=line,
+                value=str(raw)[:40],
+            )
+        ) from None
+
+
+def rows_to_observations(
+    header: Sequence[Any],
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    mapping: ColumnMapping,
+    *,
+    decimal_comma: bool = False,
+    thousands_separator: str | None = None,
+    suppression_markers: Iterable[str] = (),
+    missing_markers: Iterable[str] = (),
+) -> list[Observation]:
+    """Map numbered rows onto observations using the column mapping.
+
+    A value cell holding a suppression marker (or any "<N") is suppressed, one holding a
+    missing marker, nothing or a spreadsheet error is missing; text in the status column
+    is looked up in our own status names, the PX symbols and `status_map`. Two rows for the
+    same period and dimensions are refused: a dimension column is probably missing.
+    """
+    names = [cell_text(column) for column in header]
+    period_index = _resolve_column(names, mapping.period_column, _("periode"))
+    value_index = _resolve_column(names, mapping.value_column, _("værdi"))
+    status_index = (
+        _resolve_column(names, mapping.status_column, _("status"))
+        if mapping.status_column
+        else None
+    )
+    ignored = {_resolve_column(names, name, _("ignoreres")) for name in mapping.ignore_columns}
+    if mapping.dimension_columns is not None:
+        dimension_indexes = [
+            _resolve_column(names, name, _("dimension")) for name in mapping.dimension_columns
+        ]
+    else:
+        taken = {period_index, value_index, status_index, *ignored}
+        dimension_indexes = [
+            index for index, name in enumerate(names) if index not in taken and name
+        ]
+    suppressed = {marker.strip() for marker in suppression_markers}
+    missing = {marker.strip() for marker in missing_markers}
+    status_texts = {**DEFAULT_STATUS_TEXTS, **mapping.status_map}
+
+    observations: list[Observation] = []
+    seen: dict[tuple, int] = {}
+    for line, row in rows:
+        cells = list(row) + [None] * (len(names) - len(row))
+        period = cell_text(cells[period_index])
+        if not period:
+            raise SourceParseError(_("Række %(line)s har ingen periode.", line=line))
+        dimensions = {names[index]: cell_text(cells[index]) for index in dimension_indexes}
+        # The status column is read first: when it says the cell has no number, whatever
+        # the value column holds ("..", 0, a placeholder) is not read as one.
+        column_status, column_symbol = None, None
+        if status_index is not None:
+            column_symbol = cell_text(cells[status_index]) or None
+            if column_symbol:
+                column_status = lookup_symbol(column_symbol, status_texts) or lookup_symbol(
+                    column_symbol.lower(), status_texts
+                )
+        raw_status, status = _value_cell_status(cells[value_index], suppressed, missing, mapping)
+        value = None
+        if column_status is not None and not column_status.has_value:
+            status = column_status
+        elif status is None:
+            value = _read_value(cells[value_index], line, decimal_comma, thousands_separator)
+            # An unknown status text keeps the status the value implies.
+            status = column_status
+        if column_symbol:
+            raw_status = column_symbol
+        key = (tuple(sorted(dimensions.items())), period)
+        if key in seen:
+            raise SourceParseError(
+                _(
+                    "Række %(line)s har samme periode (%(period)s) og dimensioner som række "
+                    "%(first)s. Mangler der en dimensionskolonne?",
+                    line=line,
+                    period=period,
+                    first=seen[key],
+                )
+            )
+        seen[key] = line
+        observations.append(
+            make_observation(dimensions, period, value, raw_status, status, mapping.unit)
+        )
+    return observations

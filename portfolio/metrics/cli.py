@@ -1,0 +1,141 @@
+"""`flask sources …`: list the metric adapters and preview or check a source.
+
+Options are given as `--option KEY=VALUE`, repeated. VALUE is read as JSON when it is valid
+JSON (numbers, true/false/null, "quoted text", [lists], {objects}) and as plain text
+otherwise, so `table=STRAF42` and `variables=HERKOMST1=00;Tid=2023` need no quoting while
+`suppression_markers=["<5",".."]` gives a list. A dotted KEY sets one entry of a mapping:
+`--option parameters.year=2023` or `--option status_map.x=suppressed`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from portfolio.metrics.adapters import available_adapters
+from portfolio.metrics.adapters.base import DEFAULT_TIMEOUT, SourceError
+from portfolio.metrics.observations import FetchResult
+from portfolio.metrics.services import check_source, observations_to_json, preview_source
+
+sources_cli = AppGroup("sources", help="Metric sources: list adapters, preview and check sources.")
+
+
+def parse_option_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """Turn repeated KEY=VALUE texts into a config dict; raise click.UsageError if malformed."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise click.UsageError(f"--option must be KEY=VALUE, got {pair!r}")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text
+        target = options
+        *parents, leaf = key.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+            if not isinstance(target, dict):
+                raise click.UsageError(f"--option {key}: {parent} is already set to a value")
+        if leaf in target:
+            raise click.UsageError(f"--option {key} is given more than once")
+        target[leaf] = value
+    return options
+
+
+def _common(func):
+    for decorator in reversed(
+        [
+            click.option(
+                "--type", "source_type", required=True, help="Adapter type, e.g. jsonstat."
+            ),
+            click.option("--location", default=None, help="URL, file path or database URL."),
+            click.option(
+                "--option",
+                "option_pairs",
+                multiple=True,
+                metavar="KEY=VALUE",
+                help="A config option (repeatable; VALUE may be JSON).",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=0, min_open=True),
+                default=DEFAULT_TIMEOUT,
+                show_default=True,
+                help="Seconds the whole fetch may take.",
+            ),
+        ]
+    ):
+        func = decorator(func)
+    return func
+
+
+def _table(result: FetchResult) -> str:
+    rows = [
+        (
+            o.period,
+            ", ".join(f"{k}={v}" for k, v in o.dimensions.items()),
+            "" if o.value is None else str(o.value),
+            o.status.value,
+            o.raw_status or "",
+        )
+        for o in result.observations
+    ]
+    header = ("period", "dimensions", "value", "status", "raw_status")
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    lines = []
+    for number, row in enumerate([header, *rows]):
+        cells = [
+            cell.rjust(width) if index == 2 and number else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+@sources_cli.command("list")
+def list_command():
+    """List the metric adapters and whether each can run here."""
+    for info in available_adapters():
+        state = "enabled" if info.enabled else f"disabled: {info.reason}"
+        click.echo(f"{info.type}\t{info.label}\t{state}")
+
+
+@sources_cli.command("preview")
+@_common
+@click.option("--json", "as_json", is_flag=True, help="Print the observations as JSON.")
+def preview_command(source_type, location, option_pairs, timeout, as_json):
+    """Fetch a source and print its normalised observations (nothing is stored)."""
+    options = parse_option_pairs(option_pairs)
+    try:
+        result = preview_source(source_type, location, options, timeout=timeout)
+    except SourceError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        click.echo(observations_to_json(result.observations))
+        return
+    click.echo(_table(result))
+    counts = ", ".join(f"{status.value}: {n}" for status, n in result.status_counts().items())
+    click.echo("")
+    click.echo(f"{len(result.observations)} observations ({counts or 'none'})")
+    if result.unit:
+        click.echo(f"unit: {result.unit}")
+    if result.revision:
+        click.echo(f"revision: {result.revision}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+
+
+@sources_cli.command("check")
+@_common
+def check_command(source_type, location, option_pairs, timeout):
+    """Check that a source can be read with these settings."""
+    options = parse_option_pairs(option_pairs)
+    check = check_source(source_type, location, options, timeout=timeout)
+    if not check.ok:
+        raise click.ClickException(check.message)
+    click.echo(check.message)
