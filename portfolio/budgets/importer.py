@@ -130,7 +130,7 @@ def _size(n: int) -> str:
     return f"{max(n // 1024, 1)} kB"
 
 
-def _shorten(text: str, limit: int = 40) -> str:
+def _shorten(text: str, limit: int = 60) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -234,6 +234,8 @@ class _Reader:
             self.read_sheet(ws.iter_rows(min_row=1, max_row=MAX_SCAN_ROWS, max_col=MAX_SCAN_COLS))
             if self.table is not None:
                 self.check_merged(archive, path)
+                if not self.values and not self.problems:
+                    self.problem(t.IMPORT_NO_VALUES)
         finally:
             wb.close()
 
@@ -290,8 +292,6 @@ class _Reader:
         for position, label in sorted(self.row_labels.items()):
             if position not in seen_positions:
                 self.problem(t.IMPORT_MISSING_ROW % {"label": label, "position": position})
-        if not self.values and not self.problems:
-            self.problem(t.IMPORT_NO_VALUES)
 
     def read_header(self, row: int, label_col: int, by_col) -> dict[int, _Column]:
         """Classify each header cell: a period, "Nr.", a computed "I alt", or a problem."""
@@ -355,11 +355,13 @@ class _Reader:
             else:
                 position = self.position_of(label)
                 if position is None:
-                    self.problem(t.IMPORT_UNKNOWN_ROW % {"label": _shorten(label)}, row, label_col)
+                    self.problem(
+                        t.IMPORT_UNKNOWN_ROW % {"label": _shorten(label, 120)}, row, label_col
+                    )
                 elif position in seen_positions:
                     other = seen_positions[position]
                     self.problem(
-                        t.IMPORT_DUPLICATE_ROW % {"label": _shorten(label), "other": other},
+                        t.IMPORT_DUPLICATE_ROW % {"label": _shorten(label, 120), "other": other},
                         row,
                         label_col,
                     )

@@ -119,7 +119,11 @@ class TableLayout:
 def ref(col: int, row: int, sheet: str | None = None) -> str:
     """Return an A1 reference, on another sheet when one is named."""
     address = f"{get_column_letter(col)}{row}"
-    return f"{quote_sheetname(sheet)}!{address}" if sheet else address
+    if not sheet:
+        return address
+    # Our sheet names are plain words, which formulas need not quote (Prognose!C5).
+    plain = re.fullmatch(r"[A-Za-zÆØÅæøå]+", sheet)
+    return f"{sheet if plain else quote_sheetname(sheet)}!{address}"
 
 
 def span(col1: int, row1: int, col2: int, row2: int) -> str:
