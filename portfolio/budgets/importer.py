@@ -184,11 +184,11 @@ class _Reader:
             self.file_problem(t.IMPORT_NOT_XLSX)
             return
         with archive:
-            if not self.check_archive(archive):
-                return
-            # Reading a hostile file can fail anywhere inside openpyxl (bad XML, bad zip data,
-            # missing parts); every such failure means the same to the user.
+            # Reading a hostile file can fail anywhere (bad zip data, bad XML, missing parts,
+            # inside openpyxl); every such failure means the same to the user.
             try:
+                if not self.check_archive(archive):
+                    return
                 with warnings.catch_warnings():
                     # openpyxl warns about features it drops (data validation, …): irrelevant.
                     warnings.simplefilter("ignore")

@@ -210,8 +210,8 @@ class _Builder:
         ws.column_dimensions[get_column_letter(layout.total_col)].width = 18
         ws.column_dimensions[get_column_letter(layout.lasting_col)].width = 10
         if printed:
-            ws.column_dimensions[get_column_letter(layout.printed_col)].width = 16
-            ws.column_dimensions[get_column_letter(layout.rounding_col)].width = 16
+            ws.column_dimensions[get_column_letter(layout.printed_col)].width = 26
+            ws.column_dimensions[get_column_letter(layout.rounding_col)].width = 22
 
     def notes(self, ws: Worksheet, row: int, last_col: int, texts: list[str]) -> int:
         """Write notes under a table, each across the table's width; return the last row."""

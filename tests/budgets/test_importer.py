@@ -191,6 +191,17 @@ def test_old_xls_and_macro_workbooks_and_empty_files(template):
     only(parse(b""), "Filen er tom.")
 
 
+def test_corrupt_zip_data_is_unreadable_not_a_crash(template):
+    # Flip bytes inside the compressed [Content_Types].xml: the zip opens, reading fails.
+    start = template.index(b"[Content_Types].xml") + len(b"[Content_Types].xml")
+    corrupt = template[:start] + bytes(b ^ 0x55 for b in template[start : start + 40])
+    corrupt += template[start + 40 :]
+    result = parse(corrupt)
+    assert len(result.problems) == 1
+    assert result.problems[0].message.startswith("Filen kan ikke læses som Excel-projektmappe (")
+    assert dict(result.values) == {}
+
+
 def test_a_broken_workbook_is_unreadable_not_a_crash(template):
     broken = patch_part(template, "xl/workbook.xml", b"<sheets>", b"<sheets><oops>")
     result = parse(broken)
