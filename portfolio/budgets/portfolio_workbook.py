@@ -1,0 +1,309 @@
+"""Build one workbook with the budgets of many programmes (the portfolio view).
+
+The portfolio workbook is made of long, flat tables rather than a sheet per programme:
+"Budget", "Prognose" and "Forbrug" each hold one row per budget row per programme, with the
+programme in the first columns and one column per year of all programmes together. Finance
+staff filter, sort and pivot such tables directly; 200 programmes stay 5 sheets instead of
+200 (or 1 400) tabs with 31-character names; and the formulas follow one pattern. The
+"Oversigt" sheet totals each programme with SUMIFS on the programme id, so it stays right
+when the long sheets are sorted or filtered. Each programme's own workbook remains the place
+for the cell-by-cell variance, the versions and the registers.
+
+The sheets are streamed with openpyxl's write-only mode, so memory stays flat in the number
+of programmes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+
+from portfolio.budgets import excel_texts as t
+from portfolio.budgets.excel_cells import (
+    amount_format,
+    danish_moment,
+    places_of,
+    put_formula,
+    put_text,
+    save_workbook,
+    setup_print,
+    text_value,
+    to_number,
+)
+from portfolio.budgets.workbook import (
+    BOLD,
+    COMPUTED_FILL,
+    DATE_FORMAT,
+    HEADER_ALIGNMENT,
+    HEADER_BORDER,
+    HEADER_FILL,
+    TITLE_FONT,
+    WRAP,
+)
+from portfolio.budgets.workbook_data import LASTING, Amounts, BudgetWorkbook, WorkbookRow
+
+# Columns of the long sheets, before the years.
+LEAD_HEADERS = (
+    t.HEADER_PROGRAMME_ID,
+    t.HEADER_PROGRAMME,
+    t.HEADER_POSITION,
+    t.HEADER_LABEL,
+    t.HEADER_TRACK,
+)
+LEAD_WIDTHS = (16, 14, 6, 44, 6)
+OVERVIEW_HEADER_ROW = 4
+
+
+def build_portfolio_workbook(
+    programmes: Sequence[BudgetWorkbook],
+    *,
+    exported_at: dt.datetime,
+    exported_by: str,
+    timezone: str = "Europe/Copenhagen",
+) -> bytes:
+    """Build the portfolio workbook of the given programmes and return the .xlsx bytes."""
+    if exported_at.tzinfo is None or exported_at.utcoffset() is None:
+        raise ValueError("exported_at must be timezone-aware")
+    slugs = [p.programme_slug for p in programmes]
+    if len(set(slugs)) != len(slugs):
+        raise ValueError("programme slugs must be distinct")
+    return _PortfolioBuilder(programmes, exported_at, exported_by, timezone).build()
+
+
+class _PortfolioBuilder:
+    def __init__(self, programmes, exported_at, exported_by, timezone):
+        self.programmes = list(programmes)
+        self.exported_at = exported_at
+        self.exported_by = exported_by
+        self.timezone = timezone
+        self.years = sorted({year for p in self.programmes for year in p.years})
+        self.row_count = sum(len(p.rows) for p in self.programmes)
+        self.last_row = max(self.row_count + 1, 2)  # data rows are 2 … last_row
+        first_year = len(LEAD_HEADERS) + 1
+        self.year_col = {year: first_year + i for i, year in enumerate(self.years)}
+        self.total_col = first_year + len(self.years)
+        self.lasting_col = self.total_col + 1
+        self.printed_col = self.total_col + 2
+        self.rounding_col = self.total_col + 3
+        self.fmt = amount_format(
+            places_of(
+                a
+                for p in self.programmes
+                for r in p.rows
+                for source in (r.baseline, r.forecast, r.actual)
+                for a in source.values()
+            )
+        )
+        self.wb = Workbook(write_only=True)
+        moment = danish_moment(exported_at, timezone)
+        self.print_texts = {
+            "header_left": t.PRINT_PORTFOLIO_HEADER,
+            "header_right": "",
+            "footer_left": t.PRINT_FOOTER_LEFT
+            % {"exported_at": moment, "exported_by": exported_by},
+        }
+
+    def build(self) -> bytes:
+        self.overview()
+        self.long_sheet(t.SHEET_BUDGET, lambda r: r.baseline, printed=True)
+        self.long_sheet(t.SHEET_FORECAST, lambda r: r.forecast, printed=False)
+        self.long_sheet(t.SHEET_ACTUAL, lambda r: r.actual, printed=False)
+        self.about()
+        props = self.wb.properties
+        props.title = t.DOCUMENT_PORTFOLIO_TITLE
+        props.creator = "Styrbord"
+        props.lastModifiedBy = "Styrbord"
+        props.language = "da-DK"
+        self.wb.calculation.fullCalcOnLoad = True
+        return save_workbook(self.wb, self.exported_at)
+
+    # ---------------------------------------------------------------- cells
+
+    def text(self, ws, value, *, bold=False, header=False, wrap=False):
+        cell = put_text(WriteOnlyCell(ws), value)
+        if header:
+            cell.font = BOLD
+            cell.fill = HEADER_FILL
+            cell.border = HEADER_BORDER
+            cell.alignment = HEADER_ALIGNMENT
+        elif bold:
+            cell.font = BOLD
+        if wrap:
+            cell.alignment = WRAP
+        return cell
+
+    def formula(self, ws, formula, number_format=None, computed=True):
+        cell = put_formula(WriteOnlyCell(ws), formula, number_format or self.fmt)
+        if computed:
+            cell.fill = COMPUTED_FILL
+        return cell
+
+    def column(self, sheet: str, col: int) -> str:
+        """Return the absolute range of one column of a long sheet's data rows."""
+        letter = get_column_letter(col)
+        return f"{sheet}!${letter}$2:${letter}${self.last_row}"
+
+    # ---------------------------------------------------------------- sheets
+
+    def long_sheet(self, title: str, amounts_of: Callable[[WorkbookRow], Amounts], printed):
+        ws = self.wb.create_sheet(title)
+        last_col = self.rounding_col if printed else self.lasting_col
+        widths = [*LEAD_WIDTHS, *([9] * len(self.years)), 12, 9]
+        if printed:
+            widths += [16, 16]
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.freeze_panes = f"{get_column_letter(len(LEAD_HEADERS) + 1)}2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{self.last_row}"
+        setup_print(
+            ws,
+            **self.print_texts,
+            title_rows="1:1",
+            print_area=f"A1:{get_column_letter(last_col)}{self.last_row}",
+        )
+        headers = [*LEAD_HEADERS, *self.years, t.ROW_TOTAL, t.HEADER_LASTING]
+        if printed:
+            headers += [t.HEADER_PRINTED, t.HEADER_ROUNDING]
+        ws.append([self.text(ws, h, header=True) for h in headers])
+
+        first_year = get_column_letter(len(LEAD_HEADERS) + 1)
+        last_year = get_column_letter(self.total_col - 1)
+        total_letter = get_column_letter(self.total_col)
+        printed_letter = get_column_letter(self.printed_col)
+        # The amounts go in as plain numbers in Excel's General format, which shows every
+        # decimal there is (2,9 / 3 / 0,125). Giving 66 000 cells a style of their own
+        # would double the time (openpyxl styles cell by cell), and these sheets are data
+        # for filters and pivot tables. The two formula cells per row are made once and
+        # refilled: a write-only sheet writes each appended row at once.
+        total = self.formula(ws, "=0", "General")
+        rounding = self.formula(ws, "=0", "General")
+        row_number = 1
+        for programme in self.programmes:
+            slug = text_value(ws, programme.programme_slug)
+            short = text_value(ws, programme.programme_short_name)
+            for row in programme.rows:
+                row_number += 1
+                amounts = amounts_of(row)
+                cells = [slug, short, row.position, text_value(ws, row.label), row.track_number]
+                cells += [to_number(amounts.get(year)) for year in self.years]
+                span = f"{first_year}{row_number}:{last_year}{row_number}"
+                if printed:
+                    total.value = f"=ROUND(SUM({span}),3)"
+                else:
+                    total.value = f'=IF(COUNT({span})=0,"",ROUND(SUM({span}),3))'
+                cells.append(total)
+                cells.append(to_number(amounts.get(LASTING)))
+                if printed and row.printed_total is not None:
+                    cells.append(to_number(row.printed_total))
+                    rounding.value = (
+                        f"=ROUND({printed_letter}{row_number}-{total_letter}{row_number},3)"
+                    )
+                    cells.append(rounding)
+                ws.append(cells)
+
+    def overview(self) -> None:
+        ws = self.wb.create_sheet(t.SHEET_OVERVIEW)
+        headers = [
+            t.HEADER_PROGRAMME_ID,
+            t.HEADER_PROGRAMME,
+            t.HEADER_NAME,
+            t.HEADER_BASELINE_NUMBER,
+            t.HEADER_APPROVED_ON,
+            t.HEADER_BUDGET_TOTAL,
+            t.HEADER_LASTING_TOTAL,
+            t.HEADER_FORECAST_TOTAL,
+            t.HEADER_ACTUAL_TOTAL,
+            t.HEADER_FORECAST_VARIANCE,
+            t.HEADER_ACTUAL_VARIANCE,
+        ]
+        for col, width in enumerate((16, 14, 44, 12, 12, 14, 14, 14, 14, 16, 16), start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        first = OVERVIEW_HEADER_ROW + 1
+        last = OVERVIEW_HEADER_ROW + len(self.programmes)
+        total_row = last + 1
+        ws.freeze_panes = f"C{first}"
+        setup_print(
+            ws,
+            **self.print_texts,
+            title_rows=f"{OVERVIEW_HEADER_ROW}:{OVERVIEW_HEADER_ROW}",
+            print_area=f"A1:K{total_row}",
+        )
+        moment = danish_moment(self.exported_at, self.timezone)
+        ws.append([self.title_cell(ws, t.TITLE_OVERVIEW)])
+        ws.append([self.text(ws, t.SUBTITLE_PORTFOLIO % {"unit": "mio. kr."})])
+        ws.append([self.text(ws, f"{t.ABOUT_EXPORTED_AT}: {moment}")])
+        ws.append([self.text(ws, h, header=True) for h in headers])
+
+        for index, programme in enumerate(self.programmes):
+            r = first + index
+            budget_total = self.sumifs(t.SHEET_BUDGET, self.total_col, r, blank_if_none=False)
+            lasting = self.sumifs(t.SHEET_BUDGET, self.lasting_col, r, blank_if_none=False)
+            forecast = self.sumifs(t.SHEET_FORECAST, self.total_col, r, blank_if_none=True)
+            actual = self.sumifs(t.SHEET_ACTUAL, self.total_col, r, blank_if_none=True)
+            approved = WriteOnlyCell(ws, programme.baseline.approved_on)
+            approved.number_format = DATE_FORMAT
+            ws.append(
+                [
+                    self.text(ws, programme.programme_slug),
+                    self.text(ws, programme.programme_short_name),
+                    self.text(ws, programme.programme_name),
+                    programme.baseline.number,
+                    approved,
+                    self.formula(ws, budget_total),
+                    self.formula(ws, lasting),
+                    self.formula(ws, forecast),
+                    self.formula(ws, actual),
+                    self.formula(ws, f'=IF(H{r}="","",ROUND(H{r}-F{r},3))'),
+                    self.formula(ws, f'=IF(I{r}="","",ROUND(I{r}-F{r},3))'),
+                ]
+            )
+        cells = [None, self.text(ws, t.ROW_TOTAL, bold=True), None, None, None]
+        for letter in "FGHI":
+            down = f"{letter}{first}:{letter}{max(last, first)}"
+            if letter in "HI":
+                formula = f'=IF(COUNT({down})=0,"",ROUND(SUM({down}),3))'
+            else:
+                formula = f"=ROUND(SUM({down}),3)"
+            cells.append(self.formula(ws, formula))
+        t_row = total_row
+        cells.append(self.formula(ws, f'=IF(H{t_row}="","",ROUND(H{t_row}-F{t_row},3))'))
+        cells.append(self.formula(ws, f'=IF(I{t_row}="","",ROUND(I{t_row}-F{t_row},3))'))
+        for cell in cells:
+            if cell is not None and not isinstance(cell, int):
+                cell.font = BOLD
+        ws.append(cells)
+
+    def title_cell(self, ws, title: str):
+        cell = self.text(ws, title)
+        cell.font = TITLE_FONT
+        return cell
+
+    def sumifs(self, sheet: str, col: int, row: int, *, blank_if_none: bool) -> str:
+        values, ids = self.column(sheet, col), self.column(sheet, 1)
+        total = f"ROUND(SUMIFS({values},{ids},$A{row}),3)"
+        if not blank_if_none:
+            return "=" + total
+        # Blank when the programme has no figure at all (the row totals are "" then).
+        return f'=IF(COUNTIFS({ids},$A{row},{values},">=0")=0,"",{total})'
+
+    def about(self) -> None:
+        ws = self.wb.create_sheet(t.SHEET_ABOUT)
+        ws.column_dimensions["A"].width = 22
+        ws.column_dimensions["B"].width = 100
+        setup_print(ws, **self.print_texts, print_area="A1:B8")
+        pairs = [
+            (t.ABOUT_PROGRAMMES, str(len(self.programmes))),
+            (t.ABOUT_UNIT, "mio. kr."),
+            (t.ABOUT_EXPORTED_AT, danish_moment(self.exported_at, self.timezone)),
+            (t.ABOUT_EXPORTED_BY, self.exported_by),
+            (t.ABOUT_FORMULAS, t.ABOUT_FORMULAS_TEXT),
+            (t.ABOUT_PROGRAMME, t.ABOUT_PORTFOLIO_TEXT),
+        ]
+        ws.append([self.title_cell(ws, t.TITLE_ABOUT)])
+        ws.append([])
+        for label, value in pairs:
+            ws.append([self.text(ws, label, bold=True, wrap=True), self.text(ws, value, wrap=True)])
