@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: install run serve test lint format translations bench clean
+.PHONY: install run serve test lint format translations translations-update bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Styrbord needs Python 3.11 or newer")'
@@ -21,7 +21,14 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile -d translations
+
+# After changing user-facing text: collect it and merge it into the English catalogue.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Styrbord --ignore-dirs=".venv tests benchmarks migrations" \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: install
 	$(FLASK) db upgrade

@@ -1,0 +1,158 @@
+"""Error pages in Danish and English, JSON errors of one shape, 503 when the database is gone."""
+
+import logging
+
+import pytest
+from werkzeug.exceptions import Conflict
+
+from tests.conftest import make_app
+
+SHAPE = {"status", "code", "message"}
+
+
+def test_404_page_in_danish_and_english(client, login_as):
+    login_as("viewer")
+    response = client.get("/programmes/findes-ikke")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Programmet findes ikke." in html or "Siden findes ikke" in html
+    client.post("/language", data={"lang": "en", "next": "/"})
+    english = client.get("/does/not/exist").get_data(as_text=True)
+    assert "Page not found" in english
+    assert "Traceback" not in english
+
+
+def test_403_page(client, login_as):
+    login_as("viewer")
+    response = client.get("/programmes/ddns/edit")
+    assert response.status_code == 403
+    assert "Adgang nægtet" in response.get_data(as_text=True)
+
+
+def test_400_page_for_missing_csrf(tmp_path, _sqlite_template, _postgres_schema, users):
+    from tests.conftest import sign_in
+
+    app = make_app(tmp_path, _sqlite_template, snapshot=_postgres_schema, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        sign_in(client, users.make("secretariat"))
+        response = client.post("/programmes/ddns/stakeholders/new", data={"name": "X"})
+        assert response.status_code == 400
+        assert "sikkerhedsfelt" in response.get_data(as_text=True)
+
+
+def test_409_page(app, client, login_as):
+    login_as("viewer")
+
+    @app.get("/_test/conflict")
+    def conflict():  # a route for this test only
+        raise Conflict()
+
+    response = client.get("/_test/conflict")
+    assert response.status_code == 409
+    assert "Konflikt" in response.get_data(as_text=True)
+
+
+def test_413_page(app, client, login_as):
+    login_as("secretariat")
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    response = client.post("/programmes/ddns/edit", data={"vision": "x" * 1000})
+    assert response.status_code == 413
+    assert "Forespørgslen er for stor" in response.get_data(as_text=True)
+
+
+def test_500_page_hides_the_trace(tmp_path, _sqlite_template, _postgres_schema, users, caplog):
+    from tests.conftest import sign_in
+
+    app = make_app(tmp_path, _sqlite_template, snapshot=_postgres_schema, SHOW_ERROR_PAGES=True)
+
+    @app.get("/_test/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    @app.get("/api/v1/_test/boom")
+    def api_boom():
+        raise RuntimeError("secret internals")
+
+    with app.app_context():
+        client = app.test_client()
+        sign_in(client, users.make("viewer"))
+        with caplog.at_level(logging.ERROR, logger="portfolio"):
+            logging.getLogger("portfolio").propagate = True
+            try:
+                page = client.get("/_test/boom")
+                api = client.get("/api/v1/_test/boom")
+            finally:
+                logging.getLogger("portfolio").propagate = False
+        assert page.status_code == 500
+        html = page.get_data(as_text=True)
+        assert "Der opstod en fejl" in html
+        assert "secret internals" not in html and "Traceback" not in html
+        assert api.status_code == 500
+        body = api.get_json()["error"]
+        assert set(body) >= SHAPE and body["code"] == "internal_error"
+        assert "secret internals" not in api.get_data(as_text=True)
+        assert any("secret internals" in r.getMessage() or r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("/api/v1/programmes/nope", 404, "not_found"),
+        ("/api/v1/nothing-here", 404, "not_found"),
+    ],
+)
+def test_api_errors_have_one_shape(client, login_as, url, status, code):
+    login_as("viewer")
+    response = client.get(url)
+    assert response.status_code == status
+    body = response.get_json()
+    assert set(body) == {"error"} and set(body["error"]) >= SHAPE
+    assert body["error"]["code"] == code
+
+
+def test_api_405_and_422_shape(client, login_as):
+    login_as("admin")
+    wrong_method = client.delete("/api/v1/programmes/ddns")
+    assert wrong_method.status_code == 405
+    assert wrong_method.get_json()["error"]["code"] == "method_not_allowed"
+    invalid = client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1,
+                                                                     "probability": "x"})
+    assert invalid.status_code == 422
+    error = invalid.get_json()["error"]
+    assert error["code"] == "invalid" and "probability" in error["details"]
+
+
+def test_unreachable_database_gives_503(tmp_path):
+    from portfolio import create_app
+    from tests.conftest import _config
+
+    app = create_app(_config("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    client = app.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {"status": "error", "database": "unreachable"}
+    page = client.post("/login", data={"email": "a@b.dk", "password": "x" * 12})
+    assert page.status_code == 503
+    assert "Databasen svarer ikke" in page.get_data(as_text=True)
+
+
+def test_request_id_reaches_the_logs(app, client, login_as, caplog):
+    login_as("viewer")
+    logger = logging.getLogger("portfolio")
+    logger.propagate = True
+    try:
+        with caplog.at_level(logging.INFO, logger="portfolio.access"):
+            response = client.get("/programmes/ddns", headers={"X-Request-ID": "abcdef123456"})
+    finally:
+        logger.propagate = False
+    assert response.headers["X-Request-ID"] == "abcdef123456"
+    from portfolio.core.logging import JsonFormatter
+
+    with app.test_request_context("/programmes/ddns"):
+        from flask import g
+
+        g.request_id = "abcdef123456"
+        line = JsonFormatter().format(caplog.records[-1])
+    assert '"request_id": "abcdef123456"' in line
+    assert any(r.getMessage() == "GET /programmes/ddns 200" for r in caplog.records)
