@@ -69,11 +69,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portfolio.auth.cli import users_cli
+    from portfolio.auth.cli import docs_cli, users_cli
     from portfolio.metrics.cli import sources_cli
     from portfolio.seed.cli import seed_cli, setup_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(docs_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(sources_cli)

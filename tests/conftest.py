@@ -20,6 +20,9 @@ from portfolio.auth import services as auth_services
 from portfolio.auth.models import Role, User
 from portfolio.extensions import db
 from portfolio.seed.loader import load_seed, read_seed_file
+from tests.audit_ledger import LEDGER
+
+LEDGER.install()
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -58,6 +61,7 @@ def _reset_postgres(snapshot: dict | None = None) -> None:
     back in bulk gives each test the same fresh, seeded database in a few statements.
     """
     with db.engine.begin() as connection:
+        connection = connection.execution_options(audit_exempt=True)  # test harness
         # DELETE is much faster than TRUNCATE on small tables; the replica role lets the
         # test harness (a superuser) past the audit trail's append-only trigger.
         connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
@@ -252,3 +256,20 @@ def count_queries():
 
 def requires_postgres(reason: str = "needs TEST_DATABASE_URL pointing at PostgreSQL"):
     return pytest.mark.skipif(not (TEST_DATABASE_URL or "").startswith("postgresql"), reason=reason)
+
+
+@pytest.fixture(autouse=True)
+def _audit_completeness():
+    """Every row any test changes leaves an audit row (counted, not sampled)."""
+    LEDGER.reset()
+    yield
+    missing = LEDGER.unaudited()
+    LEDGER.settle()
+    assert not missing, f"changes without audit rows (table: changed, audited): {missing}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(
+        f"audit completeness: {LEDGER.total_changed} changed rows checked against "
+        f"{LEDGER.total_audited} audit rows"
+    )

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portfolio.admin import services
 from portfolio.admin.forms import AuditFilterForm, MembershipForm, NewUserForm, UserForm
+from portfolio.audit.services import history_of
 from portfolio.auth import services as auth_services
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
@@ -79,6 +80,7 @@ def user(user_id):
         success_message=_("Brugeren er gemt."),
         user=user,
         membership_form=_membership_form(),
+        history=history_of(user),
     )
 
 
@@ -105,9 +107,15 @@ def add_membership(user_id):
             return redirect(url_for("admin.user", user_id=user_id))
     else:
         flash(_("Rollen blev ikke tildelt. Vælg rolle og program."), "error")
-    return render_template(
-        "admin/user.html", user=user, form=UserForm(obj=user), membership_form=form, conflict=None
-    ), 422
+    page = render_template(
+        "admin/user.html",
+        user=user,
+        form=UserForm(obj=user),
+        membership_form=form,
+        conflict=None,
+        history=history_of(user),
+    )
+    return page, 422
 
 
 @bp.post("/users/<int:user_id>/memberships/<int:membership_id>/delete")

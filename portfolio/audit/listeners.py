@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import get_history
 
 from portfolio.audit.context import current_actor
@@ -131,45 +131,70 @@ def _changes(obj):
         yield rel.key, _collection_text(before), _collection_text(after)
 
 
-def _after_flush(session: Session, _flush_context) -> None:
+def _row(obj, action: str, field=None, old=None, new=None) -> dict:
     actor = current_actor()
-    now = utcnow()
-    rows = []
+    return {
+        "at": utcnow(),
+        "user_id": actor.user_id,
+        "actor": actor.label[:300],
+        "request_id": actor.request_id,
+        "action": action,
+        "entity": obj.__tablename__,
+        "entity_id": _identity(obj),
+        "entity_label": entity_label(obj),
+        "entity_version": _version(obj),
+        "programme_id": _programme_id(obj),
+        "field": field,
+        "old_value": old,
+        "new_value": new,
+    }
 
-    def row(obj, action, field=None, old=None, new=None):
-        rows.append(
-            {
-                "at": now,
-                "user_id": actor.user_id,
-                "actor": actor.label[:300],
-                "request_id": actor.request_id,
-                "action": action,
-                "entity": obj.__tablename__,
-                "entity_id": _identity(obj),
-                "entity_label": entity_label(obj),
-                "entity_version": _version(obj),
-                "programme_id": _programme_id(obj),
-                "field": field,
-                "old_value": old,
-                "new_value": new,
-            }
-        )
 
-    for obj in session.new:
-        if is_audited(obj):
-            row(obj, "create", new=_snapshot(obj))
+def _pending(obj) -> tuple[list[dict], set[int]] | None:
+    """The audit rows waiting for the end of the flush that is writing obj."""
+    session = object_session(obj)
+    if session is None:
+        return None
+    return session.info.setdefault("audit_pending", ([], set()))
+
+
+# Mapper events see every row the flush writes, cascaded orphan deletes included, which
+# the session's new/dirty/deleted lists do not always show.
+def _after_insert(_mapper, _connection, obj) -> None:
+    if is_audited(obj) and (pending := _pending(obj)) is not None:
+        pending[0].append(_row(obj, "create", new=_snapshot(obj)))
+        pending[1].add(id(obj))
+
+
+def _after_update(_mapper, _connection, obj) -> None:
+    if is_audited(obj) and (pending := _pending(obj)) is not None:
+        pending[0].extend(_row(obj, "update", *change) for change in _changes(obj))
+        pending[1].add(id(obj))
+
+
+def _after_delete(_mapper, _connection, obj) -> None:
+    if is_audited(obj) and (pending := _pending(obj)) is not None:
+        pending[0].append(_row(obj, "delete", old=_snapshot(obj)))
+        pending[1].add(id(obj))
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    rows, seen = session.info.pop("audit_pending", ([], set()))
+    # A change to a many-to-many collection alone updates no row of the owner.
     for obj in session.dirty:
-        if is_audited(obj) and session.is_modified(obj, include_collections=True):
-            for field, old, new in _changes(obj):
-                row(obj, "update", field, old, new)
-    for obj in session.deleted:
-        if is_audited(obj):
-            row(obj, "delete", old=_snapshot(obj))
+        if id(obj) not in seen and is_audited(obj):
+            rows.extend(_row(obj, "update", *change) for change in _changes(obj))
     if rows:
         session.connection().execute(sa.insert(AuditEntry.__table__), rows)
 
 
 def install() -> None:
-    """Listen to every session's flushes (idempotent)."""
-    if not sa.event.contains(Session, "after_flush", _after_flush):
-        sa.event.listen(Session, "after_flush", _after_flush)
+    """Listen to every mapped class's writes and every session's flushes (idempotent)."""
+    from portfolio.extensions import db
+
+    if sa.event.contains(Session, "after_flush", _after_flush):
+        return
+    sa.event.listen(db.Model, "after_insert", _after_insert, propagate=True)
+    sa.event.listen(db.Model, "after_update", _after_update, propagate=True)
+    sa.event.listen(db.Model, "after_delete", _after_delete, propagate=True)
+    sa.event.listen(Session, "after_flush", _after_flush)

@@ -154,3 +154,26 @@ def token_command(email):
     token = services.issue_token(user)
     db.session.commit()
     click.echo(token)
+
+
+docs_cli = AppGroup("docs", help="Generate documentation from the code.")
+
+
+@docs_cli.command("permissions")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file instead of printing.",
+)
+def permissions_command(output):
+    """Write the permission table (docs/permissions.md) from portfolio/auth/permissions.py."""
+    from portfolio.auth.permissions import permission_table_markdown
+
+    text = permission_table_markdown()
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"Wrote {output}.")
+    else:
+        click.echo(text, nl=False)

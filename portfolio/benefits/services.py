@@ -11,7 +11,7 @@ from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.models import utcnow
-from portfolio.core.services import apply_changes
+from portfolio.core.services import check_version
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme, Project, Track
 
@@ -69,36 +69,45 @@ def update_benefit(
         raise RuleViolation(
             _("Vælg mindst én gevinsttype."), errors={"types": [_("Vælg mindst én gevinsttype.")]}
         )
-    changed = apply_changes(
-        benefit, {k: v for k, v in changes.items() if k in BENEFIT_FIELDS}, expected_version
-    )
+    check_version(benefit, expected_version)
     programme_id = benefit.programme_id
-    if types is not None and [BenefitType(t) for t in types] != benefit.types:
-        benefit.type_links = [
-            BenefitTypeLink(type=BenefitType(t), position=i) for i, t in enumerate(types)
-        ]
-        changed.append("types")
-    if recipient_ids is not None:
-        chosen = _pick(Recipient, programme_id, recipient_ids)
-        if {r.id for r in chosen} != {r.id for r in benefit.recipients}:
-            benefit.recipients = sorted(chosen, key=lambda r: r.position)
+    # Pick every linked object first (each pick is a query, which would flush early) …
+    chosen_recipients = (
+        _pick(Recipient, programme_id, recipient_ids) if recipient_ids is not None else None
+    )
+    chosen_tracks = _pick(Track, programme_id, track_ids) if track_ids is not None else None
+    chosen_projects = _pick(Project, programme_id, project_ids) if project_ids is not None else None
+    # … then change everything, so that one flush writes the benefit once.
+    with db.session.no_autoflush:
+        changed = []
+        for name, value in changes.items():
+            if name in BENEFIT_FIELDS and getattr(benefit, name) != value:
+                setattr(benefit, name, value)
+                changed.append(name)
+        if types is not None and [BenefitType(t) for t in types] != benefit.types:
+            benefit.type_links = [
+                BenefitTypeLink(type=BenefitType(t), position=i) for i, t in enumerate(types)
+            ]
+            changed.append("types")
+        if chosen_recipients is not None and _ids(chosen_recipients) != _ids(benefit.recipients):
+            benefit.recipients = sorted(chosen_recipients, key=lambda r: r.position)
             changed.append("recipients")
-    if track_ids is not None:
-        chosen = _pick(Track, programme_id, track_ids)
-        if {t.id for t in chosen} != {t.id for t in benefit.tracks}:
-            benefit.tracks = chosen
+        if chosen_tracks is not None and _ids(chosen_tracks) != _ids(benefit.tracks):
+            benefit.tracks = chosen_tracks
             changed.append("tracks")
-    if project_ids is not None:
-        chosen = _pick(Project, programme_id, project_ids)
-        if {p.id for p in chosen} != {p.id for p in benefit.projects}:
-            benefit.projects = chosen
+        if chosen_projects is not None and _ids(chosen_projects) != _ids(benefit.projects):
+            benefit.projects = chosen_projects
             changed.append("projects")
-    if changed:
-        # Link changes alone touch no column of the row; stamping it makes them count as an
-        # edit, so that the version moves on and a colleague's stale form is refused.
-        benefit.updated_at = utcnow()
+        if changed:
+            # Link changes alone touch no column of the row; stamping it makes them count as an
+            # edit, so that the version moves on and a colleague's stale form is refused.
+            benefit.updated_at = utcnow()
     db.session.flush()
     return changed
+
+
+def _ids(objects) -> set[int]:
+    return {o.id for o in objects}
 
 
 def _pick(model, programme_id: int, ids) -> list:

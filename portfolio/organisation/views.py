@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core.forms import save_form
 from portfolio.organisation import services
@@ -55,4 +56,5 @@ def edit_stakeholder(slug, stakeholder_id):
         success_message=_("Interessenten er gemt."),
         programme=programme,
         stakeholder=stakeholder,
+        history=history_of(stakeholder),
     )

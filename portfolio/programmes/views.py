@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
@@ -40,6 +41,7 @@ def show(slug):
         benefits=benefit_services.list_benefits(programme.id),
         stakeholders=organisation_services.list_stakeholders(programme.id),
         governance=organisation_services.governance_tree(bodies),
+        history=history_of(programme),
         can_edit=can(current_user, Action.EDIT_PROGRAMME, programme),
     )
 
@@ -70,6 +72,7 @@ def track(slug, number):
         track=track,
         risks=[r for r in risk_services.list_risks(programme.id) if r.track_id == track.id],
         budget=budget_services.baseline_table(programme.id),
+        history=history_of(track),
         can_edit=can(current_user, Action.EDIT_TRACK, track),
     )
 
@@ -107,6 +110,7 @@ def project(slug, code):
         programme=programme,
         project=project,
         bodies=organisation_services.bodies_of_project(project.id),
+        history=history_of(project),
         can_edit=can(current_user, Action.EDIT_PROJECT, project),
     )
 

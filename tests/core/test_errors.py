@@ -116,8 +116,9 @@ def test_api_405_and_422_shape(client, login_as):
     wrong_method = client.delete("/api/v1/programmes/ddns")
     assert wrong_method.status_code == 405
     assert wrong_method.get_json()["error"]["code"] == "method_not_allowed"
-    invalid = client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1,
-                                                                     "probability": "x"})
+    invalid = client.patch(
+        "/api/v1/programmes/ddns/risks/R1", json={"version": 1, "probability": "x"}
+    )
     assert invalid.status_code == 422
     error = invalid.get_json()["error"]
     assert error["code"] == "invalid" and "probability" in error["details"]

@@ -44,22 +44,31 @@ def test_cookie_secure_behind_https_proxy(tmp_path, _sqlite_template, _postgres_
     with app.app_context():
         users.make("viewer")
         client = app.test_client()
-        response = client.post("/login", data={"email": "viewer@example.dk", "password": PASSWORD},
-                               headers={"X-Forwarded-Proto": "https"})
+        response = client.post(
+            "/login",
+            data={"email": "viewer@example.dk", "password": PASSWORD},
+            headers={"X-Forwarded-Proto": "https"},
+        )
         assert "Secure" in response.headers["Set-Cookie"]
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
         db.session.remove()
 
 
 def test_login_is_throttled(tmp_path, _sqlite_template, _postgres_schema, users):
-    app = make_app(tmp_path, _sqlite_template, snapshot=_postgres_schema,
-                   RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    app = make_app(
+        tmp_path,
+        _sqlite_template,
+        snapshot=_postgres_schema,
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="3 per minute",
+    )
     with app.app_context():
         users.make("viewer")
         client = app.test_client()
         statuses = [
-            client.post("/login", data={"email": "viewer@example.dk", "password": "forkert"})
-            .status_code
+            client.post(
+                "/login", data={"email": "viewer@example.dk", "password": "forkert"}
+            ).status_code
             for _attempt in range(4)
         ]
         assert statuses == [422, 422, 422, 429]
@@ -80,8 +89,10 @@ def test_login_is_throttled(tmp_path, _sqlite_template, _postgres_schema, users)
 )
 def test_weak_passwords_refused(client, login_as, password, message):
     login_as("viewer")
-    response = client.post("/account", data={"current_password": PASSWORD,
-                                              "new_password": password, "confirm": password})
+    response = client.post(
+        "/account",
+        data={"current_password": PASSWORD, "new_password": password, "confirm": password},
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 
@@ -93,8 +104,9 @@ def test_password_change_ends_other_sessions(app, users):
         device.post("/login", data={"email": user.email, "password": PASSWORD})
         assert device.get("/programmes/ddns").status_code == 200
     new = "en helt ny og lang sætning"
-    response = laptop.post("/account", data={"current_password": PASSWORD,
-                                             "new_password": new, "confirm": new})
+    response = laptop.post(
+        "/account", data={"current_password": PASSWORD, "new_password": new, "confirm": new}
+    )
     assert response.status_code == 302
     assert laptop.get("/programmes/ddns").status_code == 200
     assert phone.get("/programmes/ddns").status_code == 302  # sent to the login page
@@ -116,8 +128,9 @@ def test_idle_session_times_out(app, client, users):
 def test_request_size_limit(app, client, login_as):
     login_as("secretariat")
     app.config["MAX_CONTENT_LENGTH"] = 1000
-    response = client.post("/programmes/ddns/stakeholders/new",
-                           data={"name": "x" * 5000, "attitude": "neutral"})
+    response = client.post(
+        "/programmes/ddns/stakeholders/new", data={"name": "x" * 5000, "attitude": "neutral"}
+    )
     assert response.status_code == 413
     assert "større end tilladt" in response.get_data(as_text=True)
 
@@ -127,8 +140,9 @@ def test_no_secret_in_the_repository():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True,
-                             check=False).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=False
+    ).stdout.split()
     if not tracked:
         pytest.skip("not a git checkout: cannot list tracked files")
     assert "instance/secret_key" not in tracked

@@ -1,7 +1,6 @@
 """The SQL adapter: only one read-only statement, bound parameters, and a time limit."""
 
 # The PostgreSQL tests build statements around a schema name they generate themselves.
-# ruff: noqa: S608
 
 from __future__ import annotations
 

@@ -1,0 +1,105 @@
+"""The audit trail: who changed what, when, from what to what; append-only; shown and exported."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from portfolio.audit.models import AuditEntry
+from portfolio.extensions import db
+
+
+def _entries(**where):
+    db.session.expire_all()
+    query = sa.select(AuditEntry).filter_by(**where).order_by(AuditEntry.id)
+    return list(db.session.scalars(query))
+
+
+def test_an_edit_records_who_when_field_old_and_new(client, login_as):
+    user = login_as("secretariat")
+    client.patch(
+        "/api/v1/programmes/ddns/risks/R4",
+        json={"version": 1, "owner": "Eva"},
+        headers={"X-Request-ID": "req-0000abcd"},
+    )
+    (entry,) = _entries(entity="risks", action="update")
+    assert (entry.user_id, entry.actor) == (user.id, user.email)
+    assert (entry.field, entry.old_value, entry.new_value) == ("owner", None, "Eva")
+    assert entry.entity_label == "R4" and entry.entity_version == 2
+    assert entry.request_id == "req-0000abcd"
+    assert entry.programme_id is not None and entry.at is not None
+
+
+def test_create_and_delete_keep_a_snapshot(client, login_as, users):
+    admin = login_as("admin")
+    client.post(
+        "/programmes/ddns/stakeholders/new",
+        data={"name": "Rigsrevisionen", "attitude": "neutral", "involvement": ""},
+    )
+    (created,) = _entries(entity="stakeholders", action="create", user_id=admin.id)
+    assert '"name": "Rigsrevisionen"' in created.new_value
+    viewer = users.make("viewer")
+    membership = viewer.memberships[0]
+    client.post(f"/admin/users/{viewer.id}/memberships/{membership.id}/delete")
+    (deleted,) = _entries(entity="memberships", action="delete")
+    assert deleted.user_id == admin.id
+    assert '"role": "viewer"' in deleted.old_value
+
+
+def test_history_is_shown_on_the_object(client, login_as):
+    login_as("secretariat")
+    client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1, "owner": "Frida"})
+    html = client.get("/programmes/ddns/risks/R1").get_data(as_text=True)
+    assert "Historik" in html and "Frida" in html and "secretariat@example.dk" in html
+
+
+def test_admin_log_filters_and_exports(client, login_as):
+    login_as("admin")
+    client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1, "owner": "=SUM(1+1)"})
+    page = client.get("/admin/audit?entity=risks&action=update").get_data(as_text=True)
+    assert "=SUM(1+1)" in page and "1 ændring" in page
+    empty = client.get("/admin/audit?entity=risks&action=delete").get_data(as_text=True)
+    assert "0 ændringer" in empty
+    export = client.get("/admin/audit.csv?entity=risks&action=update")
+    assert export.status_code == 200
+    assert export.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == 1
+    assert rows[0]["new_value"] == "'=SUM(1+1)"  # neutralised for spreadsheets
+    assert rows[0]["field"] == "owner"
+
+
+def test_bad_filter_is_refused_politely(client, login_as):
+    login_as("admin")
+    response = client.get("/admin/audit?since=not-a-date")
+    assert response.status_code == 422
+    assert "Ændringerne er ikke gemt" not in response.get_data(as_text=True)
+
+
+def test_database_refuses_update_and_delete_of_audit_rows(app, client, login_as):
+    login_as("secretariat")
+    client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1, "owner": "G"})
+    for statement in ("UPDATE audit_entries SET actor = 'x'", "DELETE FROM audit_entries"):
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            db.engine.begin() as connection,
+        ):
+            connection.execute(sa.text(statement))
+    assert len(_entries()) > 0
+
+
+def test_no_code_path_updates_or_deletes_audit_rows():
+    root = Path(__file__).resolve().parents[2] / "portfolio"
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for forbidden in (
+            "update(AuditEntry",
+            "delete(AuditEntry",
+            "UPDATE audit_entries",
+            "DELETE FROM audit_entries",
+            "sa.update(AuditEntry",
+            "sa.delete(AuditEntry",
+        ):
+            assert forbidden not in text, (path, forbidden)
