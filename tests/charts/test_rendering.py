@@ -54,6 +54,12 @@ def test_text_stays_text_in_dejavu_sans(kind):
     assert b"font-family: 'DejaVu Sans', sans-serif" in drawn
 
 
+@pytest.mark.parametrize("kind", ALL_KINDS)
+def test_the_svg_stays_small_enough_to_cache_and_inline(kind):
+    # A dense hatch (dots) once made the budget chart 300 kB; each chart is far below this.
+    assert len(build(kind)) < 100_000
+
+
 def test_png_is_offered_for_print_and_is_deterministic():
     first = build("risk_matrix", fmt="png")
     assert first.startswith(b"\x89PNG\r\n\x1a\n")
