@@ -4,6 +4,7 @@ from portfolio.audit.models import AuditEntry
 from portfolio.auth.models import Membership, Role, User
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.budgets.models import Baseline, BudgetKind, BudgetLine, BudgetRow, PrintedTotal
+from portfolio.charts.models import ChartCache
 from portfolio.organisation.models import (
     Attitude,
     BodyKind,
@@ -45,6 +46,7 @@ __all__ = [
     "BudgetKind",
     "BudgetLine",
     "BudgetRow",
+    "ChartCache",
     "Deliverable",
     "GovernanceBody",
     "GovernanceMember",
