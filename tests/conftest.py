@@ -6,6 +6,7 @@ CI) instead. Each test gets a database of its own holding exactly the seeded DDN
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -24,8 +25,42 @@ from tests.audit_ledger import LEDGER
 
 LEDGER.install()
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
+
+
+def _private_postgres_database(url: str | None) -> str | None:
+    """Give this test run a PostgreSQL database of its own, next to the one named.
+
+    Several test runs may share one server (CI jobs, developers' branches); each then works
+    in `<name>_run_<pid>`, created here and dropped when the run ends, so that no run can
+    lock or empty another's tables.
+    """
+    if not url or not url.startswith("postgresql"):
+        return url
+    base = sa.make_url(url)
+    private = base.set(database=f"{base.database}_run_{os.getpid()}")
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{private.database}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{private.database}"'))
+    admin.dispose()
+
+    def drop():
+        engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(
+                sa.text(f'DROP DATABASE IF EXISTS "{private.database}" WITH (FORCE)')
+            )
+        engine.dispose()
+
+    atexit.register(drop)
+    return private.render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _private_postgres_database(os.environ.get("TEST_DATABASE_URL"))
+if TEST_DATABASE_URL:
+    # Tests that read the variable themselves get the private database too.
+    os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
 
 
 def _config(uri: str, **extra) -> dict:
@@ -126,7 +161,22 @@ def make_app(tmp_path, template, seeded: bool = True, snapshot=None, **config):
     """Create an app on a database of its own (seeded with DDNS unless told otherwise)."""
     app = _make_app(tmp_path, template, seeded, snapshot, **config)
     app.test_client_class = FreshContextClient
+    _APPS_MADE.append(app)
     return app
+
+
+_APPS_MADE: list = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    """Close the connection pools of every app a test made, so no connection outlives it."""
+    yield
+    while _APPS_MADE:
+        made = _APPS_MADE.pop()
+        with made.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _make_app(tmp_path, template, seeded, snapshot, **config):

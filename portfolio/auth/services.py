@@ -36,6 +36,7 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 def init_login(app: Flask) -> None:
     """Teach Flask-Login how to find users from the session and from API tokens."""
     app.session_interface = TokenAwareSessionInterface()
+    app.jinja_env.globals["min_password_length"] = MIN_PASSWORD_LENGTH
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"

@@ -231,7 +231,7 @@ class Track(Versioned, db.Model):
 
     @property
     def label(self) -> str:
-        return f"Spor {self.number}: {self.name}"
+        return str(_l("Spor %(number)d: %(name)s", number=self.number, name=self.name))
 
     def __repr__(self) -> str:
         return f"<Track {self.number} {self.name!r}>"
