@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.api.views import bp as api_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
+    from portfolio.budgets.views import bp as budgets_bp
     from portfolio.core.views import bp as core_bp
     from portfolio.organisation.views import bp as organisation_bp
     from portfolio.programmes.views import bp as programmes_bp
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         programmes_bp,
         risks_bp,
+        budgets_bp,
         benefits_bp,
         organisation_bp,
         admin_bp,

@@ -60,6 +60,10 @@ class Config:
     # Set when nginx (or another proxy) terminates HTTPS in front of the app.
     BEHIND_PROXY = os.environ.get("BEHIND_PROXY", "") == "1"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+    # The state IT council's cost rule (Statens It-råd): yellow up to these limits, red above.
+    COST_LIGHT_YELLOW_PERCENT = 10
+    COST_LIGHT_RED_MIO = 6
+    BUDGET_IMPORT_MAX_BYTES = 2 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False

@@ -3,7 +3,14 @@
 from portfolio.audit.models import AuditEntry
 from portfolio.auth.models import Membership, Role, User
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
-from portfolio.budgets.models import Baseline, BudgetKind, BudgetLine, BudgetRow, PrintedTotal
+from portfolio.budgets.models import (
+    Baseline,
+    BudgetImport,
+    BudgetKind,
+    BudgetLine,
+    BudgetRow,
+    PrintedTotal,
+)
 from portfolio.charts.models import ChartCache
 from portfolio.organisation.models import (
     Attitude,
@@ -43,6 +50,7 @@ __all__ = [
     "BenefitType",
     "BenefitTypeLink",
     "BodyKind",
+    "BudgetImport",
     "BudgetKind",
     "BudgetLine",
     "BudgetRow",

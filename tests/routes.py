@@ -33,6 +33,8 @@ def sample_values() -> dict[str, object]:
         "number": 1,
         "stakeholder_id": stakeholder_id,
         "filename": "css/styrbord.css",
+        "kind": "forecast",
+        "name": "budget-years",
         "user_id": target.id,
         "membership_id": target.memberships[0].id,
     }

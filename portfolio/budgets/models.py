@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.core.models import ScaledDecimal, Timestamped, enum_column
+from portfolio.core.models import ScaledDecimal, Timestamped, UTCDateTime, enum_column, utcnow
 from portfolio.extensions import db
 
 LASTING = "varigt"  # the period of the lasting annual operating cost
@@ -171,3 +171,69 @@ class PrintedTotal(db.Model):
 
     def __repr__(self) -> str:
         return f"<PrintedTotal row={self.row_id} {self.column}={self.amount}>"
+
+
+class BudgetImport(db.Model):
+    """A forecast or actual workbook that was imported: who, when, which file."""
+
+    __tablename__ = "budget_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    kind: Mapped[BudgetKind] = mapped_column(enum_column(BudgetKind, "budget_import_kind"))
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    checksum: Mapped[str] = mapped_column(sa.String(64), index=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    imported_by: Mapped[str] = mapped_column(sa.String(254))
+    cells_changed: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<BudgetImport {self.kind.value} {self.file_name!r}>"
+
+
+_IMMUTABLE = "approved baselines are immutable"
+
+# An approved baseline never changes: the database refuses to update or delete its
+# version, its amounts or its printed totals (a rebaseline adds a new version instead).
+BASELINE_TRIGGERS = {
+    "sqlite": [
+        f"""CREATE TRIGGER baselines_immutable_update BEFORE UPDATE ON baselines
+        BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE}'); END""",
+        f"""CREATE TRIGGER baselines_immutable_delete BEFORE DELETE ON baselines
+        BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE}'); END""",
+        f"""CREATE TRIGGER baseline_lines_immutable_update BEFORE UPDATE ON budget_lines
+        WHEN OLD.baseline_id IS NOT NULL BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE}'); END""",
+        f"""CREATE TRIGGER baseline_lines_immutable_delete BEFORE DELETE ON budget_lines
+        WHEN OLD.baseline_id IS NOT NULL BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE}'); END""",
+        f"""CREATE TRIGGER printed_totals_immutable_update BEFORE UPDATE ON printed_totals
+        BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE}'); END""",
+        f"""CREATE TRIGGER printed_totals_immutable_delete BEFORE DELETE ON printed_totals
+        BEGIN SELECT RAISE(ABORT, '{_IMMUTABLE}'); END""",
+    ],
+    "postgresql": [
+        f"""CREATE OR REPLACE FUNCTION baseline_refuse() RETURNS trigger AS $$
+        BEGIN
+          IF TG_TABLE_NAME <> 'budget_lines' OR OLD.baseline_id IS NOT NULL THEN
+            RAISE EXCEPTION '{_IMMUTABLE}';
+          END IF;
+          IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+          RETURN NEW;
+        END; $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER baselines_immutable BEFORE UPDATE OR DELETE ON baselines
+        FOR EACH ROW EXECUTE FUNCTION baseline_refuse()""",
+        """CREATE TRIGGER baseline_lines_immutable BEFORE UPDATE OR DELETE ON budget_lines
+        FOR EACH ROW EXECUTE FUNCTION baseline_refuse()""",
+        """CREATE TRIGGER printed_totals_immutable BEFORE UPDATE OR DELETE ON printed_totals
+        FOR EACH ROW EXECUTE FUNCTION baseline_refuse()""",
+    ],
+}
+
+
+@sa.event.listens_for(db.metadata, "after_create")
+def _install_triggers(target, connection, tables=(), **kw):
+    # Once the whole schema exists (create_all in tests; migrations install them too).
+    created = {table.name for table in tables}
+    if {"baselines", "budget_lines", "printed_totals"} <= created:
+        for statement in BASELINE_TRIGGERS.get(connection.dialect.name, []):
+            connection.exec_driver_sql(statement)

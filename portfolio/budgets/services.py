@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from portfolio.auth.permissions import Action, require
 from portfolio.budgets.models import (
     LASTING,
     TOTAL,
@@ -19,8 +23,11 @@ from portfolio.budgets.models import (
     PrintedTotal,
     period_sort_key,
 )
-from portfolio.core.errors import NotFound
+from portfolio.core.errors import NotFound, RuleViolation, StaleEdit
 from portfolio.extensions import db
+
+if TYPE_CHECKING:
+    from portfolio.budgets.figures import BudgetOverview
 
 ZERO = Decimal("0.0")
 
@@ -172,3 +179,243 @@ def _table(kind, rows, lines, printed=(), baseline=None) -> BudgetTable:
     table_rows = [TableRow(r, amounts[r.id], row_totals.get(r.id)) for r in rows]
     columns = {p.column: p.amount for p in printed if p.row_id is None}
     return BudgetTable(kind, years, table_rows, baseline, columns)
+
+
+# ------------------------------------------------------------------ figures and changes
+
+
+def _current_lines(row_ids: list[int]) -> list[BudgetLine]:
+    if not row_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(BudgetLine).where(
+                BudgetLine.row_id.in_(row_ids), BudgetLine.baseline_id.is_(None)
+            )
+        )
+    )
+
+
+def programme_years(programme) -> list[str]:
+    """The years a programme's budget runs over: those of its period, else its baseline's."""
+    if programme.start_month and programme.end_month:
+        return [str(y) for y in range(programme.start_month.year, programme.end_month.year + 1)]
+    table = baseline_table(programme.id)
+    return table.years if table else []
+
+
+def budget_overview(programme) -> BudgetOverview | None:
+    """Gather baseline, forecast, actual, variance and cost lights (None without a baseline)."""
+    from portfolio.budgets.figures import BudgetOverview, RowFigures, assess_cost
+
+    table = baseline_table(programme.id)
+    if table is None:
+        return None
+    years = sorted(set(table.years) | set(programme_years(programme)), key=period_sort_key)
+    figures = {r.row.id: RowFigures(r.row, dict(r.amounts)) for r in table.rows}
+    for line in _current_lines(list(figures)):
+        target = (
+            figures[line.row_id].forecast
+            if line.kind is BudgetKind.FORECAST
+            else figures[line.row_id].actual
+        )
+        target[line.period] = line.amount
+    rows = list(figures.values())
+    return BudgetOverview(
+        baseline=table.baseline,
+        baseline_table=table,
+        years=years,
+        rows=rows,
+        versions=baselines(programme.id),
+        programme_cost=assess_cost(rows, years),
+        row_costs={r.row.id: assess_cost([r], years) for r in rows},
+    )
+
+
+AMOUNT_LIMIT = Decimal("1000000")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Read an amount in mio. kr. as typed: "2,9" or "2.9"; empty means no figure.
+
+    Raises ValueError with a Danish message for anything that is not a non-negative
+    amount with at most three decimals.
+    """
+    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not cleaned:
+        return None
+    if cleaned.startswith("-"):
+        raise ValueError(_("Beløbet må ikke være negativt."))
+    if not re.fullmatch(r"\d+([.,]\d+)?", cleaned):
+        raise ValueError(_("Skriv et beløb i mio. kr., fx 2,9 eller 2.9."))
+    value = Decimal(cleaned.replace(",", "."))
+    if value != value.quantize(Decimal("0.001")):
+        raise ValueError(_("Højst tre decimaler (hele tusinde kroner)."))
+    if value >= AMOUNT_LIMIT:
+        raise ValueError(_("Beløbet er urimeligt stort for mio. kr."))
+    return value
+
+
+@dataclass
+class CellChange:
+    row: BudgetRow
+    period: str
+    before: Decimal | None
+    after: Decimal | None
+
+
+def _check_kind(kind: BudgetKind) -> None:
+    if kind is BudgetKind.BASELINE:
+        raise RuleViolation(
+            _("Et godkendt budget kan ikke ændres. Registrér en ny budgetversion (rebaseline).")
+        )
+
+
+def current_values(programme, kind: BudgetKind) -> dict[tuple[int, str], Decimal]:
+    rows = budget_rows(programme.id)
+    return {
+        (line.row_id, line.period): line.amount
+        for line in _current_lines([r.id for r in rows])
+        if line.kind is kind
+    }
+
+
+def stale_cells(programme, kind: BudgetKind, started_from: dict[tuple[int, str], Decimal | None]):
+    """List the cells whose stored value differs from what the editor started from."""
+    rows = {r.id: r for r in budget_rows(programme.id)}
+    now = current_values(programme, kind)
+    return [
+        CellChange(rows[row_id], period, before, now.get((row_id, period)))
+        for (row_id, period), before in started_from.items()
+        if now.get((row_id, period)) != before and row_id in rows
+    ]
+
+
+def set_amounts(
+    actor,
+    programme,
+    kind: BudgetKind,
+    values: dict[tuple[int, str], Decimal | None],
+    *,
+    started_from: dict[tuple[int, str], Decimal | None] | None = None,
+) -> list[CellChange]:
+    """Store forecast or actual amounts; None removes a figure. Return what changed.
+
+    `started_from` holds the values the editor saw; if any has changed since, nothing is
+    written and StaleEdit lists those cells.
+    """
+    require(actor, Action.EDIT_BUDGET, programme)
+    _check_kind(kind)
+    rows = {r.id: r for r in budget_rows(programme.id)}
+    allowed = set(programme_years(programme)) | {LASTING}
+    errors = {}
+    for row_id, period in values:
+        if row_id not in rows:
+            errors[f"{row_id}-{period}"] = [_("Ukendt budgetrække.")]
+        elif period not in allowed:
+            errors[f"{row_id}-{period}"] = [_("Året ligger uden for programmets periode.")]
+    if errors:
+        raise RuleViolation(_("Beløbene blev ikke gemt."), errors=errors)
+    if started_from is not None and (changed := stale_cells(programme, kind, started_from)):
+        raise StaleEdit(
+            _("Nogen har ændret beløbene, efter du åbnede siden. Intet er gemt."),
+            changes=changed,
+        )
+    existing = {
+        (line.row_id, line.period): line for line in _current_lines(list(rows)) if line.kind is kind
+    }
+    changes = []
+    for (row_id, period), amount in sorted(values.items()):
+        line = existing.get((row_id, period))
+        before = line.amount if line else None
+        if before == amount:
+            continue
+        if amount is None:
+            db.session.delete(line)
+        elif line is None:
+            db.session.add(BudgetLine(row_id=row_id, kind=kind, period=period, amount=amount))
+        else:
+            line.amount = amount
+        changes.append(CellChange(rows[row_id], period, before, amount))
+    db.session.flush()
+    return changes
+
+
+def rebaseline(
+    actor,
+    programme,
+    *,
+    approved_on: dt.date,
+    approved_by: str,
+    reason: str,
+    decision: str,
+    document: str = "",
+    amounts: dict[tuple[int, str], Decimal],
+) -> Baseline:
+    """Register a newly approved budget as the next baseline version (the old one stays)."""
+    require(actor, Action.REBASELINE, programme)
+    rows = {r.id for r in budget_rows(programme.id)}
+    allowed = set(programme_years(programme)) | {LASTING}
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [_("Angiv årsagen til den nye budgetversion.")]
+    if not decision.strip():
+        errors["decision"] = [_("Angiv beslutningen bag den nye budgetversion.")]
+    if not approved_by.strip():
+        errors["approved_by"] = [_("Angiv, hvem der har godkendt budgettet.")]
+    if any(row_id not in rows or period not in allowed for row_id, period in amounts):
+        errors["amounts"] = [_("Et beløb hører ikke til programmets rækker eller år.")]
+    latest = latest_baseline(programme.id)
+    if latest and approved_on < latest.approved_on:
+        errors["approved_on"] = [_("Godkendelsen kan ikke ligge før den gældende versions.")]
+    if errors:
+        raise RuleViolation(_("Budgetversionen blev ikke oprettet."), errors=errors)
+    baseline = Baseline(
+        programme_id=programme.id,
+        number=(latest.number if latest else 0) + 1,
+        approved_on=approved_on,
+        approved_by=approved_by.strip(),
+        document=document.strip(),
+        reason=reason.strip(),
+        decision=decision.strip(),
+    )
+    db.session.add(baseline)
+    db.session.flush()
+    for (row_id, period), amount in sorted(amounts.items()):
+        if amount is not None:
+            db.session.add(
+                BudgetLine(
+                    row_id=row_id,
+                    baseline_id=baseline.id,
+                    kind=BudgetKind.BASELINE,
+                    period=period,
+                    amount=amount,
+                )
+            )
+    db.session.flush()
+    return baseline
+
+
+@dataclass
+class VersionDifference:
+    row: BudgetRow
+    period: str
+    old: Decimal | None
+    new: Decimal | None
+
+    @property
+    def change(self) -> Decimal:
+        return (self.new or ZERO) - (self.old or ZERO)
+
+
+def compare_baselines(programme_id: int, old: Baseline, new: Baseline) -> list[VersionDifference]:
+    """List every cell that differs between two baseline versions."""
+    old_table, new_table = baseline_table(programme_id, old), baseline_table(programme_id, new)
+    differences = []
+    for old_row, new_row in zip(old_table.rows, new_table.rows, strict=True):
+        periods = sorted(set(old_row.amounts) | set(new_row.amounts), key=period_sort_key)
+        for period in periods:
+            a, b = old_row.amounts.get(period), new_row.amounts.get(period)
+            if a != b:
+                differences.append(VersionDifference(new_row.row, period, a, b))
+    return differences

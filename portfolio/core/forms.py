@@ -49,15 +49,16 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
-def enum_choices(enum_cls: type[enum.Enum]) -> list[SelectChoice]:
-    return options((member.value, member.label) for member in enum_cls)
+def enum_choices(enum_cls: type[enum.Enum], members=None) -> list[SelectChoice]:
+    return options((member.value, member.label) for member in (members or enum_cls))
 
 
 class EnumSelectField(SelectField):
     """A select of an enum's members, shown by their (translated) labels."""
 
-    def __init__(self, label=None, validators=None, enum_cls=None, **kwargs):
+    def __init__(self, label=None, validators=None, enum_cls=None, members=None, **kwargs):
         self.enum_cls = enum_cls
+        self.members = tuple(members or enum_cls)
         super().__init__(
             label, validators, choices=lambda: enum_choices(enum_cls), coerce=self._coerce, **kwargs
         )
@@ -78,6 +79,9 @@ class EnumSelectField(SelectField):
             except ValueError as error:
                 self.data = None
                 raise ValueError(_("Vælg en af mulighederne.")) from error
+            if self.data not in self.members:
+                self.data = None
+                raise ValueError(_("Vælg en af mulighederne."))
 
 
 class OptionalIdSelectField(SelectField):

@@ -1,0 +1,44 @@
+"""Chart data for the budget: baseline, forecast and actual per year, and the spend curve."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from portfolio.budgets.figures import BudgetOverview
+from portfolio.charts.data import BudgetPanel, BudgetYear, BudgetYearsData, CumulativeSpendData
+
+
+def _years(overview: BudgetOverview, rows) -> tuple[BudgetYear, ...]:
+    return tuple(
+        BudgetYear(
+            year=int(year),
+            baseline=_sum(rows, "baseline", year),
+            forecast=_sum(rows, "forecast", year),
+            actual=_sum(rows, "actual", year),
+        )
+        for year in overview.years
+    )
+
+
+def _sum(rows, kind, year):
+    values = [getattr(r, kind)[year] for r in rows if year in getattr(r, kind)]
+    return sum(values) if values else None
+
+
+def budget_years_chart(overview: BudgetOverview, programme_name: str) -> BudgetYearsData:
+    """One panel for the whole programme, then one per budget row (track or cross-cutting)."""
+    panels = [BudgetPanel(_("Hele programmet"), _years(overview, overview.rows))]
+    panels += [BudgetPanel(r.row.label, _years(overview, [r])) for r in overview.rows]
+    return BudgetYearsData(
+        title=_("%(name)s: budget, prognose og forbrug pr. år (mio. kr.)", name=programme_name),
+        panels=tuple(panels),
+    )
+
+
+def cumulative_chart(overview: BudgetOverview, programme_name: str) -> CumulativeSpendData:
+    return CumulativeSpendData(
+        title=_(
+            "%(name)s: akkumuleret forbrug mod godkendt budget (mio. kr.)", name=programme_name
+        ),
+        years=_years(overview, overview.rows),
+    )

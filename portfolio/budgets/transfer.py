@@ -1,0 +1,199 @@
+"""The budget workbook: export the programme's budget to Excel, import forecast and actuals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from portfolio.auth.permissions import Action, require
+from portfolio.budgets import services
+from portfolio.budgets.importer import ImportProblem, checksum, parse_budget_import
+from portfolio.budgets.models import LASTING, TOTAL, BudgetImport, BudgetKind
+from portfolio.budgets.workbook import build_budget_workbook, workbook_filename
+from portfolio.budgets.workbook_data import (
+    BaselineVersion,
+    BenefitRow,
+    BudgetWorkbook,
+    RiskRow,
+    WorkbookRow,
+)
+from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.models import utcnow
+from portfolio.extensions import db
+
+
+class ImportRefused(RuleViolation):
+    """The uploaded workbook has problems; nothing was written."""
+
+    def __init__(self, problems: tuple[ImportProblem, ...]):
+        super().__init__(_("Filen blev ikke indlæst. Ret problemerne, og prøv igen."))
+        self.problems = problems
+
+
+def _version(baseline, rows) -> BaselineVersion:
+    table = services.baseline_table(baseline.programme_id, baseline)
+    return BaselineVersion(
+        number=baseline.number,
+        approved_on=baseline.approved_on,
+        approved_by=baseline.approved_by,
+        document=baseline.document,
+        reason=baseline.reason,
+        decision=baseline.decision,
+        amounts={r.row.position: dict(r.amounts) for r in table.rows if r.amounts},
+    )
+
+
+def workbook_data(actor, programme, *, exported_at: dt.datetime | None = None) -> BudgetWorkbook:
+    """Gather what the budget workbook shows, as plain data for the builder."""
+    from portfolio.benefits.services import list_benefits
+    from portfolio.risks.services import list_risks
+
+    require(actor, Action.VIEW_PROGRAMME, programme)
+    overview = services.budget_overview(programme)
+    if overview is None:
+        raise NotFound(_("Programmet har intet godkendt budget at eksportere."))
+    table = overview.baseline_table
+    rows = [
+        WorkbookRow(
+            position=f.row.position,
+            label=f.row.label,
+            note=f.row.label_note,
+            track_number=f.row.track.number if f.row.track else None,
+            baseline=f.baseline,
+            forecast=f.forecast,
+            actual=f.actual,
+            printed_total=next((r.printed_total for r in table.rows if r.row.id == f.row.id), None),
+        )
+        for f in overview.rows
+    ]
+    versions = [_version(b, rows) for b in overview.versions]
+    current = next(v for v in versions if v.number == overview.baseline.number)
+    printed = {
+        k: v for k, v in table.printed_columns.items() if k in (*overview.years, TOTAL, LASTING)
+    }
+    return BudgetWorkbook(
+        programme_name=programme.name,
+        programme_slug=programme.slug,
+        programme_short_name=programme.short_name,
+        years=overview.years,
+        rows=rows,
+        printed_column_totals=printed,
+        baseline=current,
+        versions=versions,
+        risks=[
+            RiskRow(
+                code=r.code,
+                title=r.title,
+                description=r.description,
+                consequence_text=r.consequence_text,
+                probability=r.probability.label,
+                consequence=r.consequence.label,
+                score=r.score,
+                owner=r.owner or "",
+                status=r.status.label,
+                track=r.track.label if r.track else "",
+            )
+            for r in list_risks(programme.id)
+        ],
+        benefits=[
+            BenefitRow(
+                code=b.code,
+                name=b.name,
+                types=[t.label for t in b.types],
+                description=b.description,
+                recipients=[x.name for x in b.recipients],
+                owner=b.owner or "",
+            )
+            for b in list_benefits(programme.id)
+        ],
+        exported_at=exported_at or utcnow(),
+        exported_by=getattr(actor, "email", None) or "system",
+        source_document=programme.source_document or "",
+        budget_note=programme.budget_note,
+        timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+    )
+
+
+@dataclass
+class Export:
+    filename: str
+    content: bytes
+
+
+def export_budget(actor, programme, *, today: dt.date | None = None) -> Export:
+    """Build the programme's budget workbook and its file name."""
+    from portfolio.programmes.services import today as local_today
+
+    data = workbook_data(actor, programme)
+    return Export(
+        workbook_filename(programme.slug, today or local_today()), build_budget_workbook(data)
+    )
+
+
+@dataclass
+class ImportOutcome:
+    kind: BudgetKind
+    changes: list[services.CellChange]
+    record: BudgetImport | None
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.changes
+
+
+def import_budget(
+    actor, programme, kind: BudgetKind, file_name: str, content: bytes
+) -> ImportOutcome:
+    """Check an uploaded workbook completely, then store its figures in one go.
+
+    The sheet replaces every figure of its kind: a cell left empty removes a figure.
+    Importing the same file again changes nothing and records nothing.
+    """
+    require(actor, Action.EDIT_BUDGET, programme)
+    if kind is BudgetKind.BASELINE:
+        raise RuleViolation(_("Et godkendt budget kan ikke indlæses; kun prognose og forbrug."))
+    rows = services.budget_rows(programme.id)
+    result = parse_budget_import(
+        content,
+        kind=kind.value,
+        row_labels={r.position: r.label for r in rows},
+        periods=[*services.programme_years(programme), LASTING],
+        max_bytes=current_app.config["BUDGET_IMPORT_MAX_BYTES"],
+    )
+    if not result.ok:
+        raise ImportRefused(result.problems)
+    by_position = {r.position: r.id for r in rows}
+    current = services.current_values(programme, kind)
+    values = {key: None for key in current}
+    values.update(
+        {(by_position[pos], period): amount for (pos, period), amount in result.values.items()}
+    )
+    changes = services.set_amounts(actor, programme, kind, values)
+    record = None
+    if changes:
+        record = BudgetImport(
+            programme_id=programme.id,
+            kind=kind,
+            file_name=(file_name or "budget.xlsx")[:255],
+            checksum=checksum(content),
+            user_id=getattr(actor, "id", None),
+            imported_by=getattr(actor, "email", "system"),
+            cells_changed=len(changes),
+        )
+        db.session.add(record)
+        db.session.flush()
+    return ImportOutcome(kind, changes, record)
+
+
+def recent_imports(programme_id: int, limit: int = 10) -> list[BudgetImport]:
+    return list(
+        db.session.scalars(
+            db.select(BudgetImport)
+            .where(BudgetImport.programme_id == programme_id)
+            .order_by(BudgetImport.imported_at.desc(), BudgetImport.id.desc())
+            .limit(limit)
+        )
+    )
