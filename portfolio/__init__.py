@@ -64,9 +64,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portfolio.auth.cli import users_cli
+    from portfolio.backup.cli import backup_cli
     from portfolio.seed.cli import seed_cli, setup_command
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(setup_command)
 
