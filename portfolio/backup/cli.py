@@ -16,19 +16,20 @@ FILE = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 
 
 def _size(size: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB"):
+        if value < 1024:
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
 
 
 def _describe(summary: BackupSummary) -> str:
+    made_by = " ".join(filter(None, [summary.app, summary.app_version]))
     return (
         f"Backup of a {summary.dialect} database at schema revision"
-        f" {summary.schema_revision or '(none)'}, taken {summary.created_at:%Y-%m-%d %H:%M:%S} UTC"
-        f" by {summary.app} {summary.app_version or ''}".rstrip()
-        + "."
+        f" {summary.schema_revision or '(none)'},"
+        f" taken {summary.created_at:%Y-%m-%d %H:%M:%S} UTC by {made_by}."
     )
 
 

@@ -214,6 +214,8 @@ def _lock_for_restore(connection: sa.Connection, tables: list[sa.Table]) -> None
         # Takes the write lock now; pysqlite would otherwise begin only at the first INSERT.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
+        if not tables:
+            return
         # EXCLUSIVE lets others read but not write until the restore commits.
         preparer = connection.dialect.identifier_preparer
         names = ", ".join(preparer.format_table(table) for table in tables)
@@ -390,6 +392,7 @@ def _record_restore(
     """Append one audit entry saying which backup was restored, by a Core INSERT."""
     audit = AuditEntry.__table__
     if metadata.tables.get(audit.name) is not audit:
+        # Restoring tables other than the app's (as the codec tests do): no trail to write.
         return
     details = {
         "file": summary.path.name,
