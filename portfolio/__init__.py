@@ -72,11 +72,16 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portfolio.auth.cli import docs_cli, users_cli
+    from portfolio.backup.cli import backup_cli
+    from portfolio.budgets.cli import export_cli, import_cli
     from portfolio.metrics.cli import sources_cli
     from portfolio.seed.cli import seed_cli, setup_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(docs_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(import_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(sources_cli)

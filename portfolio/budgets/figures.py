@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from portfolio.budgets.models import LASTING, Baseline, BudgetRow
 from portfolio.budgets.services import BudgetTable
-from portfolio.core.i18n import format_amount, format_percent
+from portfolio.core.i18n import format_amount, format_mio, format_percent
 from portfolio.core.lights import Colour, Light
 
 ZERO = Decimal("0.0")
@@ -100,12 +100,11 @@ def assess_cost(rows: list[RowFigures], years: list[str]) -> CostAssessment:
     overrun = estimate_total - baseline_total
     share = percent(overrun, baseline_total)
     figures = (
-        (_("Godkendt budget"), f"{format_amount(baseline_total)} mio. kr."),
-        (_("Skønnet totalomkostning"), f"{format_amount(estimate_total)} mio. kr."),
+        (_("Godkendt budget"), format_mio(baseline_total)),
+        (_("Skønnet totalomkostning"), format_mio(estimate_total)),
         (
             _("Overskridelse"),
-            f"{format_amount(overrun)} mio. kr."
-            + (f" ({format_percent(share)})" if share is not None else ""),
+            format_mio(overrun) + (f" ({format_percent(share)})" if share is not None else ""),
         ),
     )
     if not has_data:

@@ -26,8 +26,14 @@ def _row(ddns, position):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2,9", D("2.9")), ("2.9", D("2.9")), (" 12,345 ", D("12.345")), ("0", D("0")),
-     ("", None), ("4", D("4"))],
+    [
+        ("2,9", D("2.9")),
+        ("2.9", D("2.9")),
+        (" 12,345 ", D("12.345")),
+        ("0", D("0")),
+        ("", None),
+        ("4", D("4")),
+    ],
 )
 def test_amounts_are_read_the_danish_or_the_english_way(text, expected):
     assert services.parse_amount(text) == expected
@@ -35,9 +41,16 @@ def test_amounts_are_read_the_danish_or_the_english_way(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("-1", "negativt"), ("2,9999", "tre decimaler"), ("abc", "Skriv et beløb"),
-     ("1.234,5", "Skriv et beløb"), ("1e3", "Skriv et beløb"), ("NaN", "Skriv et beløb"),
-     ("Infinity", "Skriv et beløb"), ("99999999", "urimeligt")],
+    [
+        ("-1", "negativt"),
+        ("2,9999", "tre decimaler"),
+        ("abc", "Skriv et beløb"),
+        ("1.234,5", "Skriv et beløb"),
+        ("1e3", "Skriv et beløb"),
+        ("NaN", "Skriv et beløb"),
+        ("Infinity", "Skriv et beløb"),
+        ("99999999", "urimeligt"),
+    ],
 )
 def test_bad_amounts_are_refused_with_a_message(app, text, message):
     with pytest.raises(ValueError, match=message):
@@ -46,8 +59,12 @@ def test_bad_amounts_are_refused_with_a_message(app, text, message):
 
 def test_forecast_and_actual_are_stored_and_varied(app, ddns, secretariat):
     row2 = _row(ddns, 2)
-    changes = services.set_amounts(secretariat, ddns, BudgetKind.FORECAST,
-                                   {(row2.id, "2025"): D("4.0"), (row2.id, "varigt"): D("3.2")})
+    changes = services.set_amounts(
+        secretariat,
+        ddns,
+        BudgetKind.FORECAST,
+        {(row2.id, "2025"): D("4.0"), (row2.id, "varigt"): D("3.2")},
+    )
     services.set_amounts(secretariat, ddns, BudgetKind.ACTUAL, {(row2.id, "2023"): D("1.4")})
     db.session.commit()
     assert len(changes) == 2
@@ -64,10 +81,11 @@ def test_forecast_and_actual_are_stored_and_varied(app, ddns, secretariat):
 def test_none_removes_a_figure_and_unchanged_values_change_nothing(app, ddns, secretariat):
     row1 = _row(ddns, 1)
     services.set_amounts(secretariat, ddns, BudgetKind.ACTUAL, {(row1.id, "2023"): D("2.8")})
-    assert services.set_amounts(secretariat, ddns, BudgetKind.ACTUAL,
-                                {(row1.id, "2023"): D("2.8")}) == []
-    removed = services.set_amounts(secretariat, ddns, BudgetKind.ACTUAL,
-                                   {(row1.id, "2023"): None})
+    assert (
+        services.set_amounts(secretariat, ddns, BudgetKind.ACTUAL, {(row1.id, "2023"): D("2.8")})
+        == []
+    )
+    removed = services.set_amounts(secretariat, ddns, BudgetKind.ACTUAL, {(row1.id, "2023"): None})
     assert [(c.before, c.after) for c in removed] == [(D("2.8"), None)]
     assert services.current_values(ddns, BudgetKind.ACTUAL) == {}
 
@@ -83,8 +101,9 @@ def test_viewer_and_track_lead_may_not_change_the_budget(app, ddns, users):
     row1 = _row(ddns, 1)
     for role in ("viewer", "track_lead", "benefit_owner"):
         with pytest.raises(PermissionDenied):
-            services.set_amounts(users.make(role), ddns, BudgetKind.FORECAST,
-                                 {(row1.id, "2026"): D("1")})
+            services.set_amounts(
+                users.make(role), ddns, BudgetKind.FORECAST, {(row1.id, "2026"): D("1")}
+            )
 
 
 def test_a_stale_grid_is_refused_and_names_the_cells(app, ddns, secretariat, users):
@@ -92,16 +111,22 @@ def test_a_stale_grid_is_refused_and_names_the_cells(app, ddns, secretariat, use
     services.set_amounts(secretariat, ddns, BudgetKind.FORECAST, {(row1.id, "2026"): D("3.9")})
     other = users.make("admin")
     with pytest.raises(StaleEdit) as refused:
-        services.set_amounts(other, ddns, BudgetKind.FORECAST, {(row1.id, "2026"): D("4.1")},
-                             started_from={(row1.id, "2026"): None})
+        services.set_amounts(
+            other,
+            ddns,
+            BudgetKind.FORECAST,
+            {(row1.id, "2026"): D("4.1")},
+            started_from={(row1.id, "2026"): None},
+        )
     (cell,) = refused.value.changes
     assert (cell.period, cell.before, cell.after) == ("2026", None, D("3.9"))
 
 
 def test_baseline_cannot_be_set_through_the_figures(app, ddns, secretariat):
     with pytest.raises(RuleViolation, match="godkendt budget kan ikke ændres"):
-        services.set_amounts(secretariat, ddns, BudgetKind.BASELINE,
-                             {(_row(ddns, 1).id, "2023"): D("9")})
+        services.set_amounts(
+            secretariat, ddns, BudgetKind.BASELINE, {(_row(ddns, 1).id, "2023"): D("9")}
+        )
 
 
 def test_the_database_refuses_changes_to_an_approved_baseline(app, ddns):
@@ -122,16 +147,21 @@ def test_rebaseline_adds_a_version_and_keeps_the_old(app, ddns, secretariat):
     amounts = {(r.row.id, p): v for r in table.rows for p, v in r.amounts.items()}
     row4 = _row(ddns, 4)
     amounts[(row4.id, "2026")] = D("5.5")
-    new = services.rebaseline(secretariat, ddns, approved_on=dt.date(2025, 6, 12),
-                              approved_by="Programstyregruppen", reason="Spor 4 udvidet",
-                              decision="Godkendt på mødet 12. juni 2025", amounts=amounts)
+    new = services.rebaseline(
+        secretariat,
+        ddns,
+        approved_on=dt.date(2025, 6, 12),
+        approved_by="Programstyregruppen",
+        reason="Spor 4 udvidet",
+        decision="Godkendt på mødet 12. juni 2025",
+        amounts=amounts,
+    )
     db.session.commit()
     assert new.number == 2
     assert services.latest_baseline(ddns.id).number == 2
     (difference,) = services.compare_baselines(ddns.id, old, new)
     assert (difference.row.position, difference.period) == (4, "2026")
-    assert (difference.old, difference.new, difference.change) == (D("4.7"), D("5.5"),
-                                                                   D("0.8"))
+    assert (difference.old, difference.new, difference.change) == (D("4.7"), D("5.5"), D("0.8"))
     # Version 1 still reads exactly as approved, printed totals and all.
     first = services.baseline_table(ddns.id, old)
     assert first.rows[3].amounts["2026"] == D("4.7")
@@ -141,8 +171,15 @@ def test_rebaseline_adds_a_version_and_keeps_the_old(app, ddns, secretariat):
 
 def test_rebaseline_needs_reason_decision_and_body(app, ddns, secretariat):
     with pytest.raises(RuleViolation) as refused:
-        services.rebaseline(secretariat, ddns, approved_on=dt.date(2025, 1, 1), approved_by=" ",
-                            reason="", decision="", amounts={})
+        services.rebaseline(
+            secretariat,
+            ddns,
+            approved_on=dt.date(2025, 1, 1),
+            approved_by=" ",
+            reason="",
+            decision="",
+            amounts={},
+        )
     assert set(refused.value.errors) >= {"reason", "decision", "approved_by"}
 
 

@@ -1,0 +1,1 @@
+"""Whole-database backups: one checked file that restores into an empty database."""
