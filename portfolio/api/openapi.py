@@ -188,6 +188,49 @@ SCHEMAS = {
     ),
 }
 
+_AMOUNTS = {"type": "object", "additionalProperties": _amount()}
+SCHEMAS["Light"] = _obj(
+    {
+        "colour": {"type": "string", "enum": ["green", "yellow", "red", "none"]},
+        "reason": _string(),
+        "rule": _string(),
+        "figures": _list(_obj({"label": _string(), "value": _string()})),
+    }
+)
+SCHEMAS["Budget"] = _obj(
+    {
+        **SCHEMAS["BudgetTable"]["properties"],
+        "years": _list(_string()),
+        "versions": _list(
+            _obj(
+                {
+                    "number": {"type": "integer"},
+                    "approved_on": _string(format="date"),
+                    "approved_by": _string(),
+                    "document": _string(),
+                    "reason": _string(),
+                    "decision": _string(),
+                    "current": {"type": "boolean"},
+                }
+            )
+        ),
+        "figures": _list(
+            _obj(
+                {
+                    "position": {"type": "integer"},
+                    "label": _string(),
+                    "baseline": _AMOUNTS,
+                    "forecast": _AMOUNTS,
+                    "actual": _AMOUNTS,
+                    "variance": _obj({"forecast": _AMOUNTS, "actual": _AMOUNTS}),
+                    "cost_light": _ref("Light"),
+                }
+            )
+        ),
+        "cost_light": _ref("Light"),
+    }
+)
+
 SCHEMAS["ProgrammeDetail"] = _obj(
     {
         **SCHEMAS["ProgrammeSummary"]["properties"],
@@ -343,8 +386,9 @@ def build_spec() -> dict:
                 "A programme with tracks, projects, phases and waves", _ref("ProgrammeDetail")
             ),
             "/programmes/{slug}/budget": _get(
-                "The approved budget table with computed and printed totals",
-                {"oneOf": [{"type": "null"}, _ref("BudgetTable")]},
+                "The approved budget (printed totals beside computed sums), its versions, "
+                "forecast, actual spend, variance and the cost lights",
+                {"oneOf": [{"type": "null"}, _ref("Budget")]},
             ),
             "/programmes/{slug}/risks": _get("The programme's risks", _items("Risk")),
             "/programmes/{slug}/risks/{code}": {"patch": RISK_PATCH},

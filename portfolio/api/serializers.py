@@ -185,3 +185,56 @@ def benefit(b) -> dict:
 
 def stakeholder(s) -> dict:
     return {"name": s.name, "attitude": s.attitude.value, "involvement": s.involvement}
+
+
+def light(value) -> dict:
+    return {
+        "colour": value.colour.value,
+        "reason": value.reason,
+        "rule": value.rule,
+        "figures": [{"label": label, "value": text} for label, text in value.figures],
+    }
+
+
+def budget(overview) -> dict:
+    """The approved table plus versions, forecast, actual, variance and cost lights."""
+
+    def by_period(figures: dict) -> dict:
+        return {p: amount(v) for p, v in figures.items()}
+
+    return {
+        **budget_table(overview.baseline_table),
+        "years": overview.years,
+        "versions": [
+            {
+                "number": b.number,
+                "approved_on": b.approved_on.isoformat(),
+                "approved_by": b.approved_by,
+                "document": b.document,
+                "reason": b.reason,
+                "decision": b.decision,
+                "current": b.id == overview.baseline.id,
+            }
+            for b in overview.versions
+        ],
+        "figures": [
+            {
+                "position": f.row.position,
+                "label": f.row.label,
+                "baseline": by_period(f.baseline),
+                "forecast": by_period(f.forecast),
+                "actual": by_period(f.actual),
+                "variance": {
+                    kind: {
+                        p: amount(f.variance(kind, p))
+                        for p in overview.periods
+                        if f.variance(kind, p) is not None
+                    }
+                    for kind in ("forecast", "actual")
+                },
+                "cost_light": light(overview.row_costs[f.row.id].light),
+            }
+            for f in overview.rows
+        ],
+        "cost_light": light(overview.programme_cost.light),
+    }

@@ -51,8 +51,8 @@ def programme(slug):
 @bp.get("/programmes/<slug>/budget")
 def budget(slug):
     programme = _programme(slug)
-    table = budget_services.baseline_table(programme.id)
-    return jsonify(s.budget_table(table) if table else None)
+    overview = budget_services.budget_overview(programme)
+    return jsonify(s.budget(overview) if overview else None)
 
 
 @bp.get("/programmes/<slug>/risks")

@@ -30,15 +30,13 @@ def budget_years_chart(overview: BudgetOverview, programme_name: str) -> BudgetY
     panels = [BudgetPanel(_("Hele programmet"), _years(overview, overview.rows))]
     panels += [BudgetPanel(r.row.label, _years(overview, [r])) for r in overview.rows]
     return BudgetYearsData(
-        title=_("%(name)s: budget, prognose og forbrug pr. år (mio. kr.)", name=programme_name),
+        title=programme_name,
         panels=tuple(panels),
     )
 
 
 def cumulative_chart(overview: BudgetOverview, programme_name: str) -> CumulativeSpendData:
     return CumulativeSpendData(
-        title=_(
-            "%(name)s: akkumuleret forbrug mod godkendt budget (mio. kr.)", name=programme_name
-        ),
+        title=programme_name,
         years=_years(overview, overview.rows),
     )

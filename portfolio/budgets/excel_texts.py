@@ -47,10 +47,10 @@ TITLE_RISKS = "Risici – %(programme)s"
 TITLE_BENEFITS = "Gevinster – %(programme)s"
 TITLE_OVERVIEW = "Porteføljens budgetter"
 SUBTITLE_BASELINE = (
-    "Basisversion %(number)s, godkendt %(approved_on)s af %(approved_by)s. Beløb i %(unit)s."
+    "Basisversion %(number)s, godkendt %(approved_on)s af %(approved_by)s. Beløb i %(unit)s"
 )
-SUBTITLE_ENTRY = "Beløb i %(unit)s. Skriv tal i de hvide felter; tomme felter betyder ingen værdi."
-SUBTITLE_PORTFOLIO = "Beløb i %(unit)s. Én række pr. budgetrække pr. program."
+SUBTITLE_ENTRY = "Beløb i %(unit)s – skriv tal i de hvide felter; tomme felter betyder ingen værdi."
+SUBTITLE_PORTFOLIO = "Beløb i %(unit)s – én række pr. budgetrække pr. program."
 NOTES = "Noter"
 NOTE_ROUNDING = (
     "Programgrundlagets trykte totaler er afrundede og gengives, som de er trykt. Summerne i "

@@ -52,7 +52,7 @@ def _page(programme, overview, *, import_form=None, status=200, problems=()):
             programme.id, numbers[compare_from], numbers[compare_to]
         )
     charts = {
-        name: chart_alt_text(kind, build(overview, programme.name), locale=locale_code())
+        name: chart_alt_text(kind, build(overview, programme.short_name), locale=locale_code())
         for name, (kind, build) in CHARTS.items()
     }
     return render_template(
@@ -94,7 +94,9 @@ def chart(slug, name):
         abort(404)
     programme = programme_services.get_programme_for(current_user, slug)
     kind, build = CHARTS[name]
-    svg = render_chart(kind, build(_overview(programme), programme.name), locale=locale_code())
+    svg = render_chart(
+        kind, build(_overview(programme), programme.short_name), locale=locale_code()
+    )
     response = Response(svg, mimetype="image/svg+xml")
     # The SVG carries its own style sheet; as an image it runs nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -59,8 +59,13 @@ class EnumSelectField(SelectField):
     def __init__(self, label=None, validators=None, enum_cls=None, members=None, **kwargs):
         self.enum_cls = enum_cls
         self.members = tuple(members or enum_cls)
+        # Bound fields are built per form instance, so the labels follow the user's language.
         super().__init__(
-            label, validators, choices=lambda: enum_choices(enum_cls), coerce=self._coerce, **kwargs
+            label,
+            validators,
+            choices=enum_choices(enum_cls, self.members),
+            coerce=self._coerce,
+            **kwargs,
         )
 
     def _coerce(self, value):

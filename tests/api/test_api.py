@@ -133,3 +133,24 @@ def test_list_schema(client, login_as, spec):
     _check(spec, "/programmes", body)
     ddns = next(p for p in body["items"] if p["slug"] == "ddns")
     assert ddns["period"] == {"start": "2023-01", "end": "2026-12", "precision": "year"}
+
+
+def test_budget_forecast_actual_variance_and_light(client, login_as, spec, ddns, users):
+    from portfolio.budgets import services
+    from portfolio.budgets.models import BudgetKind
+
+    secretariat = users.make("secretariat")
+    row1 = next(r for r in services.budget_rows(ddns.id) if r.position == 1)
+    services.set_amounts(
+        secretariat, ddns, BudgetKind.FORECAST, {(row1.id, "2025"): Decimal("5.0")}
+    )
+    db.session.commit()
+    login_as("viewer")
+    body = client.get("/api/v1/programmes/ddns/budget").get_json()
+    _check(spec, "/programmes/{slug}/budget", body)
+    assert [v["number"] for v in body["versions"]] == [1] and body["versions"][0]["current"]
+    first = body["figures"][0]
+    assert first["forecast"] == {"2025": "5.0"}
+    assert first["variance"] == {"forecast": {"2025": "0.7"}, "actual": {}}
+    assert first["cost_light"]["colour"] == "yellow"  # 0,7 of 13,4 is 5,2 %
+    assert body["cost_light"]["colour"] == "yellow"  # 0,7 of 58,1 is 1,2 %: any overrun
