@@ -54,12 +54,16 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.core.views import bp as core_bp
     from portfolio.organisation.views import bp as organisation_bp
     from portfolio.programmes.views import bp as programmes_bp
+    from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
+    from portfolio.status.views import bp as status_bp
 
     for blueprint in (
         core_bp,
         auth_bp,
         programmes_bp,
+        status_bp,
+        reports_bp,
         risks_bp,
         budgets_bp,
         benefits_bp,

@@ -28,15 +28,58 @@ def sample_values() -> dict[str, object]:
     if not target.memberships:  # a test may just have removed it
         auth_services.grant_role(target, Role.VIEWER, programme=ddns)
         db.session.commit()
+    ids = _sample_objects(ddns)
     return {
+        **ids,
         "slug": "ddns",
         "number": 1,
         "stakeholder_id": stakeholder_id,
         "filename": "css/styrbord.css",
         "kind": "forecast",
-        "name": "budget-years",
+        "name": "timeline",
         "user_id": target.id,
         "membership_id": target.memberships[0].id,
+    }
+
+
+def _sample_objects(ddns) -> dict[str, int]:
+    """Make sure there is a milestone, decision, mitigation action and report to address."""
+    import datetime as dt
+
+    from portfolio.reports.models import StatusReport
+    from portfolio.reports.services import create_report
+    from portfolio.risks.models import MitigationAction, Risk
+    from portfolio.status.models import Decision, Milestone
+
+    if db.session.scalar(sa.select(Decision.id).limit(1)) is None:
+        db.session.add(Decision(programme_id=ddns.id, title="Prøvebeslutning", body="PSG"))
+    risk = db.session.scalar(sa.select(Risk).where(Risk.code == "R1"))
+    if not risk.actions:
+        db.session.add(MitigationAction(risk=risk, description="Prøvehandling"))
+    db.session.flush()
+    if db.session.scalar(sa.select(StatusReport.id).limit(1)) is None:
+        from portfolio.auth import services as auth_services
+
+        reporter = auth_services.get_user_by_email(
+            "reporter@example.dk"
+        ) or auth_services.create_user(
+            "reporter@example.dk", "et langt og sikkert kodeord", is_admin=True
+        )
+        create_report(
+            reporter,
+            ddns,
+            title="Prøverapport",
+            meeting_on=dt.date(2026, 12, 3),
+            today=dt.date(2026, 11, 21),
+        )
+    db.session.commit()
+    return {
+        "milestone_id": db.session.scalar(sa.select(Milestone.id).limit(1)),
+        "decision_id": db.session.scalar(sa.select(Decision.id).limit(1)),
+        "action_id": db.session.scalar(sa.select(MitigationAction.id).limit(1)),
+        "report_id": db.session.scalar(
+            sa.select(StatusReport.id).order_by(StatusReport.id.desc()).limit(1)
+        ),
     }
 
 
@@ -47,6 +90,10 @@ CODES = {
     "risks.show": "R1",
     "risks.edit": "R1",
     "api.update_risk": "R1",
+    "risks.reassess": "R1",
+    "risks.close": "R1",
+    "risks.add_action": "R1",
+    "risks.update_action": "R1",
     "benefits.show": "GH1",
     "benefits.edit": "GH1",
 }
@@ -56,6 +103,8 @@ def url_for_rule(app: Flask, rule, values: dict) -> str:
     arguments = {name: values[name] for name in rule.arguments if name in values}
     if "code" in rule.arguments:
         arguments["code"] = CODES[rule.endpoint]
+    if "name" in rule.arguments:
+        arguments["name"] = "budget-years" if rule.endpoint.startswith("budgets.") else "timeline"
     with app.test_request_context():
         return app.url_for(rule.endpoint, **arguments)
 

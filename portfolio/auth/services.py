@@ -13,6 +13,7 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, request, sess
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -46,7 +47,8 @@ def init_login(app: Flask) -> None:
         user_id, _sep, epoch = session_id.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # Memberships come in the same query: every page checks them.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
         if user is None or user.session_epoch != int(epoch):
             return None
         return user

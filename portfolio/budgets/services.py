@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.auth.permissions import Action, require
 from portfolio.budgets.models import (
@@ -204,31 +204,59 @@ def programme_years(programme) -> list[str]:
     return table.years if table else []
 
 
-def budget_overview(programme) -> BudgetOverview | None:
-    """Gather baseline, forecast, actual, variance and cost lights (None without a baseline)."""
+def budget_overview(programme, *, with_printed_totals: bool = True) -> BudgetOverview | None:
+    """Gather baseline, forecast, actual, variance and cost lights (None without a baseline).
+
+    Two queries: every budget line of the programme with its row and baseline version,
+    and (unless left out) the latest version's printed totals.
+    """
     from portfolio.budgets.figures import BudgetOverview, RowFigures, assess_cost
 
-    table = baseline_table(programme.id)
-    if table is None:
+    lines = db.session.scalars(
+        sa.select(BudgetLine)
+        .join(BudgetLine.row)
+        .where(BudgetRow.programme_id == programme.id)
+        .options(
+            joinedload(BudgetLine.row).joinedload(BudgetRow.track),
+            joinedload(BudgetLine.baseline),
+        )
+    ).all()
+    versions = sorted({line.baseline for line in lines if line.baseline}, key=lambda b: b.number)
+    if not versions:
         return None
+    latest = versions[-1]
+    rows = sorted({line.row for line in lines}, key=lambda r: r.position)
+    printed = []
+    if with_printed_totals:
+        printed = db.session.scalars(
+            sa.select(PrintedTotal).where(PrintedTotal.baseline_id == latest.id)
+        ).all()
+    table = _table(
+        BudgetKind.BASELINE,
+        rows,
+        [x for x in lines if x.baseline_id == latest.id],
+        printed,
+        latest,
+    )
     years = sorted(set(table.years) | set(programme_years(programme)), key=period_sort_key)
     figures = {r.row.id: RowFigures(r.row, dict(r.amounts)) for r in table.rows}
-    for line in _current_lines(list(figures)):
-        target = (
-            figures[line.row_id].forecast
-            if line.kind is BudgetKind.FORECAST
-            else figures[line.row_id].actual
-        )
-        target[line.period] = line.amount
-    rows = list(figures.values())
+    for line in lines:
+        if line.baseline_id is None:
+            kind = (
+                figures[line.row_id].forecast
+                if line.kind is BudgetKind.FORECAST
+                else figures[line.row_id].actual
+            )
+            kind[line.period] = line.amount
+    figure_rows = list(figures.values())
     return BudgetOverview(
-        baseline=table.baseline,
+        baseline=latest,
         baseline_table=table,
         years=years,
-        rows=rows,
-        versions=baselines(programme.id),
-        programme_cost=assess_cost(rows, years),
-        row_costs={r.row.id: assess_cost([r], years) for r in rows},
+        rows=figure_rows,
+        versions=versions,
+        programme_cost=assess_cost(figure_rows, years),
+        row_costs={r.row.id: assess_cost([r], years) for r in figure_rows},
     )
 
 

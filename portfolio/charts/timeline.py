@@ -89,13 +89,16 @@ def _milestone_months(milestones: tuple[Milestone, ...]) -> list[Month]:
 
 
 def current_phases(data: TimelineData) -> tuple[TimelinePeriod, ...]:
-    """Return the phases under way today; two overlap when one hands over to the next."""
+    """Return the phase the programme is in today (empty outside every phase).
+
+    Phases overlap when one hands over to the next; the one begun last is the current one,
+    and of two begun together the one that ends first (the same rule as the pages use).
+    """
     today = Month.of(data.today)
-    return tuple(
-        period
-        for period in data.periods
-        if period.kind is PeriodKind.PHASE and period.covers(today)
-    )
+    covering = [p for p in data.periods if p.kind is PeriodKind.PHASE and p.covers(today)]
+    if not covering:
+        return ()
+    return (max(covering, key=lambda p: (p.start, -(p.end.year * 12 + p.end.month))),)
 
 
 def layout_rows(data: TimelineData, locale: str = "da") -> list[Row]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.months import Month
@@ -59,26 +59,32 @@ class EnumSelectField(SelectField):
     def __init__(self, label=None, validators=None, enum_cls=None, members=None, **kwargs):
         self.enum_cls = enum_cls
         self.members = tuple(members or enum_cls)
+        self.optional = any(isinstance(v, Optional) for v in validators or ())
+        choices = enum_choices(enum_cls, self.members)
+        if self.optional:
+            choices = [SelectChoice(value="", label="–"), *choices]
         # Bound fields are built per form instance, so the labels follow the user's language.
         super().__init__(
             label,
             validators,
-            choices=enum_choices(enum_cls, self.members),
+            choices=choices,
             coerce=self._coerce,
             **kwargs,
         )
 
     def _coerce(self, value):
-        if isinstance(value, self.enum_cls):
+        if isinstance(value, self.enum_cls) or value is None:
             return value
-        return self.enum_cls(value)
+        return None if value == "" else self.enum_cls(value)
 
     def pre_validate(self, form):
-        if self.data is None:
+        if self.data is None and not self.optional:
             raise ValidationError(_("Vælg en af mulighederne."))
 
     def process_formdata(self, valuelist):
-        if valuelist:
+        if valuelist and valuelist[0] == "" and self.optional:
+            self.data = None
+        elif valuelist:
             try:
                 self.data = self.enum_cls(valuelist[0])
             except ValueError as error:

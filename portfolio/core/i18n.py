@@ -24,16 +24,22 @@ def locale_code() -> str:
     return str(get_locale() or "da")
 
 
-def format_amount(value: Decimal | None, locale: str | None = None) -> str:
+def _decimal(value):
+    """Accept the decimal strings frozen snapshots hold as well as numbers."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
+def format_amount(value: Decimal | str | None, locale: str | None = None) -> str:
     """Write mio. kr. with one to three decimals: 2,9 / 12,45 / 0,125."""
-    if value is None:
+    if value is None or value == "":
         return "–"
+    value = _decimal(value)
     return format_decimal(value, format="#,##0.0##", locale=locale or locale_code())
 
 
-def format_mio(value: Decimal | None, locale: str | None = None) -> str:
+def format_mio(value: Decimal | str | None, locale: str | None = None) -> str:
     """Write an amount with its unit: "58,1 mio. kr." (Danish) or "DKK 58.1m" (English)."""
-    if value is None:
+    if value is None or value == "":
         return "–"
     locale = locale or locale_code()
     amount = format_amount(value, locale)
@@ -58,24 +64,30 @@ def format_percent(value: Decimal | None, locale: str | None = None) -> str:
     return format_decimal(value, format="#,##0.0", locale=locale or locale_code()) + " %"
 
 
-def format_day(value: dt.date | None, locale: str | None = None) -> str:
-    """Write a date: "18. januar 2023" / "18 January 2023"."""
-    if value is None:
+def format_day(value: dt.date | str | None, locale: str | None = None) -> str:
+    """Write a date: "18. januar 2023" / "18 January 2023" (also from an ISO string)."""
+    if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
     locale = locale or locale_code()
     return format_date(value, "d. MMMM y" if locale == "da" else "d MMMM y", locale=locale)
 
 
-def format_month(value: Month | None, locale: str | None = None) -> str:
-    """Write a month: "februar 2023" / "February 2023"."""
-    if value is None:
+def format_month(value: Month | str | None, locale: str | None = None) -> str:
+    """Write a month: "februar 2023" / "February 2023" (also from "YYYY-MM")."""
+    if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        value = Month.parse(value)
     return format_date(value.first_day, "LLLL y", locale=locale or locale_code())
 
 
-def format_timestamp(value: dt.datetime | None, locale: str | None = None) -> str:
-    if value is None:
+def format_timestamp(value: dt.datetime | str | None, locale: str | None = None) -> str:
+    if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     locale = locale or locale_code()
     tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     pattern = "d. MMMM y 'kl.' HH:mm" if locale == "da" else "d MMMM y, HH:mm"

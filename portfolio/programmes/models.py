@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.core.models import Timestamped, Versioned, enum_column
+from portfolio.core.models import Timestamped, UTCDateTime, Versioned, enum_column
 from portfolio.core.months import Month, MonthType
 from portfolio.extensions import db
 
@@ -222,6 +222,10 @@ class Track(Versioned, db.Model):
     number: Mapped[int]
     name: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The track lead's status commentary for the steering group.
+    commentary: Mapped[str] = mapped_column(sa.Text, default="")
+    commentary_by: Mapped[str | None] = mapped_column(sa.String(254))
+    commentary_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     programme: Mapped[Programme] = relationship(back_populates="tracks")
     deliverables: Mapped[list[Deliverable]] = relationship(

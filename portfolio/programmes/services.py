@@ -40,17 +40,23 @@ def list_programmes(user: User) -> list[Programme]:
     return list(db.session.scalars(query))
 
 
-def get_programme(slug: str) -> Programme:
-    """Return the programme with this slug, or raise NotFound."""
-    programme = db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
+def get_programme(slug: str, *options) -> Programme:
+    """Return the programme with this slug (loading what `options` ask), or raise NotFound."""
+    programme = (
+        db.session.execute(sa.select(Programme).where(Programme.slug == slug).options(*options))
+        .unique()
+        .scalar_one_or_none()
+    )
     if programme is None:
         raise NotFound(_("Programmet findes ikke."))
     return programme
 
 
-def get_programme_for(user: User, slug: str, action: Action = Action.VIEW_PROGRAMME) -> Programme:
+def get_programme_for(
+    user: User, slug: str, action: Action = Action.VIEW_PROGRAMME, *options
+) -> Programme:
     """Return the programme if the user may take the action on it (404 before 403)."""
-    programme = get_programme(slug)
+    programme = get_programme(slug, *options)
     require(user, action, programme)
     return programme
 
@@ -128,11 +134,16 @@ def today_month() -> Month:
 def current_phase(timeline: list[TimelineItem], month: Month) -> TimelineItem | None:
     """Return the phase the programme is in: of the phases covering the month, the latest begun.
 
-    Phases may overlap for a month (DDNS leads its waves until November 2026, the month
-    its closing phase begins); the phase that began last is the one the programme is in.
+    Phases may overlap (DDNS leads its waves until November 2026, the month its closing
+    phase begins): the phase that began last is the one the programme is in, and of two
+    begun together (clarification and leading the waves, February 2023), the shorter one.
     """
     covering = [t for t in timeline if t.kind is TimelineKind.PHASE and t.covers(month)]
-    return max(covering, key=lambda t: (t.start_month, t.position), default=None)
+    return max(
+        covering,
+        key=lambda t: (t.start_month, -(t.end_month.year * 12 + t.end_month.month)),
+        default=None,
+    )
 
 
 def active_waves(timeline: list[TimelineItem], month: Month) -> list[TimelineItem]:

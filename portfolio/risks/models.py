@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portfolio.core.models import Timestamped, Versioned, enum_column
+from portfolio.core.models import Timestamped, UTCDateTime, Versioned, enum_column, utcnow
 from portfolio.extensions import db
 
 
@@ -71,6 +72,13 @@ class Risk(Versioned, Timestamped, db.Model):
     consequence_text: Mapped[str] = mapped_column(sa.Text, default="")
     probability: Mapped[Level] = mapped_column(enum_column(Level, "risk_probability"))
     consequence: Mapped[Level] = mapped_column(enum_column(Level, "risk_consequence"))
+    # The levels expected once the mitigation actions have worked (the residual risk).
+    residual_probability: Mapped[Level | None] = mapped_column(
+        enum_column(Level, "risk_residual_probability")
+    )
+    residual_consequence: Mapped[Level | None] = mapped_column(
+        enum_column(Level, "risk_residual_consequence")
+    )
     # How the consequence level was read from the source's words, when it is a reading.
     assessment_note: Mapped[str | None] = mapped_column(sa.Text)
     owner: Mapped[str | None] = mapped_column(sa.String(200))
@@ -80,10 +88,117 @@ class Risk(Versioned, Timestamped, db.Model):
 
     programme = relationship("Programme")
     track = relationship("Track")
+    assessments: Mapped[list[RiskAssessment]] = relationship(
+        back_populates="risk",
+        order_by="(RiskAssessment.assessed_on, RiskAssessment.id)",
+        cascade="all, delete-orphan",
+    )
+    actions: Mapped[list[MitigationAction]] = relationship(
+        back_populates="risk", order_by="MitigationAction.id", cascade="all, delete-orphan"
+    )
 
     @property
     def score(self) -> int:
         return self.probability.number * self.consequence.number
 
+    @property
+    def residual_score(self) -> int | None:
+        if self.residual_probability is None or self.residual_consequence is None:
+            return None
+        return self.residual_probability.number * self.residual_consequence.number
+
+    @property
+    def current_score(self) -> int:
+        """The score that counts now: the residual one when assessed, else the inherent."""
+        residual = self.residual_score
+        return self.score if residual is None else residual
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RiskStatus.OPEN, RiskStatus.MITIGATED)
+
     def __repr__(self) -> str:
         return f"<Risk {self.code} {self.title!r}>"
+
+
+class ActionStatus(enum.Enum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(_ACTION_STATUS_LABELS[self])
+
+
+_ACTION_STATUS_LABELS = {
+    ActionStatus.PLANNED: _l("Planlagt"),
+    ActionStatus.IN_PROGRESS: _l("I gang"),
+    ActionStatus.DONE: _l("Gennemført"),
+    ActionStatus.CANCELLED: _l("Opgivet"),
+}
+
+
+class RiskAssessment(db.Model):
+    """One (re)assessment of a risk, kept for ever: the risk's history and its trend."""
+
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(sa.ForeignKey("risks.id"), index=True)
+    assessed_on: Mapped[dt.date]
+    probability: Mapped[Level] = mapped_column(enum_column(Level, "assessed_probability"))
+    consequence: Mapped[Level] = mapped_column(enum_column(Level, "assessed_consequence"))
+    residual_probability: Mapped[Level | None] = mapped_column(
+        enum_column(Level, "assessed_residual_probability")
+    )
+    residual_consequence: Mapped[Level | None] = mapped_column(
+        enum_column(Level, "assessed_residual_consequence")
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    assessed_by: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    risk: Mapped[Risk] = relationship(back_populates="assessments")
+
+    @property
+    def score(self) -> int:
+        return self.probability.number * self.consequence.number
+
+    @property
+    def residual_score(self) -> int | None:
+        if self.residual_probability is None or self.residual_consequence is None:
+            return None
+        return self.residual_probability.number * self.residual_consequence.number
+
+    def __repr__(self) -> str:
+        return f"<RiskAssessment risk={self.risk_id} {self.assessed_on} score={self.score}>"
+
+
+class MitigationAction(Versioned, Timestamped, db.Model):
+    """Something done to lessen a risk, with an owner and a due date."""
+
+    __tablename__ = "mitigation_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(sa.ForeignKey("risks.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    owner: Mapped[str | None] = mapped_column(sa.String(200))
+    due_on: Mapped[dt.date | None]
+    status: Mapped[ActionStatus] = mapped_column(
+        enum_column(ActionStatus, "action_status"), default=ActionStatus.PLANNED
+    )
+
+    risk: Mapped[Risk] = relationship(back_populates="actions")
+
+    @property
+    def track_id(self) -> int | None:
+        return self.risk.track_id
+
+    @property
+    def programme_id(self) -> int:
+        return self.risk.programme_id
+
+    def __repr__(self) -> str:
+        return f"<MitigationAction risk={self.risk_id} {self.status.value}>"

@@ -135,7 +135,7 @@ class _Loader:
             self.budget(pid, data, tracks)
         self.benefits(pid, data)
         for risk in data.risks:
-            self.ensure(
+            stored = self.ensure(
                 m.Risk,
                 {"programme_id": pid, "code": risk.code},
                 title=risk.title,
@@ -146,6 +146,26 @@ class _Loader:
                 assessment_note=risk.assessment_note,
                 owner=risk.owner,
                 track_id=tracks[risk.track].id if risk.track else None,
+            )
+            if data.risks_assessed_on:
+                self.ensure(
+                    m.RiskAssessment,
+                    {"risk_id": stored.id, "assessed_on": data.risks_assessed_on},
+                    probability=stored.probability,
+                    consequence=stored.consequence,
+                    note=data.risks_assessment_note,
+                    assessed_by=programme.source_document or "",
+                )
+        for item in data.milestones:
+            self.ensure(
+                m.Milestone,
+                {"programme_id": pid, "title": item.title},
+                kind=m.MilestoneKind(item.kind),
+                planned_on=item.planned_on,
+                done_on=item.done_on,
+                status=m.MilestoneStatus.DONE if item.done_on else m.MilestoneStatus.PLANNED,
+                track_id=tracks[item.track].id if item.track else None,
+                description=item.description,
             )
         self.governance(pid, data, tracks, projects)
         for position, stakeholder in enumerate(data.stakeholders, 1):

@@ -164,6 +164,15 @@ class RiskData(Strict):
     track: int | None = None
 
 
+class MilestoneData(Strict):
+    title: str
+    kind: Literal["milestone", "deliverable"] = "milestone"
+    planned_on: dt.date
+    done_on: dt.date | None = None
+    track: int | None = None
+    description: str = ""
+
+
 class MemberData(Strict):
     name: str
     role: str = ""
@@ -229,7 +238,11 @@ class ProgrammeData(Strict):
     recipients: list[str] = []
     benefits: list[BenefitData] = []
     risks_note: str = ""
+    # The day the risks were assessed as listed (the approval of the basis).
+    risks_assessed_on: dt.date | None = None
+    risks_assessment_note: str = ""
     risks: list[RiskData] = []
+    milestones: list[MilestoneData] = []
     organisation_note: str = ""
     governance: list[BodyData] = []
     stakeholders_note: str = ""

@@ -168,20 +168,18 @@ def test_risk_edit_and_unknown_choice(client, login_as, ddns):
     risk = db.session.scalar(sa.select(Risk).where(Risk.code == "R2"))
     data = {
         "version": risk.version,
-        "title": risk.title,
-        "description": risk.description,
-        "consequence_text": risk.consequence_text,
+        "assessed_on": "2026-11-21",
         "probability": "enormous",
         "consequence": "high",
-        "owner": "",
-        "status": "open",
-        "track_id": "",
+        "residual_probability": "",
+        "residual_consequence": "",
+        "note": "Ny vurdering",
     }
-    response = client.post("/programmes/ddns/risks/R2/edit", data=data)
+    response = client.post("/programmes/ddns/risks/R2/reassess", data=data)
     assert response.status_code == 422
     assert "Vælg en af mulighederne." in response.get_data(as_text=True)
     data["probability"] = "high"
-    assert client.post("/programmes/ddns/risks/R2/edit", data=data).status_code == 302
+    assert client.post("/programmes/ddns/risks/R2/reassess", data=data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Risk, risk.id).score == 9
 

@@ -1,0 +1,22 @@
+"""Forms for status reports."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField
+
+from portfolio.core.forms import EditForm
+from portfolio.core.validators import MaxLength, Required
+
+
+class NewReportForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[Required(), MaxLength(300)])
+    meeting_on = DateField(_l("Mødedato"), validators=[Required()])
+
+
+class ReportForm(EditForm):
+    title = StringField(_l("Titel"), validators=[Required(), MaxLength(300)])
+    meeting_on = DateField(_l("Mødedato"), validators=[Required()])
+
+
+class ApproveForm(EditForm):
+    """Only the version, so a report changed meanwhile is not approved unseen."""

@@ -1,0 +1,160 @@
+"""The rules behind the status page's lights, each stating itself and its numbers.
+
+Schedule and cost follow the rules the Danish Government IT Council (Statens It-råd) uses
+for the projects it follows: schedule green when on time, yellow 1–3 months late, red more
+than 3 months late; cost see portfolio/budgets/figures.py. Since 2023 the risk picture can
+also turn a project red, which the risk rule below expresses on the programme's 3×3 scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+
+from portfolio.core.i18n import format_day
+from portfolio.core.lights import Colour, Light
+from portfolio.core.months import Month
+from portfolio.status.models import MilestoneKind, MilestoneStatus
+
+YELLOW_MONTHS = (1, 3)
+
+
+def months_late(milestone, today: dt.date) -> int:
+    """Whole calendar months between the planned date and when it happened or will happen.
+
+    A milestone still open after its planned date counts as expected today at the earliest.
+    """
+    if milestone.status is MilestoneStatus.CANCELLED:
+        return 0
+    expected = milestone.done_on or milestone.forecast_on or milestone.planned_on
+    if milestone.status is MilestoneStatus.PLANNED and expected < today:
+        expected = today
+    return max(Month.of(milestone.planned_on).months_until(Month.of(expected)), 0)
+
+
+def schedule_light(milestones, today: dt.date) -> Light:
+    """Green when on time, yellow 1–3 months late, red more than 3 months late."""
+    rule = _(
+        "Statens It-råds regel for tidsplan: grøn når milepælene holder; gul ved 1–3 måneders "
+        "forsinkelse; rød ved mere end 3 måneders forsinkelse. Forsinkelsen er hele "
+        "kalendermåneder fra planlagt til faktisk eller forventet dato; en åben milepæl efter "
+        "sin planlagte dato regnes tidligst til i dag. Den mest forsinkede milepæl afgør."
+    )
+    counted = [m for m in milestones if m.status is not MilestoneStatus.CANCELLED]
+    if not counted:
+        return Light(Colour.NONE, rule, _("Der er ingen milepæle at vurdere tidsplanen ud fra."))
+    worst = max(counted, key=lambda m: (months_late(m, today), m.planned_on))
+    late = months_late(worst, today)
+    figures = (
+        (_("Milepæle"), str(len(counted))),
+        (_("Forsinkede"), str(sum(1 for m in counted if months_late(m, today) > 0))),
+        (
+            _("Mest forsinket"),
+            f"{worst.title} ({format_day(worst.planned_on)} → "
+            f"{format_day(worst.done_on or worst.forecast_on or today)})",
+        ),
+    )
+    if late == 0:
+        colour, reason = Colour.GREEN, _("Alle milepæle holder tidsplanen.")
+    elif late <= YELLOW_MONTHS[1]:
+        colour = Colour.YELLOW
+        reason = _("Op til %(n)d måneders forsinkelse (%(title)s).", n=late, title=worst.title)
+    else:
+        colour = Colour.RED
+        reason = _("%(n)d måneders forsinkelse (%(title)s).", n=late, title=worst.title)
+    return Light(colour, rule, reason, figures)
+
+
+def risk_light(risks) -> Light:
+    """Red when an open risk scores 9 (Stor × Stor), yellow from 6, else green."""
+    rule = _(
+        "Risikobilledet: rød når en åben risiko har score 9 (stor sandsynlighed og stor "
+        "konsekvens); gul når en åben risiko har score 6 eller mere; ellers grøn. Scoren er "
+        "sandsynlighed × konsekvens på skalaen Lav = 1, Medium = 2, Stor = 3, efter afbødning "
+        "når restrisikoen er vurderet."
+    )
+    open_risks = [r for r in risks if r.is_open]
+    if not open_risks:
+        return Light(Colour.GREEN, rule, _("Ingen åbne risici."), ((_("Åbne risici"), "0"),))
+    worst = max(open_risks, key=lambda r: r.current_score)
+    score = worst.current_score
+    figures = (
+        (_("Åbne risici"), str(len(open_risks))),
+        (_("Højeste score"), f"{score} ({worst.code} {worst.title})"),
+        (
+            _("Risici med score 6 eller mere"),
+            str(sum(1 for r in open_risks if r.current_score >= 6)),
+        ),
+    )
+    if score >= 9:
+        colour = Colour.RED
+        reason = _("%(code)s har stor sandsynlighed og stor konsekvens.", code=worst.code)
+    elif score >= 6:
+        colour = Colour.YELLOW
+        reason = _("%(code)s har score %(score)d.", code=worst.code, score=score)
+    else:
+        colour = Colour.GREEN
+        reason = _("Ingen åben risiko har score 6 eller mere.")
+    return Light(colour, rule, reason, figures)
+
+
+def scope_light(milestones, today: dt.date) -> Light:
+    """Deliverables due by today: all delivered green, at least 80 % yellow, else red."""
+    rule = _(
+        "Omfang og leverancer: af de leverancer, der skulle være leveret i dag, er alle leveret: "
+        "grøn; mindst 80 %%: gul; færre: rød. Udgåede leverancer (taget ud af omfanget) tælles "
+        "for sig og gør lyset mindst gult."
+    )
+    deliverables = [m for m in milestones if m.kind is MilestoneKind.DELIVERABLE]
+    dropped = [m for m in deliverables if m.status is MilestoneStatus.CANCELLED]
+    due = [m for m in deliverables if m.planned_on <= today and m not in dropped]
+    delivered = [m for m in due if m.status is MilestoneStatus.DONE]
+    figures = (
+        (_("Leverancer i alt"), str(len(deliverables))),
+        (_("Forfaldne"), str(len(due))),
+        (_("Leveret af de forfaldne"), str(len(delivered))),
+        (_("Udgået"), str(len(dropped))),
+    )
+    if not deliverables:
+        return Light(
+            Colour.NONE, rule, _("Der er ingen leverancer at vurdere omfanget ud fra."), figures
+        )
+    share = len(delivered) / len(due) if due else 1
+    if share == 1 and not dropped:
+        return Light(Colour.GREEN, rule, _("Alle forfaldne leverancer er leveret."), figures)
+    if share >= 0.8:
+        reason = _(
+            "%(done)d af %(due)d forfaldne leverancer er leveret.",
+            done=len(delivered),
+            due=len(due),
+        )
+        if dropped:
+            reason += " " + _("%(n)d leverancer er udgået af omfanget.", n=len(dropped))
+        return Light(Colour.YELLOW, rule, reason, figures)
+    return Light(
+        Colour.RED,
+        rule,
+        _(
+            "Kun %(done)d af %(due)d forfaldne leverancer er leveret.",
+            done=len(delivered),
+            due=len(due),
+        ),
+        figures,
+    )
+
+
+def manual_benefits_light(assessment) -> Light:
+    """The secretariat's own benefits assessment, until indicators measure the benefits."""
+    rule = _(
+        "Gevinster: programsekretariatets seneste vurdering af gevinstrealiseringen, indtil "
+        "gevinsternes indikatorer giver en målt status."
+    )
+    if assessment is None:
+        return Light(Colour.NONE, rule, _("Gevinstrealiseringen er endnu ikke vurderet."))
+    return Light(
+        assessment.colour,
+        rule,
+        assessment.note,
+        ((_("Vurderet"), f"{format_day(assessment.assessed_on)}, {assessment.assessed_by}"),),
+    )

@@ -1,0 +1,336 @@
+"""The status page: everything the steering group reads before a meeting, in fixed queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from portfolio.auth.models import User
+from portfolio.auth.permissions import Action, Target, require
+from portfolio.budgets.services import budget_overview
+from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.lights import Colour, Light
+from portfolio.core.models import utcnow
+from portfolio.core.services import apply_changes
+from portfolio.extensions import db
+from portfolio.programmes.models import Programme, Project, Track
+from portfolio.reports.models import StatusReport
+from portfolio.risks.models import Risk
+from portfolio.status import lights
+from portfolio.status.models import (
+    BenefitsAssessment,
+    Decision,
+    DecisionStatus,
+    Dimension,
+    LightOverride,
+    Milestone,
+    MilestoneStatus,
+)
+
+UPCOMING = 3  # next milestones shown per track
+
+
+@dataclass
+class StatusData:
+    """The live objects the status page is built from."""
+
+    programme: Programme
+    projects: list[Project]
+    milestones: list[Milestone]
+    risks: list[Risk]
+    budget: object
+    overrides: list[LightOverride]
+    decisions: list[Decision]
+    benefits: list
+    benefits_assessment: BenefitsAssessment | None
+    last_report: StatusReport | None
+
+
+# Load these with the programme (get_programme_for(..., *STATUS_OPTIONS)): one query.
+STATUS_OPTIONS = (joinedload(Programme.timeline), joinedload(Programme.tracks))
+
+
+def load_status_data(programme: Programme) -> StatusData:
+    """Load what the status page shows; the number of queries does not grow with the data.
+
+    The programme should come with its timeline and tracks (STATUS_OPTIONS).
+    """
+    from portfolio.benefits.models import Benefit
+
+    pid = programme.id
+    projects = list(
+        db.session.scalars(
+            sa.select(Project).where(Project.programme_id == pid).order_by(Project.code)
+        )
+    )
+    milestones = list(
+        db.session.scalars(
+            sa.select(Milestone)
+            .where(Milestone.programme_id == pid)
+            .order_by(Milestone.planned_on, Milestone.id)
+        )
+    )
+    risks = list(
+        db.session.scalars(sa.select(Risk).where(Risk.programme_id == pid).order_by(Risk.id))
+    )
+    overrides = list(
+        db.session.scalars(
+            sa.select(LightOverride)
+            .where(LightOverride.programme_id == pid, LightOverride.lifted_at.is_(None))
+            .order_by(LightOverride.created_at)
+        )
+    )
+    decisions = list(
+        db.session.scalars(
+            sa.select(Decision)
+            .where(Decision.programme_id == pid)
+            .order_by(Decision.requested_for.desc().nulls_last(), Decision.id.desc())
+        )
+    )
+    benefits = list(
+        db.session.scalars(
+            sa.select(Benefit).where(Benefit.programme_id == pid).order_by(Benefit.code)
+        )
+    )
+    assessment = db.session.scalar(
+        sa.select(BenefitsAssessment)
+        .where(BenefitsAssessment.programme_id == pid)
+        .order_by(BenefitsAssessment.assessed_on.desc(), BenefitsAssessment.id.desc())
+        .limit(1)
+    )
+    last_report = db.session.scalar(
+        sa.select(StatusReport)
+        .where(StatusReport.programme_id == pid)
+        .order_by(StatusReport.created_at.desc(), StatusReport.id.desc())
+        .limit(1)
+    )
+    return StatusData(
+        programme=programme,
+        projects=projects,
+        milestones=milestones,
+        risks=risks,
+        budget=budget_overview(programme, with_printed_totals=False),
+        overrides=overrides,
+        decisions=decisions,
+        benefits=benefits,
+        benefits_assessment=assessment,
+        last_report=last_report,
+    )
+
+
+# ------------------------------------------------------------------------------ changes
+
+
+MILESTONE_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "planned_on",
+    "forecast_on",
+    "done_on",
+    "status",
+    "track_id",
+    "project_id",
+)
+
+
+def get_milestone(programme: Programme, milestone_id: int) -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None or milestone.programme_id != programme.id:
+        raise NotFound(_("Milepælen findes ikke."))
+    return milestone
+
+
+def _check_milestone(programme: Programme, values: dict) -> dict:
+    errors = {}
+    project_id, track_id = values.get("project_id"), values.get("track_id")
+    if project_id is not None:
+        project = db.session.get(Project, project_id)
+        if project is None or project.programme_id != programme.id:
+            errors["project_id"] = [_("Vælg et af programmets projekter.")]
+        elif track_id is None:
+            values["track_id"] = project.track_id
+        elif project.track_id not in (None, track_id):
+            errors["project_id"] = [_("Projektet hører til et andet spor.")]
+    if track_id is not None and track_id not in {t.id for t in programme.tracks}:
+        errors["track_id"] = [_("Vælg et af programmets spor.")]
+    if values.get("status") is MilestoneStatus.DONE and not values.get("done_on"):
+        errors["done_on"] = [_("Angiv datoen, milepælen blev nået.")]
+    if errors:
+        raise RuleViolation(_("Milepælen blev ikke gemt."), errors=errors)
+    return values
+
+
+def create_milestone(actor: User, programme: Programme, values: dict) -> Milestone:
+    values = {k: v for k, v in values.items() if k in MILESTONE_FIELDS}
+    values = _check_milestone(programme, values)
+    require(
+        actor,
+        Action.EDIT_MILESTONE,
+        Target(programme_id=programme.id, track_id=values.get("track_id")),
+    )
+    milestone = Milestone(programme_id=programme.id, **values)
+    db.session.add(milestone)
+    db.session.flush()
+    return milestone
+
+
+def update_milestone(
+    actor: User, milestone: Milestone, changes: dict, expected_version: int | None = None
+) -> list[str]:
+    require(actor, Action.EDIT_MILESTONE, milestone)
+    changes = {k: v for k, v in changes.items() if k in MILESTONE_FIELDS}
+    merged = {name: getattr(milestone, name) for name in MILESTONE_FIELDS} | changes
+    merged = _check_milestone(milestone.programme, merged)
+    if merged["track_id"] != milestone.track_id:
+        # Moving a milestone to another track needs rights there too.
+        require(
+            actor,
+            Action.EDIT_MILESTONE,
+            Target(programme_id=milestone.programme_id, track_id=merged["track_id"]),
+        )
+    return apply_changes(milestone, merged, expected_version)
+
+
+DECISION_FIELDS = (
+    "title",
+    "background",
+    "body",
+    "requested_for",
+    "status",
+    "decided_on",
+    "outcome",
+    "linked_items",
+)
+
+
+def get_decision(programme: Programme, decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.programme_id != programme.id:
+        raise NotFound(_("Beslutningen findes ikke."))
+    return decision
+
+
+def _check_decision(values: dict) -> None:
+    if values.get("status") is DecisionStatus.DECIDED and not (
+        values.get("decided_on") and (values.get("outcome") or "").strip()
+    ):
+        raise RuleViolation(
+            _("En truffet beslutning skal have dato og ordlyd."),
+            errors={"outcome": [_("Skriv beslutningen og datoen, den blev truffet.")]},
+        )
+
+
+def create_decision(actor: User, programme: Programme, values: dict) -> Decision:
+    require(actor, Action.MANAGE_DECISIONS, programme)
+    values = {k: v for k, v in values.items() if k in DECISION_FIELDS}
+    _check_decision(values)
+    decision = Decision(programme_id=programme.id, **values)
+    db.session.add(decision)
+    db.session.flush()
+    return decision
+
+
+def update_decision(
+    actor: User, decision: Decision, changes: dict, expected_version: int | None = None
+) -> list[str]:
+    require(actor, Action.MANAGE_DECISIONS, decision)
+    changes = {k: v for k, v in changes.items() if k in DECISION_FIELDS}
+    _check_decision({name: getattr(decision, name) for name in DECISION_FIELDS} | changes)
+    return apply_changes(decision, changes, expected_version)
+
+
+def override_light(
+    actor: User, programme: Programme, dimension: Dimension, colour: Colour, justification: str
+) -> LightOverride:
+    """Set a light by hand; only with a written justification, and shown as an override."""
+    require(actor, Action.OVERRIDE_LIGHT, programme)
+    if len((justification or "").strip()) < 10:
+        raise RuleViolation(
+            _("En overstyring kræver en skriftlig begrundelse."),
+            errors={"justification": [_("Skriv en begrundelse (mindst 10 tegn).")]},
+        )
+    lift_override(actor, programme, dimension)
+    override = LightOverride(
+        programme_id=programme.id,
+        dimension=dimension,
+        colour=colour,
+        justification=justification.strip(),
+        created_by=actor.email,
+    )
+    db.session.add(override)
+    db.session.flush()
+    return override
+
+
+def lift_override(actor: User, programme: Programme, dimension: Dimension) -> bool:
+    require(actor, Action.OVERRIDE_LIGHT, programme)
+    active = db.session.scalars(
+        sa.select(LightOverride).where(
+            LightOverride.programme_id == programme.id,
+            LightOverride.dimension == dimension,
+            LightOverride.lifted_at.is_(None),
+        )
+    ).all()
+    for override in active:
+        override.lifted_at = utcnow()
+        override.lifted_by = actor.email
+    db.session.flush()
+    return bool(active)
+
+
+def assess_benefits(
+    actor: User, programme: Programme, colour: Colour, note: str, assessed_on: dt.date
+) -> BenefitsAssessment:
+    require(actor, Action.EDIT_BENEFIT, programme)
+    if not (note or "").strip():
+        raise RuleViolation(
+            _("Skriv vurderingens begrundelse."), errors={"note": [_("Feltet skal udfyldes.")]}
+        )
+    assessment = BenefitsAssessment(
+        programme_id=programme.id,
+        colour=colour,
+        note=note.strip(),
+        assessed_on=assessed_on,
+        assessed_by=actor.email,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def comment_track(
+    actor: User, track: Track, text: str, expected_version: int | None = None
+) -> list[str]:
+    """Set the track lead's commentary (the track lead of that track, or the secretariat)."""
+    require(actor, Action.COMMENT_TRACK, track)
+    changed = apply_changes(track, {"commentary": (text or "").strip()}, expected_version)
+    if changed:
+        track.commentary_by = actor.email
+        track.commentary_at = utcnow()
+        db.session.flush()
+    return changed
+
+
+def light_for(data: StatusData, dimension: Dimension, today: dt.date) -> Light:
+    """Compute one of the status page's lights from live data (before any override)."""
+    if dimension is Dimension.SCHEDULE:
+        return lights.schedule_light(data.milestones, today)
+    if dimension is Dimension.COST:
+        if data.budget is None:
+            return Light(Colour.NONE, "", _("Programmet har intet godkendt budget."))
+        return data.budget.programme_cost.light
+    if dimension is Dimension.RISKS:
+        return lights.risk_light(data.risks)
+    if dimension is Dimension.SCOPE:
+        return lights.scope_light(data.milestones, today)
+    return benefits_light(data)
+
+
+def benefits_light(data: StatusData) -> Light:
+    """The benefits light: the secretariat's manual assessment."""
+    return lights.manual_benefits_light(data.benefits_assessment)

@@ -1,0 +1,252 @@
+"""The status page as plain data: built live for the page, frozen as is in a status report.
+
+Everything is written as JSON-ready values (amounts as decimal strings, dates ISO), so a
+report made today shows the same figures, reasons and commentary for ever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from portfolio.core.lights import Colour, Light, worst
+from portfolio.core.models import utcnow
+from portfolio.core.months import Month
+from portfolio.programmes.services import active_waves, current_phase
+from portfolio.status import lights as rules
+from portfolio.status.models import DecisionStatus, Dimension, MilestoneStatus
+from portfolio.status.services import UPCOMING, StatusData, light_for
+
+FORMAT = 1
+TOP_RISKS = 5
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _trend(score: int, previous: int | None) -> str:
+    if previous is None:
+        return "new"
+    return "up" if score > previous else "down" if score < previous else "same"
+
+
+def _risks(data: StatusData) -> list[dict]:
+    previous = {}
+    if data.last_report is not None:
+        previous = {r["code"]: r["score"] for r in data.last_report.snapshot.get("risks", [])}
+    return [
+        {
+            "code": r.code,
+            "title": r.title,
+            "probability": r.probability.value,
+            "consequence": r.consequence.value,
+            "probability_level": r.probability.number,
+            "consequence_level": r.consequence.number,
+            "inherent_score": r.score,
+            "residual_score": r.residual_score,
+            "score": r.current_score,
+            "previous_score": previous.get(r.code),
+            # Since the last report; None when there is no report to compare with.
+            "trend": _trend(r.current_score, previous.get(r.code)) if data.last_report else None,
+            "status": r.status.value,
+            "is_open": r.is_open,
+            "owner": r.owner,
+            "track": r.track.number if r.track else None,
+            "consequence_text": r.consequence_text,
+        }
+        for r in data.risks
+    ]
+
+
+def _milestone(m, today: dt.date) -> dict:
+    return {
+        "id": m.id,
+        "title": m.title,
+        "kind": m.kind.value,
+        "planned_on": _day(m.planned_on),
+        "forecast_on": _day(m.forecast_on),
+        "done_on": _day(m.done_on),
+        "status": m.status.value,
+        "track": m.track.number if m.track else None,
+        "project": m.project.code if m.project else None,
+        "months_late": rules.months_late(m, today),
+    }
+
+
+def _tracks(data: StatusData, today: dt.date) -> list[dict]:
+    result = []
+    budget_rows = {}
+    if data.budget is not None:
+        budget_rows = {
+            f.row.track_id: data.budget.row_costs[f.row.id].light
+            for f in data.budget.rows
+            if f.row.track_id
+        }
+    for track in data.programme.tracks:
+        milestones = [m for m in data.milestones if m.track_id == track.id]
+        parts = {
+            "schedule": rules.schedule_light(milestones, today),
+            "cost": budget_rows.get(track.id),
+            "risks": rules.risk_light([r for r in data.risks if r.track_id == track.id]),
+        }
+        shown = [
+            light
+            for light in parts.values()
+            if light is not None and light.colour is not Colour.NONE
+        ]
+        colour = worst(shown)
+        upcoming = [m for m in milestones if m.status is MilestoneStatus.PLANNED]
+        upcoming.sort(key=lambda m: m.expected_on)
+        result.append(
+            {
+                "number": track.number,
+                "name": track.name,
+                "colour": colour.value,
+                "reason": _("Det værste af sporets lys for tidsplan, økonomi og risici."),
+                "parts": {k: v.to_dict() for k, v in parts.items() if v is not None},
+                "commentary": track.commentary,
+                "commentary_by": track.commentary_by,
+                "commentary_at": track.commentary_at.isoformat() if track.commentary_at else None,
+                "next_milestones": [_milestone(m, today) for m in upcoming[:UPCOMING]],
+                "projects": [
+                    {
+                        "code": p.code,
+                        "name": p.name,
+                        "start": str(p.start_month) if p.start_month else None,
+                        "end": str(p.end_month) if p.end_month else None,
+                        "status": p.status.value,
+                    }
+                    for p in data.projects
+                    if p.track_id == track.id
+                ],
+            }
+        )
+    return result
+
+
+def _budget(data: StatusData) -> dict | None:
+    overview = data.budget
+    if overview is None:
+        return None
+    cost = overview.programme_cost
+    return {
+        "baseline_number": overview.baseline.number,
+        "baseline_approved_on": _day(overview.baseline.approved_on),
+        "baseline_approved_by": overview.baseline.approved_by,
+        "years": overview.years,
+        "baseline_total": _amount(cost.baseline_total),
+        "estimate_total": _amount(cost.estimate_total),
+        "overrun": _amount(cost.overrun),
+        "forecast_total": _amount(overview.kind_total("forecast")),
+        "actual_total": _amount(overview.kind_total("actual")),
+        "lasting": _amount(overview.column("baseline", "varigt")),
+        "per_year": [
+            {
+                "year": year,
+                "baseline": _amount(overview.column("baseline", year)),
+                "forecast": _amount(overview.column("forecast", year)),
+                "actual": _amount(overview.column("actual", year)),
+            }
+            for year in overview.years
+        ],
+    }
+
+
+def _lights(data: StatusData, today: dt.date) -> dict:
+    overrides = {o.dimension: o for o in data.overrides}
+    result = {}
+    for dimension in Dimension:
+        computed = light_for(data, dimension, today)
+        override = overrides.get(dimension)
+        shown = (
+            computed
+            if override is None
+            else Light(override.colour, computed.rule, override.justification, computed.figures)
+        )
+        result[dimension.value] = {
+            "label": dimension.label,
+            "light": shown.to_dict(),
+            "computed": computed.to_dict(),
+            "override": None
+            if override is None
+            else {
+                "colour": override.colour.value,
+                "justification": override.justification,
+                "by": override.created_by,
+                "at": override.created_at.isoformat(),
+            },
+        }
+    return result
+
+
+def build_snapshot(data: StatusData, today: dt.date) -> dict:
+    """Gather the status page as JSON-ready data."""
+    programme = data.programme
+    month = Month.of(today)
+    phase = current_phase(programme.timeline, month)
+    lights = _lights(data, today)
+    risks = _risks(data)
+    open_risks = [r for r in risks if r["is_open"]]
+    top = sorted(open_risks, key=lambda r: (-r["score"], r["code"]))[:TOP_RISKS]
+    decisions = [
+        {
+            "id": d.id,
+            "title": d.title,
+            "background": d.background,
+            "body": d.body,
+            "requested_for": _day(d.requested_for),
+            "status": d.status.value,
+            "decided_on": _day(d.decided_on),
+            "outcome": d.outcome,
+            "linked_items": d.linked_items,
+        }
+        for d in data.decisions
+    ]
+    return {
+        "format": FORMAT,
+        "today": today.isoformat(),
+        "generated_at": utcnow().isoformat(),
+        "programme": {
+            "slug": programme.slug,
+            "name": programme.name,
+            "short_name": programme.short_name,
+            "owner": programme.owner_name,
+            "status": programme.status.value,
+        },
+        "phase": phase.name if phase else None,
+        "waves": [w.name for w in active_waves(programme.timeline, month)],
+        "overall": worst(Light.from_dict(v["light"]) for v in lights.values()).value,
+        "lights": lights,
+        "timeline": [
+            {
+                "name": t.name,
+                "kind": t.kind.value,
+                "start": str(t.start_month),
+                "end": str(t.end_month),
+            }
+            for t in programme.timeline
+        ],
+        "tracks": _tracks(data, today),
+        "milestones": [_milestone(m, today) for m in data.milestones],
+        "risks": risks,
+        "top_risks": [r["code"] for r in top],
+        "budget": _budget(data),
+        "benefits": [{"code": b.code, "name": b.name, "owner": b.owner} for b in data.benefits],
+        "decisions_requested": [
+            d for d in decisions if d["status"] == DecisionStatus.REQUESTED.value
+        ],
+        "decision_log": [d for d in decisions if d["status"] != DecisionStatus.REQUESTED.value],
+        "previous_report": None
+        if data.last_report is None
+        else {
+            "title": data.last_report.title,
+            "meeting_on": _day(data.last_report.meeting_on),
+        },
+    }
