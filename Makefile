@@ -35,6 +35,12 @@ run: install
 	$(FLASK) setup
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Production: gunicorn against DATABASE_URL (migrate first with `flask --app app db upgrade`).
+serve: install
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (e.g. postgresql://user@host/styrbord)"; exit 1; }
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py app:app
+
 test: install
 	$(BIN)/python -m pytest
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
+from pathlib import Path
 
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -36,7 +38,22 @@ SECURITY_HEADERS = {
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def _asset_version(app: Flask) -> str:
+    """A short hash of the static files, so their URLs change whenever they do."""
+    digest = hashlib.sha256()
+    root = Path(app.static_folder)
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def init_app(app: Flask) -> None:
+    # Static files may be cached for a year: their URLs carry a version (see base.html).
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
+    app.jinja_env.globals["asset_version"] = _asset_version(app)
     if app.config.get("BEHIND_PROXY"):
         # Trust one proxy (nginx) for the client address and the https scheme.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

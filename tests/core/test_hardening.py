@@ -147,3 +147,15 @@ def test_no_secret_in_the_repository():
         pytest.skip("not a git checkout: cannot list tracked files")
     assert "instance/secret_key" not in tracked
     assert not any(name.endswith((".pem", ".key", ".env")) for name in tracked)
+
+
+def test_static_files_are_cacheable_and_versioned(client, login_as):
+    login_as("viewer")
+    html = client.get("/").get_data(as_text=True)
+    import re
+
+    href = re.search(r'href="(/static/css/styrbord\.css\?v=\w+)"', html).group(1)
+    with client.get(href) as response:  # a file response: close it
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "no-store" not in response.headers["Cache-Control"]
