@@ -32,17 +32,18 @@ TRIGGERS = {
     ],
     "postgresql": [
         f"""CREATE OR REPLACE FUNCTION baseline_refuse() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION '{IMMUTABLE}'; END; $$ LANGUAGE plpgsql""",
+        # PL/pgSQL may evaluate both sides of an OR, so budget_lines gets its own function.
+        f"""CREATE OR REPLACE FUNCTION baseline_line_refuse() RETURNS trigger AS $$
         BEGIN
-          IF TG_TABLE_NAME <> 'budget_lines' OR OLD.baseline_id IS NOT NULL THEN
-            RAISE EXCEPTION '{IMMUTABLE}';
-          END IF;
+          IF OLD.baseline_id IS NOT NULL THEN RAISE EXCEPTION '{IMMUTABLE}'; END IF;
           IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
           RETURN NEW;
         END; $$ LANGUAGE plpgsql""",
         """CREATE TRIGGER baselines_immutable BEFORE UPDATE OR DELETE ON baselines
         FOR EACH ROW EXECUTE FUNCTION baseline_refuse()""",
         """CREATE TRIGGER baseline_lines_immutable BEFORE UPDATE OR DELETE ON budget_lines
-        FOR EACH ROW EXECUTE FUNCTION baseline_refuse()""",
+        FOR EACH ROW EXECUTE FUNCTION baseline_line_refuse()""",
         """CREATE TRIGGER printed_totals_immutable BEFORE UPDATE OR DELETE ON printed_totals
         FOR EACH ROW EXECUTE FUNCTION baseline_refuse()""",
     ],
@@ -58,6 +59,7 @@ DROP_TRIGGERS = {
         "DROP TRIGGER IF EXISTS baseline_lines_immutable ON budget_lines",
         "DROP TRIGGER IF EXISTS printed_totals_immutable ON printed_totals",
         "DROP FUNCTION IF EXISTS baseline_refuse()",
+        "DROP FUNCTION IF EXISTS baseline_line_refuse()",
     ],
 }
 
