@@ -19,6 +19,7 @@ ALLOWED = {
     "api.programmes": ALL,
     "programmes.show": MEMBERS,
     "programmes.track": MEMBERS,
+    "programmes.history": MEMBERS,
     "programmes.project": MEMBERS,
     "risks.index": MEMBERS,
     "risks.show": MEMBERS,

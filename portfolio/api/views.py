@@ -42,8 +42,7 @@ def _programme(slug):
 
 @bp.get("/programmes/<slug>")
 def programme(slug):
-    _programme(slug)
-    loaded = programme_services.load_programme_page(slug)
+    loaded = programme_services.load_programme_page(current_user, slug)
     phase = programme_services.current_phase(loaded.timeline, programme_services.today_month())
     return jsonify(s.programme_detail(loaded, phase))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
@@ -18,20 +18,18 @@ from portfolio.programmes.models import Programme, Project, Track
 BENEFIT_FIELDS = ("name", "description", "owner", "is_disbenefit")
 
 
-def list_benefits(programme_id: int) -> list[Benefit]:
-    return list(
-        db.session.scalars(
-            sa.select(Benefit)
-            .where(Benefit.programme_id == programme_id)
-            .options(
-                selectinload(Benefit.type_links),
-                selectinload(Benefit.recipients),
-                selectinload(Benefit.tracks),
-                selectinload(Benefit.projects),
-            )
-            .order_by(Benefit.code)
-        )
+def list_benefits(programme_id: int, *, with_links: bool = True) -> list[Benefit]:
+    """Return the programme's benefits with types and recipients (and links if asked)."""
+    options = [joinedload(Benefit.type_links), joinedload(Benefit.recipients)]
+    if with_links:
+        options += [selectinload(Benefit.tracks), selectinload(Benefit.projects)]
+    query = (
+        sa.select(Benefit)
+        .where(Benefit.programme_id == programme_id)
+        .options(*options)
+        .order_by(Benefit.code)
     )
+    return list(db.session.execute(query).unique().scalars())
 
 
 def get_benefit(programme: Programme, code: str) -> Benefit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
@@ -19,18 +19,17 @@ STAKEHOLDER_FIELDS = ("name", "attitude", "involvement")
 
 def governance_bodies(programme_id: int) -> list[GovernanceBody]:
     """Return the programme's bodies, members loaded, ordered as the source lists them."""
-    return list(
-        db.session.scalars(
-            sa.select(GovernanceBody)
-            .where(GovernanceBody.programme_id == programme_id)
-            .options(
-                selectinload(GovernanceBody.members),
-                selectinload(GovernanceBody.track),
-                selectinload(GovernanceBody.project),
-            )
-            .order_by(GovernanceBody.position)
+    query = (
+        sa.select(GovernanceBody)
+        .where(GovernanceBody.programme_id == programme_id)
+        .options(
+            joinedload(GovernanceBody.members),
+            joinedload(GovernanceBody.track),
+            joinedload(GovernanceBody.project),
         )
+        .order_by(GovernanceBody.position)
     )
+    return list(db.session.execute(query).unique().scalars())
 
 
 def bodies_of_project(project_id: int) -> list[GovernanceBody]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require, visible_programme_ids
@@ -61,32 +62,55 @@ def get_programme_for(
     return programme
 
 
-def load_programme_page(slug: str) -> Programme:
-    """Return the programme with everything its page shows, in a fixed number of queries."""
-    programme = db.session.scalar(
-        sa.select(Programme)
-        .where(Programme.slug == slug)
+# What the programme page (and the API's programme) shows, in six queries: the programme
+# with its portfolio, approvals and revisions joined, then one query per list.
+PAGE_OPTIONS = (
+    joinedload(Programme.portfolio),
+    joinedload(Programme.approvals),
+    joinedload(Programme.revisions),
+    selectinload(Programme.vision_goals),
+    selectinload(Programme.timeline),
+    selectinload(Programme.annexes),
+    selectinload(Programme.tracks).joinedload(Track.deliverables),
+    selectinload(Programme.projects),
+)
+
+
+def load_programme_page(user: User, slug: str) -> Programme:
+    """Return the programme with everything its page shows, if the user may see it."""
+    return get_programme_for(user, slug, Action.VIEW_PROGRAMME, *PAGE_OPTIONS)
+
+
+@dataclass
+class ProjectLinks:
+    incoming: list[ProjectLink]
+    outgoing: list[ProjectLink]
+
+
+def project_links(project_ids: list[int]) -> dict[int, ProjectLinks]:
+    """Links to and from these projects, each end with its programme, in one query."""
+    links = {pid: ProjectLinks([], []) for pid in project_ids}
+    if not project_ids:
+        return links
+    found = db.session.scalars(
+        sa.select(ProjectLink)
+        .where(
+            sa.or_(
+                ProjectLink.from_project_id.in_(project_ids),
+                ProjectLink.to_project_id.in_(project_ids),
+            )
+        )
         .options(
-            selectinload(Programme.vision_goals),
-            selectinload(Programme.approvals),
-            selectinload(Programme.revisions),
-            selectinload(Programme.tracks).selectinload(Track.deliverables),
-            selectinload(Programme.projects)
-            .selectinload(Project.links_in)
-            .selectinload(ProjectLink.from_project)
-            .selectinload(Project.programme),
-            selectinload(Programme.projects)
-            .selectinload(Project.links_out)
-            .selectinload(ProjectLink.to_project)
-            .selectinload(Project.programme),
-            selectinload(Programme.timeline),
-            selectinload(Programme.annexes),
-            selectinload(Programme.portfolio),
+            joinedload(ProjectLink.from_project).joinedload(Project.programme),
+            joinedload(ProjectLink.to_project).joinedload(Project.programme),
         )
     )
-    if programme is None:
-        raise NotFound(_("Programmet findes ikke."))
-    return programme
+    for link in found:
+        if link.to_project_id in links:
+            links[link.to_project_id].incoming.append(link)
+        if link.from_project_id in links:
+            links[link.from_project_id].outgoing.append(link)
+    return links
 
 
 def get_track(programme: Programme, number: int) -> Track:

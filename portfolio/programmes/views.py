@@ -27,22 +27,30 @@ def overview():
 
 @bp.get("/programmes/<slug>")
 def show(slug):
-    require(current_user, Action.VIEW_PROGRAMME, services.get_programme(slug))
-    programme = services.load_programme_page(slug)
+    programme = services.load_programme_page(current_user, slug)
     month = services.today_month()
     bodies = organisation_services.governance_bodies(programme.id)
+    budget = budget_services.budget_overview(programme)
     return render_template(
         "programmes/show.html",
         programme=programme,
         phase=services.current_phase(programme.timeline, month),
         waves=services.active_waves(programme.timeline, month),
-        budget=budget_services.baseline_table(programme.id),
+        links=services.project_links([p.id for p in programme.projects]),
+        budget=budget.baseline_table if budget else None,
         risks=risk_services.list_risks(programme.id),
-        benefits=benefit_services.list_benefits(programme.id),
+        benefits=benefit_services.list_benefits(programme.id, with_links=False),
         stakeholders=organisation_services.list_stakeholders(programme.id),
         governance=organisation_services.governance_tree(bodies),
-        history=history_of(programme),
         can_edit=can(current_user, Action.EDIT_PROGRAMME, programme),
+    )
+
+
+@bp.get("/programmes/<slug>/history")
+def history(slug):
+    programme = services.get_programme_for(current_user, slug)
+    return render_template(
+        "programmes/history.html", programme=programme, history=history_of(programme)
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
@@ -34,7 +34,7 @@ def list_risks(programme_id: int) -> list[Risk]:
         db.session.scalars(
             sa.select(Risk)
             .where(Risk.programme_id == programme_id)
-            .options(selectinload(Risk.track))
+            .options(joinedload(Risk.track))
             .order_by(Risk.id)
         )
     )

@@ -1,0 +1,39 @@
+"""Pages cost a fixed number of SQL queries, whatever the size of the portfolio."""
+
+import pytest
+
+from portfolio.extensions import db
+from portfolio.seed.synthetic import generate
+from tests.conftest import count_queries
+
+PAGES = [
+    "/",
+    "/programmes/ddns",
+    "/programmes/ddns/status",
+    "/programmes/ddns/budget",
+    "/programmes/ddns/benefits/GH1",
+    "/programmes/ddns/risks/",
+]
+
+
+def _counts(client) -> dict[str, int]:
+    counts = {}
+    for url in PAGES:
+        client.get(url)  # let per-process caches warm
+        with count_queries() as n:
+            assert client.get(url).status_code == 200, url
+        counts[url] = n()
+    return counts
+
+
+@pytest.mark.parametrize("scale", [3])
+def test_query_counts_do_not_grow_with_the_portfolio(app, client, login_as, scale):
+    app.config["TODAY"] = "2026-11-21"
+    login_as("admin")
+    small = _counts(client)
+    generate(scale)
+    db.session.expire_all()
+    large = _counts(client)
+    for url in PAGES:
+        assert small[url] <= 15, (url, small[url])
+        assert large[url] == small[url], (url, small[url], large[url])
