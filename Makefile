@@ -44,6 +44,15 @@ serve: install
 test: install
 	$(BIN)/python -m pytest
 
+# Measurements (not tests): each script prints its figures beside their goals. PostgreSQL
+# is measured too when TEST_DATABASE_URL is set.
+bench: install
+	@for script in bench_portfolio bench_pages bench_excel bench_refresh bench_server; do \
+		if [ -f benchmarks/$$script.py ]; then \
+			echo "== $$script"; $(BIN)/python benchmarks/$$script.py || exit 1; echo; \
+		fi; \
+	done
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -64,6 +64,8 @@ class Config:
     COST_LIGHT_YELLOW_PERCENT = 10
     COST_LIGHT_RED_MIO = 6
     BUDGET_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    # Pin "today" (YYYY-MM-DD) for demonstrations and measurements; unset in production.
+    TODAY = os.environ.get("STYRBORD_TODAY") or None
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False
