@@ -12,6 +12,16 @@ from portfolio.budgets.models import (
     PrintedTotal,
 )
 from portfolio.charts.models import ChartCache
+from portfolio.indicators.models import (
+    Direction,
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    ManualValue,
+    Progress,
+    TrajectoryPoint,
+)
+from portfolio.metrics.models import Metric, MetricFetch, MetricSource, StoredObservation
 from portfolio.organisation.models import (
     Attitude,
     BodyKind,
@@ -57,6 +67,13 @@ from portfolio.status.models import (
     MilestoneKind,
     MilestoneStatus,
 )
+from portfolio.workshops.models import (
+    FollowUpPhase,
+    Workshop,
+    WorkshopAction,
+    WorkshopItem,
+    WorkshopStatus,
+)
 
 __all__ = [
     "ActionStatus",
@@ -79,11 +96,20 @@ __all__ = [
     "DecisionStatus",
     "Deliverable",
     "Dimension",
+    "Direction",
+    "FollowUpPhase",
+    "Frequency",
     "GovernanceBody",
     "GovernanceMember",
+    "Indicator",
+    "IndicatorKind",
     "Level",
     "LightOverride",
+    "ManualValue",
     "Membership",
+    "Metric",
+    "MetricFetch",
+    "MetricSource",
     "Milestone",
     "MilestoneKind",
     "MilestoneStatus",
@@ -93,6 +119,7 @@ __all__ = [
     "PrintedTotal",
     "Programme",
     "ProgrammeStatus",
+    "Progress",
     "Project",
     "ProjectItem",
     "ProjectItemKind",
@@ -108,9 +135,15 @@ __all__ = [
     "Role",
     "Stakeholder",
     "StatusReport",
+    "StoredObservation",
     "TimelineItem",
     "TimelineKind",
     "Track",
+    "TrajectoryPoint",
     "User",
     "VisionGoal",
+    "Workshop",
+    "WorkshopAction",
+    "WorkshopItem",
+    "WorkshopStatus",
 ]

@@ -18,12 +18,15 @@ NOT_AUDITED = {
     "audit_entries": "the trail itself",
     "alembic_version": "schema bookkeeping",
     "chart_cache": "derived pictures, rebuilt from audited data",
+    "metric_observations": "fetched data; each refresh is logged in metric_fetches",
+    "metric_fetches": "the refresh job's own log",
 }
 # Many-to-many tables: a change is audited as a field of the owning object.
 OWNED_BY = {
     "benefit_recipients": "benefits",
     "benefit_tracks": "benefits",
     "benefit_projects": "benefits",
+    "benefit_goals": "benefits",
 }
 
 

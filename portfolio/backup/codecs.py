@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portfolio.core.models import ScaledDecimal, UTCDateTime
+from portfolio.core.models import DecimalText, ScaledDecimal, UTCDateTime
 from portfolio.core.months import Month, MonthType
 
 
@@ -184,7 +184,12 @@ CODECS: dict[str, Codec] = {
 }
 
 # The app's own column types, whose Python values differ from what they store.
-_DECORATED = {UTCDateTime: "utc_datetime", ScaledDecimal: "decimal", MonthType: "month"}
+_DECORATED = {
+    UTCDateTime: "utc_datetime",
+    ScaledDecimal: "decimal",
+    DecimalText: "decimal",
+    MonthType: "month",
+}
 
 
 def codec_name(column: sa.Column) -> str:

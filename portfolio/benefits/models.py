@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 import sqlalchemy as sa
@@ -40,6 +41,13 @@ benefit_tracks = sa.Table(
     db.metadata,
     sa.Column("benefit_id", sa.ForeignKey("benefits.id"), primary_key=True),
     sa.Column("track_id", sa.ForeignKey("tracks.id"), primary_key=True),
+)
+
+benefit_goals = sa.Table(
+    "benefit_goals",
+    db.metadata,
+    sa.Column("benefit_id", sa.ForeignKey("benefits.id"), primary_key=True),
+    sa.Column("vision_goal_id", sa.ForeignKey("vision_goals.id"), primary_key=True),
 )
 
 benefit_projects = sa.Table(
@@ -90,7 +98,13 @@ class Benefit(Versioned, Timestamped, db.Model):
     name: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     is_disbenefit: Mapped[bool] = mapped_column(default=False)
+    # The benefit owner (gevinstejer), accountable for realising it; empty until named.
     owner: Mapped[str | None] = mapped_column(sa.String(200))
+    # Who follows the benefit up day to day for the owner.
+    responsible: Mapped[str | None] = mapped_column(sa.String(200))
+    # After the programme closes, ownership passes to operations (driften).
+    operations_owner: Mapped[str | None] = mapped_column(sa.String(200))
+    handed_over_on: Mapped[dt.date | None]
 
     programme = relationship("Programme")
     type_links: Mapped[list[BenefitTypeLink]] = relationship(
@@ -101,6 +115,8 @@ class Benefit(Versioned, Timestamped, db.Model):
     )
     tracks = relationship("Track", secondary=benefit_tracks, order_by="Track.number")
     projects = relationship("Project", secondary=benefit_projects, order_by="Project.code")
+    goals = relationship("VisionGoal", secondary=benefit_goals, order_by="VisionGoal.position")
+    indicators = relationship("Indicator", back_populates="benefit", order_by="Indicator.position")
 
     @property
     def types(self) -> list[BenefitType]:

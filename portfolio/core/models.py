@@ -101,3 +101,30 @@ class ScaledDecimal(sa.types.TypeDecorator):
         if value is None:
             return None
         return Decimal(int(value)).scaleb(-self.places)
+
+
+class DecimalText(sa.types.TypeDecorator):
+    """An exact decimal of any size and precision, stored as its canonical text.
+
+    Statistics arrive with as many decimals as their provider gives (a rate of 12.3456 %,
+    a count of 1234567); none of them may pass through binary floating point on the way.
+    SQLite has no decimal type, so the number is kept as text on both databases and
+    compared in Python; nothing sorts by it in SQL.
+    """
+
+    impl = sa.String(60)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value)
+        if not value.is_finite():
+            raise ValueError("a measured value must be a finite number")
+        text = str(value)
+        if len(text) > 60:
+            raise ValueError("a measured value is too long to store exactly")
+        return text
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(value)

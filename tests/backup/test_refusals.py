@@ -168,14 +168,29 @@ def test_backup_of_another_schema_is_refused(backup, target):
 def test_restore_failing_half_way_writes_nothing(backup, target):
     """A row the database rejects at the end undoes the rows already inserted."""
 
-    def break_last_table(lines) -> None:
-        # The last row of the last table refers to a governance body that does not exist.
-        index = len(lines) - 3
+    def break_last_row(lines) -> None:
+        # The last row of the file is made to refer to a row that does not exist, in the
+        # first column of its table that is a foreign key.
+        table = None
+        last = None
+        for index, line in enumerate(lines):
+            value = json.loads(line)
+            if isinstance(value, dict) and value.get("type") == "table":
+                table = value
+            elif isinstance(value, list):
+                last = (index, table)
+        index, table = last
+        foreign_keys = {
+            column.name
+            for column in db.metadata.tables[table["name"]].columns
+            if column.foreign_keys
+        }
+        position = next(i for i, name in enumerate(table["columns"]) if name in foreign_keys)
         row = json.loads(lines[index])
-        row[1] = 999_999
+        row[position] = 999_999
         lines[index] = json.dumps(row)
 
-    _rewrite(backup, break_last_table)
+    _rewrite(backup, break_last_row)
     # Re-seal the file so only the database, not the checksum, can object.
     _reseal(backup)
     before = _state(db.engine)
