@@ -28,11 +28,11 @@ def openapi():
 
 @bp.get("/programmes")
 def programmes():
-    month = programme_services.today_month()
-    items = [
-        s.programme_summary(p, programme_services.current_phase(p.timeline, month))
-        for p in programme_services.list_programmes(current_user)
-    ]
+    programmes = programme_services.list_programmes(current_user)
+    phases = programme_services.current_phases(
+        [p.id for p in programmes], programme_services.today_month()
+    )
+    items = [s.programme_summary(p, phases[p.id]) for p in programmes]
     return jsonify(items=items)
 
 

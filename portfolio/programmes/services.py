@@ -15,6 +15,7 @@ from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require, visible_programme_ids
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.months import Month
+from portfolio.core.pagination import Page, paginate
 from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.programmes.models import (
@@ -27,18 +28,27 @@ from portfolio.programmes.models import (
     Track,
 )
 
+# Programmes per page of the portfolio overview.
+OVERVIEW_PAGE_SIZE = 50
 
-def list_programmes(user: User) -> list[Programme]:
-    """Return the programmes the user may see, with what the overview shows loaded."""
-    query = (
-        sa.select(Programme)
-        .options(selectinload(Programme.tracks), selectinload(Programme.timeline))
-        .order_by(Programme.status, Programme.name)
-    )
+
+def programmes_query(user: User) -> sa.Select:
+    """Return the query for the programmes the user may see, in the overview's order."""
+    query = sa.select(Programme).order_by(Programme.status, Programme.name, Programme.id)
     visible = visible_programme_ids(user)
     if visible is not None:
         query = query.where(Programme.id.in_(visible))
-    return list(db.session.scalars(query))
+    return query
+
+
+def list_programmes(user: User) -> list[Programme]:
+    """Return every programme the user may see."""
+    return list(db.session.scalars(programmes_query(user)))
+
+
+def overview_page(user: User, number: int) -> Page:
+    """Return one page of the portfolio overview."""
+    return paginate(programmes_query(user), number, OVERVIEW_PAGE_SIZE)
 
 
 def get_programme(slug: str, *options) -> Programme:
@@ -168,6 +178,37 @@ def current_phase(timeline: list[TimelineItem], month: Month) -> TimelineItem | 
         key=lambda t: (t.start_month, -(t.end_month.year * 12 + t.end_month.month)),
         default=None,
     )
+
+
+def current_phases(programme_ids: list[int], month: Month) -> dict[int, TimelineItem | None]:
+    """Return each programme's current phase (as current_phase decides), in one query.
+
+    Only the phases covering the month are read, not the programmes' whole timelines.
+    """
+    covering = db.session.scalars(
+        sa.select(TimelineItem).where(
+            TimelineItem.programme_id.in_(programme_ids),
+            TimelineItem.kind == TimelineKind.PHASE,
+            TimelineItem.start_month <= month,
+            TimelineItem.end_month >= month,
+        )
+    )
+    by_programme: dict[int, list[TimelineItem]] = {pid: [] for pid in programme_ids}
+    for item in covering:
+        by_programme[item.programme_id].append(item)
+    return {pid: current_phase(items, month) for pid, items in by_programme.items()}
+
+
+def track_counts(programme_ids: list[int]) -> dict[int, int]:
+    """Return the number of tracks of each programme, in one query."""
+    rows = db.session.execute(
+        sa.select(Track.programme_id, sa.func.count())
+        .where(Track.programme_id.in_(programme_ids))
+        .group_by(Track.programme_id)
+    )
+    counts = dict.fromkeys(programme_ids, 0)
+    counts.update({pid: count for pid, count in rows})
+    return counts
 
 
 def active_waves(timeline: list[TimelineItem], month: Month) -> list[TimelineItem]:

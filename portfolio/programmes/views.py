@@ -9,6 +9,7 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
 from portfolio.core.forms import options, save_form
+from portfolio.core.pagination import requested_page
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services
 from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
@@ -19,10 +20,15 @@ bp = Blueprint("programmes", __name__)
 
 @bp.get("/")
 def overview():
-    programmes = services.list_programmes(current_user)
-    month = services.today_month()
-    phases = {p.id: services.current_phase(p.timeline, month) for p in programmes}
-    return render_template("programmes/overview.html", programmes=programmes, phases=phases)
+    page = services.overview_page(current_user, requested_page())
+    ids = [p.id for p in page.items]
+    return render_template(
+        "programmes/overview.html",
+        page=page,
+        programmes=page.items,
+        phases=services.current_phases(ids, services.today_month()),
+        track_counts=services.track_counts(ids),
+    )
 
 
 @bp.get("/programmes/<slug>")
