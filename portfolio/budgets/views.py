@@ -23,8 +23,10 @@ from portfolio.budgets.models import BudgetKind
 from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.errors import NotFound, RuleViolation, StaleEdit
 from portfolio.core.i18n import locale_code
+from portfolio.core.pagecache import render_blocks
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
+from portfolio.programmes.caching import cached_programme_page
 
 bp = Blueprint("budgets", __name__, url_prefix="/programmes/<slug>")
 
@@ -43,6 +45,11 @@ def _overview(programme):
 
 
 def _page(programme, overview, *, import_form=None, status=200, problems=()):
+    context = _page_context(programme, overview, import_form=import_form, problems=problems)
+    return render_template("budgets/index.html", **context), status
+
+
+def _page_context(programme, overview, *, import_form=None, problems=()) -> dict:
     compare_from = request.args.get("from", type=int)
     compare_to = request.args.get("to", type=int)
     comparison = None
@@ -55,8 +62,7 @@ def _page(programme, overview, *, import_form=None, status=200, problems=()):
         name: chart_alt_text(kind, build(overview, programme.short_name), locale=locale_code())
         for name, (kind, build) in CHARTS.items()
     }
-    return render_template(
-        "budgets/index.html",
+    return dict(
         programme=programme,
         overview=overview,
         comparison=comparison,
@@ -68,13 +74,17 @@ def _page(programme, overview, *, import_form=None, status=200, problems=()):
         problems=problems,
         can_edit=can(current_user, Action.EDIT_BUDGET, programme),
         can_rebaseline=can(current_user, Action.REBASELINE, programme),
-    ), status
+    )
 
 
 @bp.get("/budget")
 def index(slug):
-    programme = programme_services.get_programme_for(current_user, slug)
-    return _page(programme, _overview(programme))
+    def draw():
+        programme = programme_services.get_programme_for(current_user, slug)
+        context = _page_context(programme, _overview(programme))
+        return programme.id, render_blocks("budgets/index.html", **context)
+
+    return cached_programme_page("budget", slug, draw)
 
 
 @bp.get("/budget.xlsx")

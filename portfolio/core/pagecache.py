@@ -120,3 +120,23 @@ def fragments() -> FragmentCache:
             "styrbord.fragments", FragmentCache(current_app.config.get("FRAGMENT_CACHE_SIZE", 256))
         )
     return cache
+
+
+# The blocks of base.html a page fills; a cached page keeps each one's rendered HTML.
+PAGE_BLOCKS = ("title", "head", "body_class", "breadcrumbs", "content")
+
+
+def render_blocks(template_name: str, **context) -> dict[str, str]:
+    """Render the blocks a page template fills in base.html, each to its own HTML string.
+
+    `templates/_cached_page.html` puts them back into the layout, around which the parts
+    that differ per user (the header with the user's name, flashed messages) are drawn anew.
+    Only the blocks run: a macro a block uses must be imported inside that block.
+    """
+    template = current_app.jinja_env.get_template(template_name)
+    current_app.update_template_context(context)
+    rendered = template.new_context(context)
+    return {
+        name: "".join(template.blocks[name](rendered)) if name in template.blocks else ""
+        for name in PAGE_BLOCKS
+    }

@@ -9,9 +9,11 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
 from portfolio.core.forms import options, save_form
+from portfolio.core.pagecache import render_blocks
 from portfolio.core.pagination import requested_page
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services
+from portfolio.programmes.caching import cached_programme_page
 from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
 from portfolio.risks import services as risk_services
 
@@ -33,11 +35,15 @@ def overview():
 
 @bp.get("/programmes/<slug>")
 def show(slug):
+    return cached_programme_page("programme", slug, lambda: _draw_programme_page(slug))
+
+
+def _draw_programme_page(slug):
     programme = services.load_programme_page(current_user, slug)
     month = services.today_month()
     bodies = organisation_services.governance_bodies(programme.id)
     budget = budget_services.budget_overview(programme)
-    return render_template(
+    return programme.id, render_blocks(
         "programmes/show.html",
         programme=programme,
         phase=services.current_phase(programme.timeline, month),

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from portfolio.audit.services import history_of
-from portfolio.auth.permissions import Action, Target, can, permission_key, require
+from portfolio.auth.permissions import Action, Target, can, require
 from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.errors import RuleViolation
 from portfolio.core.forms import options, save_form
 from portfolio.core.i18n import locale_code
-from portfolio.core.pagecache import data_version, fragments
+from portfolio.core.pagecache import data_version, fragments, render_blocks
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
+from portfolio.programmes.caching import cached_programme_page
 from portfolio.status import services
 from portfolio.status.charts import CHARTS
 from portfolio.status.forms import (
@@ -50,54 +50,28 @@ def svg_response(svg: bytes) -> Response:
 
 @bp.get("/status")
 def page(slug):
-    """The status page; its content is cached until any data changes (core/pagecache)."""
-    today = programme_services.today()
-    print_view = request.args.get("print") == "1"
-    key = ("status", slug, data_version(), today, locale_code(), print_view)
-    key += (permission_key(current_user),)
-    cached = fragments().get(key)
-    if cached is None:
-        cached = fragments().put(key, _render_status_content(slug, today, print_view))
-    else:
-        require(current_user, Action.VIEW_PROGRAMME, Target(programme_id=cached["programme_id"]))
-    return render_template(
-        "status/page.html",
-        title=cached["title"],
-        breadcrumbs=Markup(cached["breadcrumbs"]),  # noqa: S704 - rendered by our templates
-        content=Markup(cached["content"]),  # noqa: S704
-        print_view=print_view,
-    )
+    """The status page, drawn once per data version (see programmes/caching.py)."""
 
-
-def _render_status_content(slug: str, today, print_view: bool) -> dict:
-    programme = programme_services.get_programme_for(
-        current_user, slug, Action.VIEW_PROGRAMME, *services.STATUS_OPTIONS
-    )
-    snapshot = build_snapshot(services.load_status_data(programme), today)
-    allowed = {
-        "override": can(current_user, Action.OVERRIDE_LIGHT, programme),
-        "decisions": can(current_user, Action.MANAGE_DECISIONS, programme),
-        "milestones": any(can(current_user, Action.EDIT_MILESTONE, t) for t in programme.tracks)
-        or can(current_user, Action.EDIT_MILESTONE, programme),
-        "reports": can(current_user, Action.MANAGE_REPORTS, programme),
-        "benefits": can(current_user, Action.EDIT_BENEFIT, programme),
-        "comment": {
-            t.number for t in programme.tracks if can(current_user, Action.COMMENT_TRACK, t)
-        },
-    }
-    return {
-        "programme_id": programme.id,
-        "title": f"{_('Status')} – {programme.short_name}",
-        "breadcrumbs": render_template(
-            "programmes/_nav.html", programme=programme, active="status.page"
-        ),
-        "content": render_template(
-            "status/_content.html",
+    def draw():
+        programme, snapshot = _snapshot(slug)
+        today = programme_services.today()
+        allowed = {
+            "override": can(current_user, Action.OVERRIDE_LIGHT, programme),
+            "decisions": can(current_user, Action.MANAGE_DECISIONS, programme),
+            "milestones": any(can(current_user, Action.EDIT_MILESTONE, t) for t in programme.tracks)
+            or can(current_user, Action.EDIT_MILESTONE, programme),
+            "reports": can(current_user, Action.MANAGE_REPORTS, programme),
+            "benefits": can(current_user, Action.EDIT_BENEFIT, programme),
+            "comment": {
+                t.number for t in programme.tracks if can(current_user, Action.COMMENT_TRACK, t)
+            },
+        }
+        return programme.id, render_blocks(
+            "status/page.html",
             programme=programme,
             snapshot=snapshot,
             allowed=allowed,
-            editable=not print_view,
-            chart_urls={name: url_for("status.chart", slug=slug, name=name) for name in CHARTS},
+            charts={name: url_for("status.chart", slug=slug, name=name) for name in CHARTS},
             alt_texts={
                 name: chart_alt_text(kind, build(snapshot), locale=locale_code())
                 for name, (kind, build) in CHARTS.items()
@@ -105,8 +79,10 @@ def _render_status_content(slug: str, today, print_view: bool) -> dict:
             override_form=OverrideForm(),
             lift_form=LiftOverrideForm(),
             benefits_form=BenefitsAssessmentForm(assessed_on=today),
-        ),
-    }
+            print_view=request.args.get("print") == "1",
+        )
+
+    return cached_programme_page("status", slug, draw)
 
 
 @bp.get("/status/charts/<name>.svg")

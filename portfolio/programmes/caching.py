@@ -1,0 +1,36 @@
+"""Programme pages served from the page cache until any of the data they show changes.
+
+A page is drawn once per data version, day, language, query string and set of rights,
+and served from the worker's cache after that (see portfolio/core/pagecache.py). On a hit
+the programme is not even loaded: the cached entry remembers which programme it shows,
+and the user's right to see it is checked against that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import render_template, request
+from flask_login import current_user
+
+from portfolio.auth.permissions import Action, Target, permission_key, require
+from portfolio.core.i18n import locale_code
+from portfolio.core.pagecache import data_version, fragments
+from portfolio.programmes.services import today
+
+
+def cached_programme_page(name: str, slug: str, draw: Callable[[], tuple[int, dict]]) -> str:
+    """Return the page `name` of the programme, drawing it with `draw` only when not cached.
+
+    `draw` returns the programme's id and the page's blocks (core.pagecache.render_blocks);
+    it must check the user's right to see the programme itself, as views always do.
+    """
+    key = (name, slug, data_version(), today(), locale_code(), permission_key(current_user))
+    key += (tuple(sorted(request.args.items(multi=True))),)
+    entry = fragments().get(key)
+    if entry is None:
+        programme_id, blocks = draw()
+        entry = fragments().put(key, {"programme_id": programme_id, **blocks})
+    else:
+        require(current_user, Action.VIEW_PROGRAMME, Target(programme_id=entry["programme_id"]))
+    return render_template("_cached_page.html", blocks=entry)

@@ -1,0 +1,62 @@
+"""Programme pages are drawn once per data version and served from the cache after that."""
+
+import re
+
+import pytest
+
+from portfolio.auth import services as auth_services
+from portfolio.auth.models import Role
+from portfolio.extensions import db
+from portfolio.programmes.services import get_programme
+from tests.conftest import count_queries, sign_in
+
+PAGES = ["/programmes/ddns", "/programmes/ddns/status", "/programmes/ddns/budget"]
+
+
+def _without_tokens(html: str) -> str:
+    # A CSRF token is signed with the time, so two requests never carry the same one.
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", html)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_repeated_page_costs_few_queries_and_shows_the_same(client, login_as, url):
+    login_as("secretariat")
+    first = client.get(url)
+    with count_queries() as repeat:
+        second = client.get(url)
+    assert _without_tokens(second.text) == _without_tokens(first.text)
+    assert repeat() <= 3, repeat()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_an_edit_is_seen_at_once(client, login_as, url):
+    login_as("secretariat")
+    client.get(url)
+    get_programme("ddns").short_name = "NYTKORTNAVN"  # in every page's breadcrumbs
+    db.session.commit()
+    assert "NYTKORTNAVN" in client.get(url).text
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_cached_page_is_refused_to_whoever_may_not_see_it(app, client, login_as, url):
+    login_as("admin")
+    assert client.get(url).status_code == 200  # now cached
+    outsider = auth_services.create_user("outsider@example.dk", "et langt og godt kodeord 7")
+    auth_services.grant_role(
+        outsider, Role.SECRETARIAT, programme=get_programme("sundhedsdataprogrammet")
+    )
+    db.session.commit()
+    other = app.test_client()
+    sign_in(other, outsider)
+    assert other.get(url).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_each_language_has_its_own_cached_page(client, login_as, url):
+    login_as("viewer")
+    danish = client.get(url).text
+    client.post("/language", data={"lang": "en", "next": url})
+    english = client.get(url).text
+    assert 'lang="da"' in danish
+    assert 'lang="en"' in english
+    assert _without_tokens(english) != _without_tokens(danish)
