@@ -54,12 +54,34 @@ def test_status_page_shows_phase_lights_with_reasons(signed_in):
         expect(reason).to_be_visible()
         assert len(reason.inner_text().strip()) > 10, f"{label} has no reason"
     expect(page.locator("#lys-risks .light-box__reason")).to_contain_text("R2 har score 6.")
+    top = page.locator("#risici tbody tr")
+    expect(top.first).to_contain_text("Tilgængelighed af nøgleressourcer")
+    expect(top.first.locator("td.num")).to_have_text("6")
     expect(page.locator("#okonomi")).to_contain_text("58,1 mio. kr.")
     # The charts load as images (a broken image has no natural width).
     for chart in page.locator("img.chart").all():
         chart.scroll_into_view_if_needed()
         expect(chart).to_have_js_property("complete", True)
         assert chart.evaluate("img => img.naturalWidth") > 0
+
+
+def test_a_decision_put_forward_shows_at_the_top_of_the_status_page(signed_in):
+    page = signed_in
+    page.goto(STATUS)
+    expect(page.locator(".status-summary")).to_contain_text("Til beslutning Intet")
+    page.get_by_role("link", name="Beslutninger").click()
+    page.get_by_role("link", name="Nyt beslutningspunkt").click()
+    page.get_by_label("Beslutningspunkt").fill("Godkendelse af afslutningsrapport")
+    page.get_by_label("Til møde (dato)").fill("2026-12-03")
+    page.get_by_label("Baggrund og indstilling").fill("Indstilling: godkendes.")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.get_by_text("Beslutningspunktet er oprettet.")).to_be_visible()
+    page.goto(STATUS)
+    summary = page.locator(".status-summary")
+    expect(summary).to_contain_text("Godkendelse af afslutningsrapport (3. december 2026)")
+    summary.get_by_role("link", name="Godkendelse af afslutningsrapport").click()
+    expect(page.locator("#beslutninger")).to_be_in_viewport()
+    expect(page.locator("#beslutninger")).to_contain_text("Indstilling: godkendes.")
 
 
 def test_reassessing_a_risk_moves_it_in_the_matrix(signed_in):
