@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from _common import PASSWORD, build_portfolio, dialects, scratch_database, summary, verdict
+from _common import build_portfolio, dialects, scratch_database, sign_in, summary, verdict
 
 REQUESTS = 40
 SCALES = (1, 100)
@@ -36,7 +36,7 @@ def measure(app) -> tuple[dict, float]:
     from portfolio.programmes.services import get_programme
 
     client = app.test_client()
-    client.post("/login", data={"email": "bench@example.dk", "password": PASSWORD})
+    sign_in(client)
     queries = {"n": 0}
     with app.app_context():
         engine = db.engine
