@@ -41,6 +41,14 @@ def matrix_alt(page) -> str:
     return page.locator("#risici img.chart").get_attribute("alt")
 
 
+def matrix_picture(page) -> bytes:
+    """The risk matrix as the browser draws it (a PNG of the image on the page)."""
+    image = page.locator("#risici img.chart")
+    image.scroll_into_view_if_needed()
+    expect(image).to_have_js_property("complete", True)
+    return image.screenshot()
+
+
 def test_status_page_shows_phase_lights_with_reasons(signed_in):
     page = signed_in
     page.goto(STATUS)
@@ -89,8 +97,10 @@ def test_reassessing_a_risk_moves_it_in_the_matrix(signed_in):
     page.goto(STATUS)
     before = matrix_alt(page)
     assert "medium sandsynlighed, stor konsekvens (score 6): R2" in before
+    picture_before = matrix_picture(page)
     reassess(page, "R2", "high", "high", "Nøglepersoner er sagt op.")
     page.goto(STATUS)
+    assert matrix_picture(page) != picture_before  # the drawn matrix changed, too
     after = matrix_alt(page)
     assert "stor sandsynlighed, stor konsekvens (score 9): R2" in after
     assert "(score 6): R2" not in after
