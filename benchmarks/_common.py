@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -56,6 +57,20 @@ def scratch_database(dialect: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def sign_in(client) -> None:
+    """Log the test client in through the real login form, CSRF token and all."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
+    )
+    response = client.post(
+        "/login",
+        data={"csrf_token": token.group(1), "email": "bench@example.dk", "password": PASSWORD},
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"login failed with status {response.status_code}")
 
 
 def dialects() -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from _common import PASSWORD, build_portfolio, dialects, scratch_database, summary, verdict
+from _common import build_portfolio, dialects, scratch_database, sign_in, summary, verdict
 
 REQUESTS = 40
 SCALES = (1, 100)
@@ -39,7 +39,7 @@ def measure(app) -> tuple[dict, float]:
     from portfolio.programmes.services import get_programme
 
     client = app.test_client()
-    client.post("/login", data={"email": "bench@example.dk", "password": PASSWORD})
+    sign_in(client)
     queries = {"n": 0}
     with app.app_context():
         engine = db.engine
@@ -88,8 +88,7 @@ def main() -> None:
         for scale in SCALES:
             with scratch_database(dialect) as url:
                 started = time.perf_counter()
-                # Signing in through the form without a token: this measures pages, not CSRF.
-                app = build_portfolio(url, scale, extra_config={"WTF_CSRF_ENABLED": False})
+                app = build_portfolio(url, scale)
                 built = time.perf_counter() - started
                 results, export = measure(app)
                 with app.app_context():

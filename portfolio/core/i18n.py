@@ -1,12 +1,14 @@
 """Language choice and the Danish (or English) way of writing numbers and dates."""
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 
 from portfolio.core.months import Month
 
@@ -24,6 +26,23 @@ def locale_code() -> str:
     return str(get_locale() or "da")
 
 
+@functools.lru_cache(maxsize=32)
+def _number_pattern(pattern: str) -> NumberPattern:
+    """Parse a number pattern once; Babel parses it anew on every call otherwise."""
+    return parse_pattern(pattern)
+
+
+@functools.lru_cache(maxsize=8)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _format(value, pattern: str, locale: str | None) -> str:
+    return format_decimal(
+        value, format=_number_pattern(pattern), locale=_locale(locale or locale_code())
+    )
+
+
 def _decimal(value):
     """Accept the decimal strings frozen snapshots hold as well as numbers."""
     return Decimal(value) if isinstance(value, str) else value
@@ -34,7 +53,7 @@ def format_amount(value: Decimal | str | None, locale: str | None = None) -> str
     if value is None or value == "":
         return "–"
     value = _decimal(value)
-    return format_decimal(value, format="#,##0.0##", locale=locale or locale_code())
+    return _format(value, "#,##0.0##", locale)
 
 
 def format_mio(value: Decimal | str | None, locale: str | None = None) -> str:
@@ -55,13 +74,13 @@ def format_number(value, places: int | None = None, locale: str | None = None) -
         pattern = "#,##0"
     else:
         pattern = "#,##0." + "0" * places
-    return format_decimal(value, format=pattern, locale=locale or locale_code())
+    return _format(value, pattern, locale)
 
 
 def format_percent(value: Decimal | None, locale: str | None = None) -> str:
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0.0", locale=locale or locale_code()) + " %"
+    return _format(value, "#,##0.0", locale) + " %"
 
 
 def format_day(value: dt.date | str | None, locale: str | None = None) -> str:
@@ -105,8 +124,38 @@ def format_period(start: Month | None, end: Month | None, by_year: bool = False)
     return f"{format_month(start)} – {format_month(end)}"
 
 
+def _install_template_gettext(app: Flask) -> None:
+    """Give the templates gettext functions that remember each translation per language.
+
+    Flask-Babel finds the request's catalogue through several context lookups for every
+    string; the status page has some 150 of them, and that was a tenth of its time. The
+    catalogues do not change while the app runs, so (language, text) → translation is kept
+    per app. The language is still asked for on every call, so a page in English is never
+    served Danish text.
+    """
+    singular: dict[tuple[str, str], str] = {}
+
+    def gettext(string: str) -> str:
+        key = (str(get_locale()), string)
+        try:
+            return singular[key]
+        except KeyError:
+            text = singular[key] = get_translations().ugettext(string)
+            return text
+
+    app.jinja_env.install_gettext_callables(
+        gettext=gettext,
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     from portfolio.core.text import paragraphs
+
+    _install_template_gettext(app)
 
     app.jinja_env.filters.update(
         paragraphs=paragraphs,

@@ -49,12 +49,15 @@ def schedule_light(milestones, today: dt.date) -> Light:
     figures = (
         (_("Milepæle"), str(len(counted))),
         (_("Forsinkede"), str(sum(1 for m in counted if months_late(m, today) > 0))),
-        (
-            _("Mest forsinket"),
-            f"{worst.title} ({format_day(worst.planned_on)} → "
-            f"{format_day(worst.done_on or worst.forecast_on or today)})",
-        ),
     )
+    if late:  # "most delayed" of milestones that are all on time would mislead
+        figures += (
+            (
+                _("Mest forsinket"),
+                f"{worst.title} ({format_day(worst.planned_on)} → "
+                f"{format_day(worst.done_on or worst.forecast_on or today)})",
+            ),
+        )
     if late == 0:
         colour, reason = Colour.GREEN, _("Alle milepæle holder tidsplanen.")
     elif late <= YELLOW_MONTHS[1]:

@@ -156,3 +156,17 @@ def test_danish_stays_the_default(client, login_as):
     html = client.get("/programmes/ddns").get_data(as_text=True)
     assert "Stamdata" in html
     assert "18. januar 2023" in html
+
+
+def test_switching_language_switches_the_status_page_back_and_forth(client, login_as):
+    """The templates remember translations per language, never across languages."""
+    login_as("viewer")
+    danish = client.get("/programmes/ddns/status").get_data(as_text=True)
+    assert "Til beslutning i styregruppen" in danish and "58,1 mio. kr." in danish
+    client.post("/language", data={"lang": "en", "next": "/"})
+    english = client.get("/programmes/ddns/status").get_data(as_text=True)
+    assert "Til beslutning i styregruppen" not in english
+    assert "DKK 58.1m" in english
+    client.post("/language", data={"lang": "da", "next": "/"})
+    again = client.get("/programmes/ddns/status").get_data(as_text=True)
+    assert "Til beslutning i styregruppen" in again and "Log ud" in again

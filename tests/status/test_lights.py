@@ -58,6 +58,16 @@ def test_open_milestone_past_its_date_counts_as_late_today(app):
     assert schedule_light([done_late], TODAY).colour is Colour.YELLOW
 
 
+def test_schedule_light_names_the_most_delayed_milestone_only_when_one_is_late(app):
+    on_time = milestone(dt.date(2027, 1, 10), title="Til tiden")
+    labels = [label for label, _value in schedule_light([on_time], TODAY).figures]
+    assert labels == ["Milepæle", "Forsinkede"]
+    late = milestone(dt.date(2026, 7, 15), title="Overdragelse")
+    figures = dict(schedule_light([on_time, late], TODAY).figures)
+    assert figures["Forsinkede"] == "1"
+    assert figures["Mest forsinket"].startswith("Overdragelse (15. juli 2026 → ")
+
+
 def test_cancelled_milestones_do_not_count(app):
     cancelled = milestone(dt.date(2025, 1, 1), status=MilestoneStatus.CANCELLED)
     assert schedule_light([cancelled], TODAY).colour is Colour.NONE
