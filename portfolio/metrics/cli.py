@@ -153,7 +153,7 @@ metrics_cli = AppGroup("metrics", help="Metrics: refresh them from their sources
     "--workers",
     type=click.IntRange(1, 128),
     default=None,
-    help="Sources fetched at once (default METRICS_REFRESH_WORKERS, else 16).",
+    help="Sources fetched at once (default METRICS_REFRESH_WORKERS, else 32).",
 )
 def refresh_command(metric_key, every, workers):
     """Fetch the due metrics from their sources and store what changed."""

@@ -11,10 +11,12 @@
   HTTP 5xx or 429) are retried with exponential backoff within that budget. The main thread
   waits on the futures with timeouts and gives up on a fetch still running past its budget
   (plus a little grace), so a hanging source never holds the others up.
-- **Storage**: all database writes happen in the main thread, one transaction per metric.
-  A period not seen before becomes revision 1; the same value and status again writes
-  nothing; a changed value or status becomes a new current revision and the old one is
-  kept with `is_current=False`.
+- **Storage**: all database writes happen in the main thread. The results that arrive
+  together are stored in one transaction (if it fails, each source's results are retried
+  in a transaction of their own, so one bad write cannot lose the others). A period
+  not seen before becomes revision 1; the same value and status again writes nothing;
+  a changed value or status becomes a new current revision and the old one is kept
+  with `is_current=False`.
 - **Failure**: the last good values stay; the metric gets `last_error` and `stale_since`
   (the first failure after a success); the source's `failure_count` grows and the source
   is paused after `PAUSE_AFTER_FAILURES` failures in a row. A success resets all of it.
@@ -64,7 +66,7 @@ from portfolio.metrics.models import (
 from portfolio.metrics.observations import FetchResult, Observation
 from portfolio.metrics.services import build_config
 
-DEFAULT_WORKERS = 16
+DEFAULT_WORKERS = 32
 MAX_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
 # Time a fetch may run past its source's timeout before the main thread stops waiting.
@@ -482,7 +484,6 @@ def _record_metric(
             stale_since=metric.stale_since or now,
         )
     db.session.execute(sa.insert(MetricFetch.__table__), [fetch])
-    db.session.commit()
     return outcome
 
 
@@ -515,7 +516,7 @@ def _record_source(source: _SourceInfo, *, result: FetchResult | None, error: st
         if failures >= PAUSE_AFTER_FAILURES and not source.is_paused:
             db.session.get(MetricSource, source.id).paused_at = now
             paused = True
-    db.session.commit()
+    db.session.flush()
     return paused
 
 
@@ -531,7 +532,7 @@ def refresh_metrics(
 ) -> RefreshReport:
     """Fetch and store the given metrics, one fetch per source, concurrently.
 
-    Commits after each metric. Never raises for a source's failure: it is recorded on the
+    Commits as results arrive. Never raises for a source's failure: it is recorded on the
     metrics and the source, and in the report.
     """
     app = current_app._get_current_object()
@@ -545,28 +546,36 @@ def refresh_metrics(
         if metric.source_id not in sources:
             sources[metric.source_id] = _SourceInfo.of(metric.source)
 
-    def finish_source(
-        source_id: int,
-        started_at: dt.datetime,
-        result: FetchResult | None,
-        error: SourceError | None,
-        attempts: int,
-    ) -> None:
+    def write_source(item: tuple) -> tuple[list[MetricOutcome], bool]:
+        source_id, started_at, result, error, attempts = item
         message = error.message if error is not None else None
-        for metric in by_source[source_id]:
-            try:
-                outcome = _record_metric(
-                    metric, started_at=started_at, attempts=attempts, result=result, error=message
-                )
-            except Exception:
-                db.session.rollback()
+        outcomes = [
+            _record_metric(
+                metric, started_at=started_at, attempts=attempts, result=result, error=message
+            )
+            for metric in by_source[source_id]
+        ]
+        return outcomes, _record_source(sources[source_id], result=result, error=message)
+
+    def store(items: list[tuple]) -> None:
+        # The results that arrived together share a transaction: a commit per metric costs
+        # an fsync each, which on SQLite alone would take longer than all the fetching.
+        try:
+            written = [write_source(item) for item in items]
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            if len(items) == 1:
                 raise
-            report.outcomes.append(outcome)
+            for item in items:  # find the culprit; the others are stored one by one
+                store([item])
+            return
+        for item, (outcomes, paused) in zip(items, written, strict=True):
+            report.outcomes.extend(outcomes)
+            if paused:
+                report.sources_paused.append(sources[item[0]].key)
             if progress:
-                progress(1)
-        source = sources[source_id]
-        if _record_source(source, result=result, error=message):
-            report.sources_paused.append(source.key)
+                progress(len(outcomes))
 
     started: dict[int, float] = {}
     futures: dict[Future, tuple[int, dt.datetime, float]] = {}
@@ -574,13 +583,17 @@ def refresh_metrics(
         max_workers=max(1, min(workers, len(by_source))), thread_name_prefix="metric-refresh"
     )
     try:
-        for source_id, source_metrics in by_source.items():
+        # Longest first: sources that failed last time (they may hang again) and those with
+        # the largest time budgets, so a slow one overlaps the others instead of trailing.
+        order = sorted(by_source, key=lambda i: (-sources[i].failure_count, -sources[i].timeout))
+        for source_id in order:
+            source_metrics = by_source[source_id]
             source = sources[source_id]
             started_at = utcnow()
             try:
                 config = build_config(source.type, source.location, source.options)
             except SourceError as error:
-                finish_source(source_id, started_at, None, error, 0)
+                store([(source_id, started_at, None, error, 0)])
                 continue
             # Skip the download when nothing changed, unless a metric has no data yet.
             since = source.last_revision if all(m.has_data for m in source_metrics) else None
@@ -599,23 +612,32 @@ def refresh_metrics(
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            arrived = []
             for future in done:
                 source_id, started_at, _timeout = futures[future]
                 outcome = future.result()
-                finish_source(
-                    source_id, started_at, outcome.result, outcome.error, outcome.attempts
+                arrived.append(
+                    (source_id, started_at, outcome.result, outcome.error, outcome.attempts)
                 )
+            if arrived:
+                store(arrived)
             now = time.monotonic()
+            stuck = []
             for future in list(pending):
                 source_id, started_at, timeout = futures[future]
                 began = started.get(source_id)
-                if began is not None and now - began > timeout + GRACE_SECONDS:
+                if (
+                    began is not None
+                    and now - began > timeout + GRACE_SECONDS
+                    and not future.done()  # finished while earlier results were stored
+                ):
                     # The worker is stuck past its budget: stop waiting for it.
                     pending.discard(future)
                     future.cancel()
-                    finish_source(
-                        source_id, started_at, None, SourceTimeout(timeout_message(timeout)), 1
-                    )
+                    error = SourceTimeout(timeout_message(timeout))
+                    stuck.append((source_id, started_at, None, error, 1))
+            if stuck:
+                store(stuck)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     report.seconds = time.monotonic() - clock
