@@ -66,6 +66,9 @@ class Config:
     BUDGET_IMPORT_MAX_BYTES = 2 * 1024 * 1024
     # Pin "today" (YYYY-MM-DD) for demonstrations and measurements; unset in production.
     TODAY = os.environ.get("STYRBORD_TODAY") or None
+    # `flask setup` creates the demo data platform's metrics unless this is off.
+    DEMO_METRICS = os.environ.get("STYRBORD_DEMO_METRICS", "1") != "0"
+    METRICS_REFRESH_WORKERS = int(os.environ.get("METRICS_REFRESH_WORKERS") or 32)
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False

@@ -139,3 +139,66 @@ def check_command(source_type, location, option_pairs, timeout):
     if not check.ok:
         raise click.ClickException(check.message)
     click.echo(check.message)
+
+
+metrics_cli = AppGroup("metrics", help="Metrics: refresh them from their sources.")
+
+
+@metrics_cli.command("refresh")
+@click.option("--metric", "metric_key", default=None, help="Refresh this metric now (forced).")
+@click.option(
+    "--all", "every", is_flag=True, help="Refresh every metric, due or not, paused or not."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 128),
+    default=None,
+    help="Sources fetched at once (default METRICS_REFRESH_WORKERS, else 32).",
+)
+def refresh_command(metric_key, every, workers):
+    """Fetch the due metrics from their sources and store what changed."""
+    from portfolio.audit.context import acting_as
+    from portfolio.metrics.refresh import RefreshLocked, refresh_due
+
+    if metric_key and every:
+        raise click.UsageError("--metric and --all cannot be combined")
+    bar = None
+
+    def start(count: int) -> None:
+        nonlocal bar
+        bar = click.progressbar(length=count, label="Refreshing metrics", file=None)
+        bar.__enter__()
+
+    try:
+        with acting_as(label="cli:metrics refresh"):
+            report = refresh_due(
+                metric_key=metric_key,
+                every=every,
+                workers=workers,
+                on_start=start,
+                progress=lambda n: bar.update(n),
+            )
+    except RefreshLocked as error:
+        raise click.ClickException(
+            f"Another metrics refresh is running ({error}); this one did nothing."
+        ) from None
+    except LookupError:
+        raise click.ClickException(f"No metric has the key {metric_key!r}.") from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(
+        f"Refreshed {len(report.succeeded)} of {len(report.outcomes)} metrics in "
+        f"{report.seconds:.1f} s: {report.new} new and {report.revised} revised observations."
+    )
+    if report.paused_skipped:
+        click.echo(
+            f"Skipped {len(report.paused_skipped)} due metrics of paused sources "
+            "(refresh one with --metric KEY to resume its source)."
+        )
+    for key in report.sources_paused:
+        click.echo(f"Paused source {key} after repeated failures.")
+    for outcome in report.failed:
+        click.echo(f"failed: {outcome.key}: {outcome.error}", err=True)
+    if report.failed:
+        raise SystemExit(1)

@@ -98,3 +98,68 @@ def _number_text(observation: Observation) -> str:
         return "null"
     # str() of a finite Decimal is valid JSON number text ("12.50", "-3", "1E+3").
     return str(value)
+
+
+def create_source(
+    key: str,
+    name: str,
+    source_type: str,
+    location: str | None = None,
+    config: dict[str, Any] | None = None,
+    *,
+    secret_config: dict[str, Any] | None = None,
+    timeout_seconds: int = 30,
+    is_demo: bool = False,
+    description: str = "",
+    disclosure_threshold: int | None = None,
+):
+    """Add a metric source after checking its config against its adapter; flush only."""
+    from portfolio.extensions import db
+    from portfolio.metrics.models import DEFAULT_DISCLOSURE_THRESHOLD, MetricSource
+
+    build_config(source_type, location, {**(config or {}), **(secret_config or {})})
+    source = MetricSource(
+        key=key,
+        name=name,
+        type=source_type,
+        location=location or "",
+        config=dict(config or {}),
+        secret_config=dict(secret_config) if secret_config else None,
+        timeout_seconds=timeout_seconds,
+        is_demo=is_demo,
+        description=description,
+        disclosure_threshold=disclosure_threshold or DEFAULT_DISCLOSURE_THRESHOLD,
+    )
+    db.session.add(source)
+    db.session.flush()
+    return source
+
+
+def create_metric(
+    source,
+    key: str,
+    name: str,
+    *,
+    filters: dict[str, str] | None = None,
+    unit: str = "",
+    is_count: bool = False,
+    refresh_hours: int = 24,
+    disclosure_threshold: int | None = None,
+):
+    """Add a metric (one series of a source, chosen by `filters`); flush only."""
+    from portfolio.extensions import db
+    from portfolio.metrics.models import Metric
+
+    metric = Metric(
+        source=source,
+        key=key,
+        name=name,
+        filters={str(k): str(v) for k, v in (filters or {}).items()},
+        unit=unit,
+        is_count=is_count,
+        refresh_hours=refresh_hours,
+        disclosure_threshold=disclosure_threshold,
+    )
+    db.session.add(metric)
+    db.session.flush()
+    return metric

@@ -4,6 +4,7 @@ import secrets
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from portfolio.auth import services as auth_services
@@ -37,9 +38,11 @@ def seed_ddns_command():
 
 @click.command("setup")
 def setup_command():
-    """Prepare an empty database: load DDNS and create a first administrator."""
+    """Prepare an empty database: load DDNS and its demo metrics, create an administrator."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 0:
         _seed_ddns()
+    if current_app.config.get("DEMO_METRICS", True):
+        _seed_demo_metrics()
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0:
         password = secrets.token_urlsafe(12)
         auth_services.create_user(
@@ -79,3 +82,39 @@ def seed_synthetic_command(scale):
     click.echo(f"Generated {sum(counts.values()):,} rows in {seconds:.1f} s:")
     for table, count in sorted(counts.items()):
         click.echo(f"  {table:<22} {count:>9,}")
+
+
+def _seed_demo_metrics() -> None:
+    from portfolio.audit.context import acting_as
+    from portfolio.metrics.refresh import RefreshLocked, refresh_due
+    from portfolio.seed.demo_metrics import seed_demo_metrics
+
+    with acting_as(label="cli:seed demo-metrics"):
+        try:
+            report = seed_demo_metrics()
+        except LookupError as error:
+            raise click.ClickException(str(error)) from error
+        if report.register_built:
+            click.echo("Built the demo register database from portfolio/seed/demo/register.sql.")
+        if report.sources or report.metrics or report.indicators:
+            click.echo(
+                f"Created {report.sources} demo sources, {report.metrics} metrics and "
+                f"{report.indicators} indicators (DEMODATA)."
+            )
+        try:
+            refreshed = refresh_due(demo=True)
+        except RefreshLocked:
+            click.echo("A metrics refresh is running; the demo metrics will be refreshed by it.")
+            return
+    click.echo(
+        f"Refreshed {len(refreshed.succeeded)} demo metrics: {refreshed.new} new and "
+        f"{refreshed.revised} revised observations."
+    )
+    for outcome in refreshed.failed:
+        click.echo(f"failed: {outcome.key}: {outcome.error}", err=True)
+
+
+@seed_cli.command("demo-metrics")
+def seed_demo_metrics_command():
+    """Create the demo data platform's sources, metrics and DDNS indicators; refresh them."""
+    _seed_demo_metrics()

@@ -27,6 +27,8 @@ from portfolio.audit.models import AuditEntry
 from portfolio.core.models import utcnow
 from portfolio.core.months import Month
 from portfolio.extensions import db
+from portfolio.indicators.models import Frequency, Indicator, IndicatorKind
+from portfolio.metrics.models import Metric, MetricSource, StoredObservation
 
 PORTFOLIO_NAME = "Syntetisk portefølje (målinger)"
 FIRST_YEAR = 2021
@@ -255,6 +257,103 @@ def _programme(writer: _Writer, rnd: random.Random, portfolio_id: int, number: i
         ],
     )
     _budget(writer, rnd, pid, track_ids)
+    _indicators(writer, rnd, pid, number, benefit_ids, track_ids, risk_ids[:4])
+
+
+def _indicators(
+    writer: _Writer,
+    rnd: random.Random,
+    pid: int,
+    number: int,
+    benefit_ids: list[int],
+    track_ids: list[int],
+    risk_ids: list[int],
+) -> None:
+    """Twenty indicators per programme, each with a metric and ten years of monthly values."""
+    now = utcnow()
+    (source_id,) = writer.insert(
+        MetricSource,
+        [
+            {
+                "key": f"syn-{number:03d}",
+                "name": f"Syntetisk kilde {number:03d}",
+                "type": "jsonstat",
+                "location": f"syntetisk/{number:03d}.json",
+                "config": {},
+                "description": "Syntetiske målinger; kilden findes ikke og er sat på pause.",
+                # Paused: a refresh never tries to read a source that does not exist.
+                "paused_at": now,
+                "last_success_at": now,
+            }
+        ],
+        ids=True,
+    )
+    subjects = (
+        [("benefit_id", b, IndicatorKind.BENEFIT) for b in benefit_ids for _ in range(2)]
+        + [("track_id", t, IndicatorKind.DELIVERY) for t in track_ids]
+        + [("risk_id", r, IndicatorKind.KEY_RISK) for r in risk_ids]
+    )
+    metric_ids = writer.insert(
+        Metric,
+        [
+            {
+                "source_id": source_id,
+                "key": f"syn-{number:03d}.{i}",
+                "name": f"Syntetisk metrik {i}",
+                "filters": {"serie": str(i)},
+                "unit": "%",
+                "last_success_at": now,
+            }
+            for i in range(len(subjects))
+        ],
+        ids=True,
+    )
+    writer.insert(
+        Indicator,
+        [
+            {
+                "programme_id": pid,
+                # Every row names all four subject columns: executemany needs one shape.
+                **{c: None for c in ("benefit_id", "track_id", "project_id", "risk_id")},
+                column: subject_id,
+                "kind": kind,
+                "position": i,
+                "code": f"I{i + 1}",
+                "name": f"Syntetisk indikator {i + 1}",
+                "unit": "%",
+                "baseline_value": Decimal("40"),
+                "baseline_period": Month(FIRST_YEAR, 1),
+                "target_value": Decimal("80"),
+                "target_period": Month(FIRST_YEAR + YEARS - 1, 12),
+                "threshold_value": Decimal("20") if kind is IndicatorKind.KEY_RISK else None,
+                "frequency": Frequency.MONTHLY,
+                "metric_id": metric_id,
+            }
+            for i, ((column, subject_id, kind), metric_id) in enumerate(
+                zip(subjects, metric_ids, strict=True)
+            )
+        ],
+    )
+    months = [Month(FIRST_YEAR + m // 12, m % 12 + 1) for m in range(YEARS * 12)]
+    rows = []
+    for metric_id in metric_ids:
+        level = rnd.uniform(30, 50)
+        for month in months:
+            level = min(100.0, max(0.0, level + rnd.uniform(-1, 1.5)))
+            text = f"{month.year:04d}-{month.month:02d}"
+            rows.append(
+                {
+                    "metric_id": metric_id,
+                    "period": text,
+                    "period_start": text,
+                    "revision": 1,
+                    "is_current": True,
+                    "value": Decimal(f"{level:.1f}"),
+                    "status": "ok",
+                    "fetched_at": now,
+                }
+            )
+    writer.insert(StoredObservation, rows)
 
 
 def _budget(writer: _Writer, rnd: random.Random, pid: int, track_ids: list[int]) -> None:

@@ -1,0 +1,174 @@
+"""`flask metrics refresh` against a local source: 1,000 metrics, and one hanging source.
+
+Run with `.venv/bin/python benchmarks/bench_refresh.py` (`make bench` runs it too). For each
+database (SQLite; PostgreSQL too when TEST_DATABASE_URL is set) it migrates a scratch
+database, registers 1,000 JSON-stat sources (one metric each, 12 monthly values) on a local
+threaded HTTP server that answers every request after 100 ms, and times a full refresh
+(goal: under 10 s). Then it adds one source that accepts the connection and never answers
+(timeout 10 s; the others have 5 s) and times a forced refresh of all of them: the
+others must all succeed and the run must end within the hanging source's timeout plus a
+second.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from _common import dialects, scratch_database, verdict
+
+METRICS = 1_000
+DELAY = 0.1
+REFRESH_GOAL = 10.0
+HANG_TIMEOUT = 10
+BODY = json.dumps(
+    {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["region", "Tid"],
+        "size": [1, 12],
+        "role": {"time": ["Tid"]},
+        "dimension": {
+            "region": {"category": {"index": ["000"]}},
+            "Tid": {"category": {"index": [f"2025M{m:02d}" for m in range(1, 13)]}},
+        },
+        "value": [100 + m for m in range(12)],
+    }
+).encode()
+
+
+def serve(ports, stop) -> None:
+    """Run the local source in a process of its own, as a real source is not in ours."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/hang":
+                stop.wait(HANG_TIMEOUT * 3)
+                return
+            time.sleep(DELAY)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(BODY)))
+            self.end_headers()
+            self.wfile.write(BODY)
+
+    ThreadingHTTPServer.request_queue_size = 128
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ports.put(server.server_address[1])
+    stop.wait()
+    server.shutdown()
+
+
+def build(url: str, base: str):
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from portfolio import create_app
+    from portfolio.extensions import db
+    from portfolio.metrics.models import Metric, MetricSource
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            connection = connection.execution_options(audit_exempt=True)  # bench set-up
+            ids = connection.execute(
+                sa.insert(MetricSource.__table__).returning(
+                    MetricSource.__table__.c.id, sort_by_parameter_order=True
+                ),
+                [
+                    {
+                        "key": f"bench-{n:04d}",
+                        "name": f"Bench source {n}",
+                        "type": "jsonstat",
+                        "location": f"{base}/data/{n}",
+                        "config": {},
+                        "timeout_seconds": 5,
+                    }
+                    for n in range(METRICS)
+                ],
+            ).scalars()
+            connection.execute(
+                sa.insert(Metric.__table__),
+                [
+                    {"source_id": source_id, "key": f"bench-{n:04d}.m", "name": "m", "filters": {}}
+                    for n, source_id in enumerate(ids)
+                ],
+            )
+        db.session.remove()
+    return app
+
+
+def add_hanging_source(app, base: str) -> None:
+    from portfolio.extensions import db
+    from portfolio.metrics.services import create_metric, create_source
+
+    with app.app_context():
+        source = create_source(
+            "bench-hang", "Hanging", "jsonstat", f"{base}/hang", timeout_seconds=HANG_TIMEOUT
+        )
+        create_metric(source, "bench-hang.m", "m")
+        db.session.commit()
+        db.session.remove()
+
+
+def run(app, **kwargs):
+    from portfolio.extensions import db
+    from portfolio.metrics.refresh import refresh_due
+
+    with app.app_context():
+        start = time.perf_counter()
+        report = refresh_due(**kwargs)
+        seconds = time.perf_counter() - start
+        db.session.remove()
+    return report, seconds
+
+
+def main() -> None:
+    stop = multiprocessing.Event()
+    ports = multiprocessing.Queue()
+    server = multiprocessing.Process(target=serve, args=(ports, stop), daemon=True)
+    server.start()
+    base = f"http://127.0.0.1:{ports.get(timeout=10)}"
+    print(
+        f"Refreshing {METRICS:,} metrics from a local source answering after {DELAY * 1000:.0f} ms"
+    )
+    print(f"{'database':<11}{'run':<30}{'ok':>7}{'failed':>8}{'seconds':>9}{'goal':>7}")
+    try:
+        for dialect in dialects():
+            with scratch_database(dialect) as url:
+                app = build(url, base)
+                report, seconds = run(app)
+                print(
+                    f"{dialect:<11}{'all due (first refresh)':<30}{len(report.succeeded):>7}"
+                    f"{len(report.failed):>8}{seconds:>9.1f}{REFRESH_GOAL:>7.0f}  "
+                    f"{verdict(seconds, REFRESH_GOAL)}"
+                )
+                add_hanging_source(app, base)
+                report, seconds = run(app, every=True)
+                goal = HANG_TIMEOUT + 1
+                rest_ok = len(report.succeeded) == METRICS
+                print(
+                    f"{dialect:<11}{'--all, one source hanging':<30}{len(report.succeeded):>7}"
+                    f"{len(report.failed):>8}{seconds:>9.1f}{goal:>7.0f}  "
+                    f"{verdict(seconds, goal) if rest_ok else 'MISSED (others failed)'}"
+                )
+                with app.app_context():
+                    from portfolio.extensions import db
+
+                    db.engine.dispose()
+    finally:
+        stop.set()
+        server.join(5)
+
+
+if __name__ == "__main__":
+    main()
