@@ -397,6 +397,23 @@ def threshold_crossed(reading: Reading) -> bool:
     return reading.latest.value < threshold
 
 
+def crossed_by_risk(risk_ids: list[int]) -> dict[int, list[Reading]]:
+    """Return, per risk, the readings of its key risk indicators beyond their threshold.
+
+    Two queries at most (the indicators, their values), whatever the number of risks.
+    """
+    if not risk_ids:
+        return {}
+    indicators = list_indicators(
+        Indicator.risk_id.in_(risk_ids), Indicator.threshold_value.is_not(None)
+    )
+    crossed: dict[int, list[Reading]] = defaultdict(list)
+    for reading in readings_for(indicators).values():
+        if threshold_crossed(reading):
+            crossed[reading.indicator.risk_id].append(reading)
+    return dict(crossed)
+
+
 # --------------------------------------------------------------------------- snapshots
 
 
