@@ -90,9 +90,7 @@ def test_report_freezes_the_measured_reason(app, ddns, users):
     frozen = report.snapshot["lights"]["benefits"]["computed"]
     assert frozen["colour"] == "yellow"
     assert "I risiko: GH3" in frozen["reason"]
-    assert [b["progress"] for b in report.snapshot["benefits"] if b["code"] == "GH3"] == [
-        "at_risk"
-    ]
+    assert [b["progress"] for b in report.snapshot["benefits"] if b["code"] == "GH3"] == ["at_risk"]
 
 
 def test_crossed_key_risk_indicator_flags_the_risk_for_reassessment(client, login_as, ddns):
