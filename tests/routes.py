@@ -39,6 +39,8 @@ def sample_values() -> dict[str, object]:
         "name": "timeline",
         "user_id": target.id,
         "membership_id": target.memberships[0].id,
+        "subject": "benefit",
+        "indicator_code": ids.pop("indicator_code"),
     }
 
 
@@ -72,8 +74,23 @@ def _sample_objects(ddns) -> dict[str, int]:
             meeting_on=dt.date(2026, 12, 3),
             today=dt.date(2026, 11, 21),
         )
+    from portfolio.indicators.models import Indicator
+
+    indicator = db.session.scalar(sa.select(Indicator).where(Indicator.code == "GH1.T"))
+    if indicator is None:
+        from portfolio.benefits.services import get_benefit
+
+        db.session.add(
+            Indicator(
+                programme_id=ddns.id,
+                benefit=get_benefit(ddns, "GH1"),
+                code="GH1.T",
+                name="Prøveindikator",
+            )
+        )
     db.session.commit()
     return {
+        "indicator_code": "GH1.T",
         "milestone_id": db.session.scalar(sa.select(Milestone.id).limit(1)),
         "decision_id": db.session.scalar(sa.select(Decision.id).limit(1)),
         "action_id": db.session.scalar(sa.select(MitigationAction.id).limit(1)),
@@ -96,6 +113,7 @@ CODES = {
     "risks.update_action": "R1",
     "benefits.show": "GH1",
     "benefits.edit": "GH1",
+    "indicators.new": "GH1",
 }
 
 
