@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
     from portfolio.status.views import bp as status_bp
+    from portfolio.workshops.views import bp as workshops_bp
 
     for blueprint in (
         core_bp,
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         risks_bp,
         budgets_bp,
         benefits_bp,
+        workshops_bp,
         organisation_bp,
         admin_bp,
         api_bp,
