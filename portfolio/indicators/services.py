@@ -1,0 +1,422 @@
+"""Reading indicators: their values with disclosure applied, achievement and progress.
+
+`readings_for` is what every page, export, the API and the workshops use to show an
+indicator, so that the same figure is shown (or withheld) the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+from babel.dates import format_date
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portfolio.benefits.models import Benefit
+from portfolio.core.i18n import format_number, locale_code
+from portfolio.core.months import Month
+from portfolio.extensions import db
+from portfolio.indicators import disclosure
+from portfolio.indicators.models import (
+    Direction,
+    Frequency,
+    Indicator,
+    ManualValue,
+    Progress,
+    TrajectoryPoint,
+)
+from portfolio.metrics.models import Metric, StoredObservation
+from portfolio.metrics.observations import ObservationStatus
+from portfolio.programmes import services as programme_services
+
+# An indicator short of its plan by at most this share of the planned improvement (from
+# the baseline to the planned value) is at risk; further behind, it is off track.
+AT_RISK_MARGIN = Decimal("0.10")
+
+_PROGRESS_RANK = {Progress.ON_TRACK: 0, Progress.AT_RISK: 1, Progress.OFF_TRACK: 2}
+
+
+@dataclass(frozen=True)
+class Point:
+    period: Month  # first month of the period
+    label: str  # the period as shown: "2025", "2025K3", "jan. 2025"
+    value: Decimal | None  # None when withheld (suppressed, missing, below threshold)
+    status: ObservationStatus
+    shown: str  # text shown for it: "1.234,5", "<5", "..", "–"
+
+
+@dataclass(frozen=True)
+class Reading:
+    indicator: Indicator
+    points: tuple[Point, ...]  # current revision per period, oldest first, disclosure applied
+    latest: Point | None  # the latest period that has a value
+    data_as_of: dt.datetime | None  # last successful fetch (metric) or last manual entry
+    stale_since: dt.datetime | None  # set when the last refresh failed
+    source_label: str  # source name, or "Manuel indtastning"
+    is_demo: bool  # figures from the embedded demo data platform
+    achievement: Decimal | None  # (actual − baseline) / (target − baseline)
+    progress: Progress | None  # from the trajectory rule
+    rule: str  # Danish text of the rule applied, with the numbers
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def period_label(period: Month, frequency: Frequency) -> str:
+    """Write a period the way the indicator is measured: "2025", "2025K3", "2025H1", "jan. 2025"."""
+    if frequency is Frequency.YEARLY:
+        return str(period.year)
+    if frequency is Frequency.QUARTERLY:
+        return f"{period.year}K{(period.month - 1) // 3 + 1}"
+    if frequency is Frequency.HALF_YEARLY:
+        return f"{period.year}H{(period.month - 1) // 6 + 1}"
+    return format_date(period.first_day, "MMM y", locale=locale_code())
+
+
+def _month_of(text: str | None) -> Month | None:
+    if not text:
+        return None
+    try:
+        return Month.parse(text)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def readings_for(
+    indicators: list[Indicator], *, today: dt.date | None = None
+) -> dict[int, Reading]:
+    """Read the indicators' values, keyed by indicator id, in at most four queries.
+
+    One query each for the metrics (with their sources), the current observations, the
+    manual values and the trajectories, however many indicators there are. Periods that
+    begin after `today` are not measurements yet and are left out.
+    """
+    indicators = list(indicators)
+    if not indicators:
+        return {}
+    today = today or programme_services.today()
+    this_month = Month.of(today)
+    ids = [indicator.id for indicator in indicators]
+    metric_ids = sorted({i.metric_id for i in indicators if i.metric_id is not None})
+    manual_ids = [i.id for i in indicators if i.metric_id is None]
+
+    metrics: dict[int, Metric] = {}
+    observations: dict[int, list[StoredObservation]] = defaultdict(list)
+    if metric_ids:
+        for metric in db.session.scalars(
+            sa.select(Metric).where(Metric.id.in_(metric_ids)).options(joinedload(Metric.source))
+        ):
+            metrics[metric.id] = metric
+        rows = db.session.scalars(
+            sa.select(StoredObservation)
+            .where(StoredObservation.metric_id.in_(metric_ids), StoredObservation.is_current)
+            .order_by(StoredObservation.metric_id, StoredObservation.period_start)
+        )
+        for row in rows:
+            observations[row.metric_id].append(row)
+    manual: dict[int, list[ManualValue]] = defaultdict(list)
+    if manual_ids:
+        for row in db.session.scalars(
+            sa.select(ManualValue)
+            .where(ManualValue.indicator_id.in_(manual_ids))
+            .order_by(ManualValue.indicator_id, ManualValue.period)
+        ):
+            manual[row.indicator_id].append(row)
+    trajectories: dict[int, list[TrajectoryPoint]] = defaultdict(list)
+    for point in db.session.scalars(
+        sa.select(TrajectoryPoint)
+        .where(TrajectoryPoint.indicator_id.in_(ids))
+        .order_by(TrajectoryPoint.indicator_id, TrajectoryPoint.period)
+    ):
+        trajectories[point.indicator_id].append(point)
+
+    readings = {}
+    for indicator in indicators:
+        # Fill the relationships from what was just read, so templates touching them
+        # cost no further queries.
+        set_committed_value(indicator, "trajectory", trajectories[indicator.id])
+        if indicator.metric_id is not None:
+            set_committed_value(indicator, "metric", metrics.get(indicator.metric_id))
+        readings[indicator.id] = _reading(
+            indicator,
+            observations.get(indicator.metric_id, []) if indicator.metric_id else None,
+            manual.get(indicator.id, []),
+            this_month,
+        )
+    return readings
+
+
+def _reading(
+    indicator: Indicator,
+    observations: list[StoredObservation] | None,
+    manual: list[ManualValue],
+    this_month: Month,
+) -> Reading:
+    threshold = disclosure.threshold_for(indicator)
+    is_count = disclosure.counts_are_protected(indicator)
+    raw: dict[Month, tuple[Decimal | None, str]] = {}
+    if observations is not None:
+        for row in observations:
+            month = _month_of(row.period_start)
+            if month is not None:
+                raw[month] = (row.value, row.status)
+    else:
+        for row in manual:
+            raw[row.period] = (row.value, row.status)
+    points = []
+    for month in sorted(raw):
+        if month > this_month:
+            continue
+        value, status = raw[month]
+        cell = disclosure.disclose(
+            value, status, is_count=is_count, threshold=threshold, decimals=indicator.decimals
+        )
+        points.append(
+            Point(
+                period=month,
+                label=period_label(month, indicator.frequency),
+                value=cell.value,
+                status=cell.status,
+                shown=cell.shown,
+            )
+        )
+    latest = next((point for point in reversed(points) if point.value is not None), None)
+
+    metric = indicator.metric if indicator.metric_id is not None else None
+    if metric is not None:
+        data_as_of = metric.last_success_at
+        stale_since = metric.stale_since
+        source_label = metric.source.name
+        is_demo = metric.source.is_demo
+    else:
+        data_as_of = max((row.updated_at for row in manual), default=None)
+        stale_since = None
+        source_label = _("Manuel indtastning")
+        is_demo = False
+
+    progress, rule = assess(indicator, latest)
+    return Reading(
+        indicator=indicator,
+        points=tuple(points),
+        latest=latest,
+        data_as_of=data_as_of,
+        stale_since=stale_since,
+        source_label=source_label,
+        is_demo=is_demo,
+        achievement=achievement_of(indicator, latest),
+        progress=progress,
+        rule=rule,
+    )
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def achievement_of(indicator: Indicator, latest: Point | None) -> Decimal | None:
+    """Return (actual − baseline) / (target − baseline), or None if an input is withheld."""
+    actual = latest.value if latest is not None else None
+    baseline, target = indicator.baseline_value, indicator.target_value
+    if not disclosure.derived(actual, baseline, target) or target == baseline:
+        return None
+    return ((actual - baseline) / (target - baseline)).quantize(Decimal("0.0001"))
+
+
+def plan_points(indicator: Indicator) -> list[tuple[Month, Decimal]]:
+    """Return the plan: baseline, trajectory points and target, in period order."""
+    plan: dict[Month, Decimal] = {}
+    if indicator.baseline_value is not None and indicator.baseline_period is not None:
+        plan[indicator.baseline_period] = indicator.baseline_value
+    for point in indicator.trajectory:
+        plan[point.period] = point.value
+    if indicator.target_value is not None and indicator.target_period is not None:
+        plan[indicator.target_period] = indicator.target_value
+    return sorted(plan.items())
+
+
+def planned_value(indicator: Indicator, period: Month) -> Decimal | None:
+    """Interpolate the planned value for a period, linearly by month between plan points.
+
+    Before the first plan point the plan is that point's value; after the last, the last.
+    """
+    plan = plan_points(indicator)
+    if not plan:
+        return None
+    if period <= plan[0][0]:
+        return plan[0][1]
+    for (start, low), (end, high) in itertools.pairwise(plan):
+        if start <= period <= end:
+            share = Decimal(start.months_until(period)) / Decimal(start.months_until(end))
+            return low + (high - low) * share
+    return plan[-1][1]
+
+
+def assess(indicator: Indicator, latest: Point | None) -> tuple[Progress | None, str]:
+    """Judge the latest value against the planned value; return progress and the rule text."""
+    places = indicator.decimals
+
+    def num(value: Decimal) -> str:
+        return format_number(value, places)
+
+    margin_text = format_number(AT_RISK_MARGIN * 100, 0)
+    if latest is None:
+        return None, _("Ingen status: indikatoren har endnu ingen offentliggjort værdi.")
+    baseline = indicator.baseline_value
+    if baseline is None or indicator.baseline_period is None or len(plan_points(indicator)) < 2:
+        return None, _(
+            "Ingen status: indikatoren mangler en basislinje og et mål eller forløb at måle "
+            "værdien %(value)s (%(period)s) op imod.",
+            value=latest.shown,
+            period=latest.label,
+        )
+    planned = planned_value(indicator, latest.period)
+    sign = 1 if indicator.direction is Direction.HIGHER_IS_BETTER else -1
+    shortfall = (planned - latest.value) * sign  # > 0: behind the plan
+    margin = abs(planned - baseline) * AT_RISK_MARGIN
+    if shortfall <= 0:
+        progress = Progress.ON_TRACK
+    elif shortfall <= margin:
+        progress = Progress.AT_RISK
+    else:
+        progress = Progress.OFF_TRACK
+    better = (
+        _("højere er bedre")
+        if indicator.direction is Direction.HIGHER_IS_BETTER
+        else _("lavere er bedre")
+    )
+    rule = _(
+        "Seneste værdi %(actual)s (%(period)s) mod planlagt %(planned)s, interpoleret mellem "
+        "basislinje, forløb og mål (%(better)s). På rette spor, når værdien er på eller bedre "
+        "end planen; i risiko, når den er højst %(pct)s %% af den planlagte forbedring "
+        "(%(margin)s) bag planen; ellers ikke på rette spor. Resultat: %(result)s.",
+        actual=num(latest.value),
+        period=latest.label,
+        planned=num(planned),
+        better=better,
+        pct=margin_text,
+        margin=num(margin),
+        result=progress.label.lower(),
+    )
+    return progress, rule
+
+
+def worst_progress(values) -> Progress | None:
+    """Return the most serious of the given progress values (None when there are none)."""
+    found = [value for value in values if value is not None]
+    return max(found, key=_PROGRESS_RANK.__getitem__, default=None)
+
+
+def benefit_progress(readings: list[Reading]) -> Progress | None:
+    """Return a benefit's progress: the worst of its indicators' (None if none has one)."""
+    return worst_progress(reading.progress for reading in readings)
+
+
+def threshold_crossed(reading: Reading) -> bool:
+    """Tell whether a key risk indicator's latest value is beyond its threshold.
+
+    Beyond means strictly past it in the bad direction: above it when lower is better,
+    below it when higher is better. A withheld latest value crosses nothing.
+    """
+    threshold = reading.indicator.threshold_value
+    if threshold is None or reading.latest is None:
+        return False
+    if reading.indicator.direction is Direction.LOWER_IS_BETTER:
+        return reading.latest.value > threshold
+    return reading.latest.value < threshold
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def point_snapshot(point: Point | None) -> dict | None:
+    """Freeze a point as plain JSON values (the value as a decimal string)."""
+    if point is None:
+        return None
+    return {
+        "period": str(point.period),
+        "label": point.label,
+        "value": _text(point.value),
+        "status": point.status.value,
+        "shown": point.shown,
+    }
+
+
+def reading_snapshot(reading: Reading) -> dict:
+    """Freeze an indicator and its reading as plain JSON values."""
+    indicator = reading.indicator
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "kind": indicator.kind.value,
+        "definition": indicator.definition,
+        "unit": indicator.unit,
+        "decimals": indicator.decimals,
+        "direction": indicator.direction.value,
+        "frequency": indicator.frequency.value,
+        "method": indicator.method,
+        "baseline": {
+            "period": _text(indicator.baseline_period),
+            "value": _text(indicator.baseline_value),
+        },
+        "target": {
+            "period": _text(indicator.target_period),
+            "value": _text(indicator.target_value),
+        },
+        "trajectory": [
+            {"period": str(point.period), "value": str(point.value)}
+            for point in indicator.trajectory
+        ],
+        "threshold_value": _text(indicator.threshold_value),
+        "disclosure_threshold": disclosure.threshold_for(indicator),
+        "source": reading.source_label,
+        "is_demo": reading.is_demo,
+        "data_as_of": _iso(reading.data_as_of),
+        "stale_since": _iso(reading.stale_since),
+        "points": [point_snapshot(point) for point in reading.points],
+        "latest": point_snapshot(reading.latest),
+        "achievement": _text(reading.achievement),
+        "progress": reading.progress.value if reading.progress else None,
+        "rule": reading.rule,
+    }
+
+
+def benefit_snapshot(benefit: Benefit, readings: list[Reading]) -> dict:
+    """Freeze a benefit's profile and its indicators' readings as plain JSON values.
+
+    Values are decimal strings (never floats) with disclosure already applied, so a frozen
+    snapshot holds nothing a page could not show.
+    """
+    progress = benefit_progress(readings)
+    return {
+        "code": benefit.code,
+        "name": benefit.name,
+        "description": benefit.description,
+        "is_disbenefit": benefit.is_disbenefit,
+        "owner": benefit.owner,
+        "responsible": benefit.responsible,
+        "operations_owner": benefit.operations_owner,
+        "handed_over_on": _iso(benefit.handed_over_on),
+        "types": [benefit_type.value for benefit_type in benefit.types],
+        "recipients": [recipient.name for recipient in benefit.recipients],
+        "tracks": [track.number for track in benefit.tracks],
+        "projects": [project.code for project in benefit.projects],
+        "goals": [goal.text for goal in benefit.goals],
+        "progress": progress.value if progress else None,
+        "indicators": [reading_snapshot(reading) for reading in readings],
+    }
