@@ -72,8 +72,11 @@ def _sample_objects(ddns) -> dict[str, int]:
             meeting_on=dt.date(2026, 12, 3),
             today=dt.date(2026, 11, 21),
         )
+    workshop = _sample_workshop(ddns)
     db.session.commit()
     return {
+        "workshop_id": workshop.id,
+        "workshop_action_id": workshop.actions[0].id,
         "milestone_id": db.session.scalar(sa.select(Milestone.id).limit(1)),
         "decision_id": db.session.scalar(sa.select(Decision.id).limit(1)),
         "action_id": db.session.scalar(sa.select(MitigationAction.id).limit(1)),
@@ -81,6 +84,28 @@ def _sample_objects(ddns) -> dict[str, int]:
             sa.select(StatusReport.id).order_by(StatusReport.id.desc()).limit(1)
         ),
     }
+
+
+def _sample_workshop(ddns):
+    """A planned workshop with GH1 and GH2 on its agenda and an action for GH1."""
+    import datetime as dt
+
+    from portfolio.benefits.services import get_benefit
+    from portfolio.workshops.models import Workshop, WorkshopAction, WorkshopItem
+
+    workshop = db.session.scalar(sa.select(Workshop).limit(1))
+    if workshop is None:
+        gh1, gh2 = get_benefit(ddns, "GH1"), get_benefit(ddns, "GH2")
+        workshop = Workshop(
+            programme_id=ddns.id,
+            title="Prøveworkshop",
+            held_on=dt.date(2026, 12, 1),
+            items=[WorkshopItem(benefit=gh1, position=0), WorkshopItem(benefit=gh2, position=1)],
+        )
+        workshop.actions = [WorkshopAction(benefit=gh1, text="Prøvehandling", owner="A")]
+        db.session.add(workshop)
+        db.session.flush()
+    return workshop
 
 
 # A sensible <code> for each endpoint that takes one.
@@ -96,6 +121,8 @@ CODES = {
     "risks.update_action": "R1",
     "benefits.show": "GH1",
     "benefits.edit": "GH1",
+    "workshops.item": "GH1",
+    "workshops.record_item": "GH1",
 }
 
 

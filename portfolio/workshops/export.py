@@ -108,8 +108,7 @@ def build_workshop_workbook(
     frozen = (
         f"Tal fastfrosset {danish_day(workshop.frozen_at.date())} af {workshop.frozen_by}"
         if workshop.frozen_at
-        else "Tallene er ikke fastfrosset endnu (workshoppen er planlagt); de viste tal er "
-        "dagens."
+        else "Tallene er ikke fastfrosset endnu (workshoppen er planlagt); de viste tal er dagens."
     )
     row = _pair(ws, row, "Tal", frozen)
     row = _pair(ws, row, "Opsummering", workshop.summary)

@@ -294,9 +294,9 @@ def manageable_benefit_ids(user: User, workshop: Workshop) -> set[int]:
 
 
 def can_manage_any(user: User, workshop: Workshop) -> bool:
-    return can(
-        user, Action.MANAGE_WORKSHOPS, Target(programme_id=workshop.programme_id)
-    ) or bool(manageable_benefit_ids(user, workshop))
+    return can(user, Action.MANAGE_WORKSHOPS, Target(programme_id=workshop.programme_id)) or bool(
+        manageable_benefit_ids(user, workshop)
+    )
 
 
 def _check_action_benefit(workshop: Workshop, benefit_id: int | None) -> None:
@@ -331,7 +331,11 @@ def add_action(actor: User, workshop: Workshop, values: dict) -> WorkshopAction:
 def _closed_on(status: ActionStatus, today: dt.date | None) -> dt.date | None:
     if status is ActionStatus.OPEN:
         return None
-    return today or dt.date.today()
+    if today is None:
+        from portfolio.programmes.services import today as programme_today
+
+        today = programme_today()
+    return today
 
 
 def update_action_status(
@@ -391,9 +395,7 @@ def list_actions(
         )
     )
     return [
-        ActionRow(
-            a, a.status is ActionStatus.OPEN and a.due_on is not None and a.due_on < today
-        )
+        ActionRow(a, a.status is ActionStatus.OPEN and a.due_on is not None and a.due_on < today)
         for a in actions
     ]
 

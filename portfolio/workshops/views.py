@@ -340,10 +340,9 @@ def export(slug, workshop_id):
         workshop,
         {item.id: services.shown_snapshot(item, today=today) for item in workshop.items},
     )
+    filename = workbook_filename(programme.slug, workshop)
     return Response(
         content,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="{workbook_filename(programme.slug, workshop)}"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
