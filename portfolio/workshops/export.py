@@ -57,6 +57,12 @@ def progress_text(value: str | None) -> str:
         return value
 
 
+def last_point(indicator: dict) -> dict | None:
+    """Return the indicator's last period as shown, withheld or not ("<5" stays visible)."""
+    points = indicator.get("points") or []
+    return points[-1] if points else indicator.get("latest")
+
+
 def _mark(mark: dict | None) -> str:
     if not mark or not mark.get("value"):
         return "–"
@@ -167,7 +173,7 @@ def _benefit_sheet(ws, item, figures: dict[int, dict]) -> None:
     _header(ws, row, INDICATOR_HEADERS)
     for indicator in snap.get("indicators") or []:
         row += 1
-        latest = indicator.get("latest") or {}
+        latest = last_point(indicator) or {}
         cells = (
             indicator.get("code"),
             indicator.get("name"),

@@ -11,7 +11,12 @@ from portfolio.core.forms import options, save_form
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.workshops import services
-from portfolio.workshops.export import build_workshop_workbook, progress_text, workbook_filename
+from portfolio.workshops.export import (
+    build_workshop_workbook,
+    last_point,
+    progress_text,
+    workbook_filename,
+)
 from portfolio.workshops.forms import (
     ActionFilterForm,
     ActionForm,
@@ -30,6 +35,11 @@ bp = Blueprint("workshops", __name__, url_prefix="/programmes/<slug>/workshops")
 def progress_label(value: str | None) -> str:
     """Show a stored progress value ("at_risk") by its Danish label."""
     return progress_text(value)
+
+
+@bp.app_template_filter("last_point")
+def last_point_filter(indicator: dict) -> dict | None:
+    return last_point(indicator)
 
 
 def _benefit_choices(form, programme):
