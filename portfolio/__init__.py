@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.budgets.views import bp as budgets_bp
     from portfolio.core.views import bp as core_bp
+    from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
     from portfolio.programmes.views import bp as programmes_bp
     from portfolio.reports.views import bp as reports_bp
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         workshops_bp,
         organisation_bp,
         admin_bp,
+        sources_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -73,9 +73,12 @@ def _sample_objects(ddns) -> dict[str, int]:
             today=dt.date(2026, 11, 21),
         )
     workshop = _sample_workshop(ddns)
+    metric = _sample_metric()
     db.session.commit()
     return {
         "workshop_id": workshop.id,
+        "source_id": metric.source_id,
+        "metric_id": metric.id,
         "workshop_action_id": workshop.actions[0].id,
         "milestone_id": db.session.scalar(sa.select(Milestone.id).limit(1)),
         "decision_id": db.session.scalar(sa.select(Decision.id).limit(1)),
@@ -106,6 +109,21 @@ def _sample_workshop(ddns):
         db.session.add(workshop)
         db.session.flush()
     return workshop
+
+
+def _sample_metric():
+    """A JSON-stat source with one metric."""
+    from portfolio.metrics.models import Metric, MetricSource
+
+    metric = db.session.scalar(sa.select(Metric).limit(1))
+    if metric is None:
+        source = MetricSource(
+            key="prøvekilde", name="Prøvekilde", type="jsonstat", location="/tmp/ingen.json"
+        )
+        metric = Metric(source=source, key="prøvemetrik", name="Prøvemetrik")
+        db.session.add(metric)
+        db.session.flush()
+    return metric
 
 
 # A sensible <code> for each endpoint that takes one.
