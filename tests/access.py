@@ -74,6 +74,7 @@ ALLOWED = {
     "workshops.index": MEMBERS,
     "workshops.show": MEMBERS,
     "workshops.item": MEMBERS,
+    "workshops.trend": MEMBERS,
     "workshops.actions": MEMBERS,
     "workshops.export": MEMBERS,
     "workshops.new": SECRETARIAT,

@@ -77,6 +77,7 @@ def _sample_objects(ddns) -> dict[str, int]:
     db.session.commit()
     return {
         "workshop_id": workshop.id,
+        "indicator_code": "GH1.T1",
         "source_id": metric.source_id,
         "metric_id": metric.id,
         "workshop_action_id": workshop.actions[0].id,
@@ -90,15 +91,33 @@ def _sample_objects(ddns) -> dict[str, int]:
 
 
 def _sample_workshop(ddns):
-    """A planned workshop with GH1 and GH2 on its agenda and an action for GH1."""
+    """A planned workshop with GH1 and GH2 on its agenda and an action for GH1.
+
+    GH1 gets an indicator with two manual values, so that its trend chart can be drawn.
+    """
     import datetime as dt
+    from decimal import Decimal
 
     from portfolio.benefits.services import get_benefit
+    from portfolio.core.months import Month
+    from portfolio.indicators.models import Indicator, ManualValue
     from portfolio.workshops.models import Workshop, WorkshopAction, WorkshopItem
 
     workshop = db.session.scalar(sa.select(Workshop).limit(1))
     if workshop is None:
         gh1, gh2 = get_benefit(ddns, "GH1"), get_benefit(ddns, "GH2")
+        if db.session.scalar(sa.select(Indicator).where(Indicator.code == "GH1.T1")) is None:
+            indicator = Indicator(
+                programme_id=ddns.id, benefit=gh1, code="GH1.T1", name="Prøveindikator"
+            )
+            db.session.add(indicator)
+            db.session.flush()
+            for year, value in ((2024, "12.5"), (2025, "14")):
+                db.session.add(
+                    ManualValue(
+                        indicator_id=indicator.id, period=Month(year, 1), value=Decimal(value)
+                    )
+                )
         workshop = Workshop(
             programme_id=ddns.id,
             title="Prøveworkshop",
@@ -141,6 +160,7 @@ CODES = {
     "benefits.edit": "GH1",
     "workshops.item": "GH1",
     "workshops.record_item": "GH1",
+    "workshops.trend": "GH1",
 }
 
 

@@ -6,10 +6,13 @@ from flask_login import current_user
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
+from portfolio.charts.cache import render_chart
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import options, save_form
+from portfolio.core.i18n import locale_code
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
+from portfolio.status.views import svg_response
 from portfolio.workshops import services
 from portfolio.workshops.export import (
     build_workshop_workbook,
@@ -27,6 +30,7 @@ from portfolio.workshops.forms import (
     WorkshopForm,
 )
 from portfolio.workshops.models import ActionStatus, FollowUpPhase, WorkshopStatus
+from portfolio.workshops.trend import trend_data
 
 bp = Blueprint("workshops", __name__, url_prefix="/programmes/<slug>/workshops")
 
@@ -103,6 +107,7 @@ def show(slug, workshop_id):
         programme=programme,
         workshop=workshop,
         figures={item.id: services.shown_snapshot(item, today=today) for item in workshop.items},
+        chart_url=None,
         print_view=print_view,
         can_manage=can(current_user, Action.MANAGE_WORKSHOPS, programme),
         manageable=services.manageable_benefit_ids(current_user, workshop),
@@ -199,6 +204,19 @@ def item(slug, workshop_id, code):
     return _item_page(programme, workshop, agenda_item, ItemForm(obj=agenda_item))
 
 
+def _chart_url(programme, workshop, agenda_item):
+    def url(indicator_code: str) -> str:
+        return url_for(
+            "workshops.trend",
+            slug=programme.slug,
+            workshop_id=workshop.id,
+            code=agenda_item.benefit.code,
+            indicator_code=indicator_code,
+        )
+
+    return url
+
+
 def _item_page(programme, workshop, agenda_item, form, conflict=None, status=200):
     return render_template(
         "workshops/item.html",
@@ -207,12 +225,29 @@ def _item_page(programme, workshop, agenda_item, form, conflict=None, status=200
         item=agenda_item,
         snap=services.shown_snapshot(agenda_item, today=programme_services.today()),
         earlier=services.earlier_items(agenda_item),
+        chart_url=_chart_url(programme, workshop, agenda_item),
         can_record=services.can_record(current_user, agenda_item)
         and workshop.status is WorkshopStatus.HELD,
         form=form,
         conflict=conflict,
         history=history_of(agenda_item),
     ), status
+
+
+@bp.get("/<int:workshop_id>/benefits/<code>/trend/<indicator_code>.svg")
+def trend(slug, workshop_id, code, indicator_code):
+    """Draw an indicator's trend from the figures the item shows (frozen once held)."""
+    programme = programme_services.get_programme_for(current_user, slug)
+    workshop = services.get_workshop(programme, workshop_id)
+    agenda_item = services.get_item(workshop, code)
+    snap = services.shown_snapshot(agenda_item, today=programme_services.today())
+    indicator = next(
+        (i for i in snap.get("indicators") or [] if i.get("code") == indicator_code), None
+    )
+    data = trend_data(indicator) if indicator else None
+    if data is None:
+        abort(404)
+    return svg_response(render_chart("indicator_trend", data, locale=locale_code()))
 
 
 @bp.post("/<int:workshop_id>/benefits/<code>")
@@ -242,6 +277,7 @@ def record_item(slug, workshop_id, code):
         item=agenda_item,
         snap=services.shown_snapshot(agenda_item, today=programme_services.today()),
         earlier=services.earlier_items(agenda_item),
+        chart_url=_chart_url(programme, workshop, agenda_item),
         can_record=True,
         history=history_of(agenda_item),
     )

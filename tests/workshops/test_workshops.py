@@ -473,3 +473,27 @@ def test_the_follow_up_plan_waits_for_the_closing_phase(app, client, login_as, d
     db.session.commit()
     html = client.get("/programmes/ddns/workshops/").get_data(as_text=True)
     assert "Opfølgning efter programmets afslutning" in html
+
+
+def test_the_trend_chart_is_drawn_from_the_frozen_figures(client, login_as, ddns):
+    share, _small = _rehabilitation_indicator(ddns)
+    login_as("secretariat")
+    _plan(client, ddns, "GH1")
+    workshop = _workshop()
+    url = f"/programmes/ddns/workshops/{workshop.id}/benefits/GH1/trend/GH1.1.svg"
+    page = client.get(f"/programmes/ddns/workshops/{workshop.id}/benefits/GH1")
+    assert url in page.get_data(as_text=True)
+    live = client.get(url)
+    assert live.status_code == 200 and live.mimetype == "image/svg+xml"
+    _hold(client, workshop)
+    frozen = client.get(url).data
+    enter(share, (2025, "77.7"))
+    db.session.commit()
+    assert client.get(url).data == frozen
+    # A workshop still being planned draws today's figures, so the new year shows there.
+    _plan(client, ddns, "GH1", title="Næste workshop")
+    later = _workshop("Næste workshop")
+    redrawn = client.get(f"/programmes/ddns/workshops/{later.id}/benefits/GH1/trend/GH1.1.svg")
+    assert redrawn.data != frozen
+    missing = f"/programmes/ddns/workshops/{workshop.id}/benefits/GH1/trend/GH9.9.svg"
+    assert client.get(missing).status_code == 404
