@@ -91,94 +91,158 @@ def _month_of(text: str | None) -> Month | None:
 # --------------------------------------------------------------------------- loading
 
 
+# Load indicators with these to read them in one further query (`readings_for`).
+INDICATOR_OPTIONS = (
+    joinedload(Indicator.metric).joinedload(Metric.source),
+    joinedload(Indicator.trajectory),
+)
+
+
+def list_indicators(*conditions) -> list[Indicator]:
+    """Return the indicators matching the conditions, ready for `readings_for`, in one query."""
+    query = (
+        sa.select(Indicator)
+        .where(*conditions)
+        .options(*INDICATOR_OPTIONS)
+        .order_by(Indicator.position, Indicator.code)
+    )
+    return list(db.session.execute(query).unique().scalars())
+
+
+@dataclass(frozen=True)
+class _Value:
+    month: Month
+    value: Decimal | None
+    status: str
+    at: dt.datetime | None
+
+
 def readings_for(
     indicators: list[Indicator], *, today: dt.date | None = None
 ) -> dict[int, Reading]:
-    """Read the indicators' values, keyed by indicator id, in at most four queries.
+    """Read the indicators' values, keyed by indicator id, in at most three queries.
 
-    One query each for the metrics (with their sources), the current observations, the
-    manual values and the trajectories, however many indicators there are. Periods that
+    One query for the current observations and manual values together, plus one for the
+    metrics (with their sources) and one for the trajectories unless the indicators come
+    with them loaded (`list_indicators`), however many indicators there are. Periods that
     begin after `today` are not measurements yet and are left out.
     """
     indicators = list(indicators)
     if not indicators:
         return {}
     today = today or programme_services.today()
-    this_month = Month.of(today)
-    ids = [indicator.id for indicator in indicators]
+    _load_missing(indicators)
     metric_ids = sorted({i.metric_id for i in indicators if i.metric_id is not None})
     manual_ids = [i.id for i in indicators if i.metric_id is None]
-
-    metrics: dict[int, Metric] = {}
-    observations: dict[int, list[StoredObservation]] = defaultdict(list)
-    if metric_ids:
-        for metric in db.session.scalars(
-            sa.select(Metric).where(Metric.id.in_(metric_ids)).options(joinedload(Metric.source))
-        ):
-            metrics[metric.id] = metric
-        rows = db.session.scalars(
-            sa.select(StoredObservation)
-            .where(StoredObservation.metric_id.in_(metric_ids), StoredObservation.is_current)
-            .order_by(StoredObservation.metric_id, StoredObservation.period_start)
-        )
-        for row in rows:
-            observations[row.metric_id].append(row)
-    manual: dict[int, list[ManualValue]] = defaultdict(list)
-    if manual_ids:
-        for row in db.session.scalars(
-            sa.select(ManualValue)
-            .where(ManualValue.indicator_id.in_(manual_ids))
-            .order_by(ManualValue.indicator_id, ManualValue.period)
-        ):
-            manual[row.indicator_id].append(row)
-    trajectories: dict[int, list[TrajectoryPoint]] = defaultdict(list)
-    for point in db.session.scalars(
-        sa.select(TrajectoryPoint)
-        .where(TrajectoryPoint.indicator_id.in_(ids))
-        .order_by(TrajectoryPoint.indicator_id, TrajectoryPoint.period)
-    ):
-        trajectories[point.indicator_id].append(point)
-
-    readings = {}
-    for indicator in indicators:
-        # Fill the relationships from what was just read, so templates touching them
-        # cost no further queries.
-        set_committed_value(indicator, "trajectory", trajectories[indicator.id])
-        if indicator.metric_id is not None:
-            set_committed_value(indicator, "metric", metrics.get(indicator.metric_id))
-        readings[indicator.id] = _reading(
+    by_metric, by_indicator = _values(metric_ids, manual_ids)
+    this_month = Month.of(today)
+    return {
+        indicator.id: _reading(
             indicator,
-            observations.get(indicator.metric_id, []) if indicator.metric_id else None,
-            manual.get(indicator.id, []),
+            by_metric.get(indicator.metric_id, [])
+            if indicator.metric_id is not None
+            else by_indicator.get(indicator.id, []),
             this_month,
         )
-    return readings
+        for indicator in indicators
+    }
 
 
-def _reading(
-    indicator: Indicator,
-    observations: list[StoredObservation] | None,
-    manual: list[ManualValue],
-    this_month: Month,
-) -> Reading:
+def _load_missing(indicators: list[Indicator]) -> None:
+    """Load the metrics, sources and trajectories the indicators lack, one query each."""
+    unloaded = {i.id: sa.inspect(i).unloaded for i in indicators}
+    need_metric = {
+        i.metric_id
+        for i in indicators
+        if i.metric_id is not None
+        and (
+            "metric" in unloaded[i.id]
+            or i.metric is None
+            or "source" in sa.inspect(i.metric).unloaded
+        )
+    }
+    if need_metric:
+        metrics = {
+            metric.id: metric
+            for metric in db.session.scalars(
+                sa.select(Metric)
+                .where(Metric.id.in_(need_metric))
+                .options(joinedload(Metric.source))
+            )
+        }
+        for indicator in indicators:
+            if indicator.metric_id in need_metric:
+                set_committed_value(indicator, "metric", metrics.get(indicator.metric_id))
+    need_trajectory = [i for i in indicators if "trajectory" in unloaded[i.id]]
+    if need_trajectory:
+        trajectories: dict[int, list[TrajectoryPoint]] = defaultdict(list)
+        for point in db.session.scalars(
+            sa.select(TrajectoryPoint)
+            .where(TrajectoryPoint.indicator_id.in_([i.id for i in need_trajectory]))
+            .order_by(TrajectoryPoint.indicator_id, TrajectoryPoint.period)
+        ):
+            trajectories[point.indicator_id].append(point)
+        for indicator in need_trajectory:
+            # Fill the relationship from what was just read: templates touching it then
+            # cost no further queries.
+            set_committed_value(indicator, "trajectory", trajectories[indicator.id])
+
+
+def _values(
+    metric_ids: list[int], manual_ids: list[int]
+) -> tuple[dict[int, list[_Value]], dict[int, list[_Value]]]:
+    """Read current observations (by metric) and manual values (by indicator) in one query."""
+    selects = []
+    if metric_ids:
+        selects.append(
+            sa.select(
+                sa.literal_column("0").label("manual"),
+                StoredObservation.metric_id.label("owner_id"),
+                StoredObservation.period_start.label("period"),
+                StoredObservation.value.label("value"),
+                StoredObservation.status.label("status"),
+                StoredObservation.fetched_at.label("at"),
+            ).where(StoredObservation.metric_id.in_(metric_ids), StoredObservation.is_current)
+        )
+    if manual_ids:
+        selects.append(
+            sa.select(
+                sa.literal_column("1").label("manual"),
+                ManualValue.indicator_id.label("owner_id"),
+                sa.cast(ManualValue.period, sa.String(7)).label("period"),
+                ManualValue.value.label("value"),
+                ManualValue.status.label("status"),
+                ManualValue.updated_at.label("at"),
+            ).where(ManualValue.indicator_id.in_(manual_ids))
+        )
+    by_metric: dict[int, list[_Value]] = defaultdict(list)
+    by_indicator: dict[int, list[_Value]] = defaultdict(list)
+    if not selects:
+        return by_metric, by_indicator
+    query = selects[0] if len(selects) == 1 else sa.union_all(*selects)
+    for row in db.session.execute(query):
+        month = _month_of(row.period)
+        if month is None:
+            continue
+        target = by_indicator if int(row.manual) else by_metric
+        target[row.owner_id].append(_Value(month, row.value, row.status, row.at))
+    return by_metric, by_indicator
+
+
+def _reading(indicator: Indicator, values: list[_Value], this_month: Month) -> Reading:
     threshold = disclosure.threshold_for(indicator)
     is_count = disclosure.counts_are_protected(indicator)
-    raw: dict[Month, tuple[Decimal | None, str]] = {}
-    if observations is not None:
-        for row in observations:
-            month = _month_of(row.period_start)
-            if month is not None:
-                raw[month] = (row.value, row.status)
-    else:
-        for row in manual:
-            raw[row.period] = (row.value, row.status)
+    raw = {value.month: value for value in values}
     points = []
     for month in sorted(raw):
         if month > this_month:
             continue
-        value, status = raw[month]
         cell = disclosure.disclose(
-            value, status, is_count=is_count, threshold=threshold, decimals=indicator.decimals
+            raw[month].value,
+            raw[month].status,
+            is_count=is_count,
+            threshold=threshold,
+            decimals=indicator.decimals,
         )
         points.append(
             Point(
@@ -198,7 +262,7 @@ def _reading(
         source_label = metric.source.name
         is_demo = metric.source.is_demo
     else:
-        data_as_of = max((row.updated_at for row in manual), default=None)
+        data_as_of = max((value.at for value in values if value.at is not None), default=None)
         stale_since = None
         source_label = _("Manuel indtastning")
         is_demo = False
@@ -331,6 +395,23 @@ def threshold_crossed(reading: Reading) -> bool:
     if reading.indicator.direction is Direction.LOWER_IS_BETTER:
         return reading.latest.value > threshold
     return reading.latest.value < threshold
+
+
+def crossed_by_risk(risk_ids: list[int]) -> dict[int, list[Reading]]:
+    """Return, per risk, the readings of its key risk indicators beyond their threshold.
+
+    Two queries at most (the indicators, their values), whatever the number of risks.
+    """
+    if not risk_ids:
+        return {}
+    indicators = list_indicators(
+        Indicator.risk_id.in_(risk_ids), Indicator.threshold_value.is_not(None)
+    )
+    crossed: dict[int, list[Reading]] = defaultdict(list)
+    for reading in readings_for(indicators).values():
+        if threshold_crossed(reading):
+            crossed[reading.indicator.risk_id].append(reading)
+    return dict(crossed)
 
 
 # --------------------------------------------------------------------------- snapshots

@@ -8,6 +8,7 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core.forms import options, save_form
 from portfolio.extensions import db
+from portfolio.indicators import services as indicator_services
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services
 from portfolio.risks.forms import (
@@ -52,6 +53,7 @@ def index(slug):
         "risks/index.html",
         programme=programme,
         risks=risks,
+        crossed=indicator_services.crossed_by_risk([risk.id for risk in risks]),
         filter_form=form,
         can_create=any(can(current_user, Action.EDIT_RISK, t) for t in programme.tracks)
         or can(current_user, Action.EDIT_RISK, programme),

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from portfolio.core.i18n import format_day
 from portfolio.core.lights import Colour, Light
 from portfolio.core.months import Month
+from portfolio.indicators.models import Progress
 from portfolio.status.models import MilestoneKind, MilestoneStatus
 
 YELLOW_MONTHS = (1, 3)
@@ -158,3 +159,56 @@ def manual_benefits_light(assessment) -> Light:
         assessment.note,
         ((_("Vurderet"), f"{format_day(assessment.assessed_on)}, {assessment.assessed_by}"),),
     )
+
+
+def measured_benefits_light(benefits) -> Light:
+    """The worst of the measured benefits: all on track green, any at risk yellow, any off red.
+
+    `benefits` holds (benefit, progress or None) pairs; a benefit without measured values
+    does not count.
+    """
+    rule = _(
+        "Gevinster, målt: hver indikator vurderes mod sit planlagte forløb (på rette spor, når "
+        "seneste værdi er på eller bedre end planen; i risiko, når den er højst 10 %% af den "
+        "planlagte forbedring bag planen; ellers ikke på rette spor), og en gevinst har sin "
+        "dårligste indikators status. Grøn når alle målte gevinster er på rette spor; gul når "
+        "mindst én er i risiko; rød når mindst én ikke er på rette spor. Gevinster uden målte "
+        "værdier tæller ikke med; er ingen gevinst målt, gælder sekretariatets vurdering."
+    )
+    groups = {progress: [] for progress in Progress}
+    unmeasured = []
+    for benefit, progress in benefits:
+        (groups[progress] if progress is not None else unmeasured).append(benefit)
+
+    def names(found) -> str:
+        return ", ".join(f"{b.code} {b.name}" for b in found)
+
+    def count(found) -> str:
+        return f"{len(found)}: {', '.join(b.code for b in found)}" if found else "0"
+
+    figures = (
+        (Progress.ON_TRACK.label, count(groups[Progress.ON_TRACK])),
+        (Progress.AT_RISK.label, count(groups[Progress.AT_RISK])),
+        (Progress.OFF_TRACK.label, count(groups[Progress.OFF_TRACK])),
+        (_("Uden målte værdier"), count(unmeasured)),
+    )
+    measured = len(benefits) - len(unmeasured)
+    summary = _(
+        "%(measured)d af %(total)d gevinster er målt: %(on)d på rette spor, %(risk)d i risiko, "
+        "%(off)d ikke på rette spor.",
+        measured=measured,
+        total=len(benefits),
+        on=len(groups[Progress.ON_TRACK]),
+        risk=len(groups[Progress.AT_RISK]),
+        off=len(groups[Progress.OFF_TRACK]),
+    )
+    if groups[Progress.OFF_TRACK]:
+        colour = Colour.RED
+        detail = _("Ikke på rette spor: %(names)s.", names=names(groups[Progress.OFF_TRACK]))
+    elif groups[Progress.AT_RISK]:
+        colour = Colour.YELLOW
+        detail = _("I risiko: %(names)s.", names=names(groups[Progress.AT_RISK]))
+    else:
+        colour = Colour.GREEN
+        detail = _("På rette spor: %(names)s.", names=names(groups[Progress.ON_TRACK]))
+    return Light(colour, rule, f"{summary} {detail}", figures)

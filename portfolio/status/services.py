@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,6 +17,9 @@ from portfolio.core.lights import Colour, Light
 from portfolio.core.models import utcnow
 from portfolio.core.services import apply_changes
 from portfolio.extensions import db
+from portfolio.indicators import services as indicator_services
+from portfolio.indicators.models import Indicator
+from portfolio.metrics.models import Metric
 from portfolio.programmes.models import Programme, Project, Track
 from portfolio.reports.models import StatusReport
 from portfolio.risks.models import Risk
@@ -48,6 +51,20 @@ class StatusData:
     benefits: list
     benefits_assessment: BenefitsAssessment | None
     last_report: StatusReport | None
+    # Readings of the benefits' and risks' indicators, by indicator id.
+    readings: dict = field(default_factory=dict)
+
+    def benefit_readings(self, benefit) -> list:
+        """Return the readings of a benefit's indicators."""
+        return [self.readings[i.id] for i in benefit.indicators if i.id in self.readings]
+
+    def crossed_kris(self, risk) -> list:
+        """Return the readings of a risk's key risk indicators beyond their threshold."""
+        return [
+            self.readings[i.id]
+            for i in risk.indicators
+            if i.id in self.readings and indicator_services.threshold_crossed(self.readings[i.id])
+        ]
 
 
 # Load these with the programme (get_programme_for(..., *STATUS_OPTIONS)): one query.
@@ -74,8 +91,21 @@ def load_status_data(programme: Programme) -> StatusData:
             .order_by(Milestone.planned_on, Milestone.id)
         )
     )
+    # The benefits' and risks' indicators come joined to them (no query of their own);
+    # their values then take one query (none when there are no indicators).
+    with_indicators = (
+        joinedload(Indicator.metric).joinedload(Metric.source),
+        joinedload(Indicator.trajectory),
+    )
     risks = list(
-        db.session.scalars(sa.select(Risk).where(Risk.programme_id == pid).order_by(Risk.id))
+        db.session.execute(
+            sa.select(Risk)
+            .where(Risk.programme_id == pid)
+            .options(joinedload(Risk.indicators).options(*with_indicators))
+            .order_by(Risk.id)
+        )
+        .unique()
+        .scalars()
     )
     overrides = list(
         db.session.scalars(
@@ -92,9 +122,17 @@ def load_status_data(programme: Programme) -> StatusData:
         )
     )
     benefits = list(
-        db.session.scalars(
-            sa.select(Benefit).where(Benefit.programme_id == pid).order_by(Benefit.code)
+        db.session.execute(
+            sa.select(Benefit)
+            .where(Benefit.programme_id == pid)
+            .options(joinedload(Benefit.indicators).options(*with_indicators))
+            .order_by(Benefit.code)
         )
+        .unique()
+        .scalars()
+    )
+    readings = indicator_services.readings_for(
+        [i for b in benefits for i in b.indicators] + [i for r in risks for i in r.indicators]
     )
     assessment = db.session.scalar(
         sa.select(BenefitsAssessment)
@@ -119,6 +157,7 @@ def load_status_data(programme: Programme) -> StatusData:
         benefits=benefits,
         benefits_assessment=assessment,
         last_report=last_report,
+        readings=readings,
     )
 
 
@@ -332,5 +371,13 @@ def light_for(data: StatusData, dimension: Dimension, today: dt.date) -> Light:
 
 
 def benefits_light(data: StatusData) -> Light:
-    """The benefits light: the secretariat's manual assessment."""
-    return lights.manual_benefits_light(data.benefits_assessment)
+    """The benefits light: measured by the benefits' indicators, else the manual assessment."""
+    measured = {
+        benefit: indicator_services.benefit_progress(data.benefit_readings(benefit))
+        for benefit in data.benefits
+    }
+    if not any(measured.values()):
+        return lights.manual_benefits_light(data.benefits_assessment)
+    return lights.measured_benefits_light(
+        [(benefit, progress) for benefit, progress in measured.items()]
+    )

@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from portfolio.core.i18n import format_number
 from portfolio.core.lights import Colour, Light, worst
 from portfolio.core.models import utcnow
 from portfolio.core.months import Month
+from portfolio.indicators.services import benefit_progress
 from portfolio.programmes.services import active_waves, current_phase
 from portfolio.status import lights as rules
 from portfolio.status.models import DecisionStatus, Dimension, MilestoneStatus
@@ -60,9 +62,38 @@ def _risks(data: StatusData) -> list[dict]:
             "owner": r.owner,
             "track": r.track.number if r.track else None,
             "consequence_text": r.consequence_text,
+            # A key risk indicator beyond its threshold flags the risk for reassessment.
+            "crossed_indicators": [_crossed(reading) for reading in data.crossed_kris(r)],
         }
         for r in data.risks
     ]
+
+
+def _crossed(reading) -> dict:
+    indicator = reading.indicator
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "period": reading.latest.label,
+        "shown": reading.latest.shown,
+        "threshold": format_number(indicator.threshold_value, indicator.decimals),
+        "unit": indicator.unit,
+    }
+
+
+def _benefits(data: StatusData) -> list[dict]:
+    result = []
+    for b in data.benefits:
+        progress = benefit_progress(data.benefit_readings(b))
+        result.append(
+            {
+                "code": b.code,
+                "name": b.name,
+                "owner": b.owner,
+                "progress": progress.value if progress else None,
+            }
+        )
+    return result
 
 
 def _milestone(m, today: dt.date) -> dict:
@@ -238,7 +269,7 @@ def build_snapshot(data: StatusData, today: dt.date) -> dict:
         "risks": risks,
         "top_risks": [r["code"] for r in top],
         "budget": _budget(data),
-        "benefits": [{"code": b.code, "name": b.name, "owner": b.owner} for b in data.benefits],
+        "benefits": _benefits(data),
         "decisions_requested": [
             d for d in decisions if d["status"] == DecisionStatus.REQUESTED.value
         ],
