@@ -186,3 +186,20 @@ def permission_table_markdown() -> str:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def permission_key(user: User | None) -> tuple:
+    """Return a value equal for two users exactly when `can` answers them alike.
+
+    Pages cached for one user are served to another only when their keys are equal.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ("anonymous",)
+    if user.is_admin:
+        return ("admin",)
+    return tuple(
+        sorted(
+            (m.programme_id or 0, m.role.value, m.track_id or 0, m.benefit_id or 0)
+            for m in user.memberships
+        )
+    )

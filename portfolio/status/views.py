@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from portfolio.audit.services import history_of
-from portfolio.auth.permissions import Action, can, require
+from portfolio.auth.permissions import Action, Target, can, permission_key, require
 from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.errors import RuleViolation
 from portfolio.core.forms import options, save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.pagecache import data_version, fragments
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.status import services
@@ -48,7 +50,30 @@ def svg_response(svg: bytes) -> Response:
 
 @bp.get("/status")
 def page(slug):
-    programme, snapshot = _snapshot(slug)
+    """The status page; its content is cached until any data changes (core/pagecache)."""
+    today = programme_services.today()
+    print_view = request.args.get("print") == "1"
+    key = ("status", slug, data_version(), today, locale_code(), print_view)
+    key += (permission_key(current_user),)
+    cached = fragments().get(key)
+    if cached is None:
+        cached = fragments().put(key, _render_status_content(slug, today, print_view))
+    else:
+        require(current_user, Action.VIEW_PROGRAMME, Target(programme_id=cached["programme_id"]))
+    return render_template(
+        "status/page.html",
+        title=cached["title"],
+        breadcrumbs=Markup(cached["breadcrumbs"]),  # noqa: S704 - rendered by our templates
+        content=Markup(cached["content"]),  # noqa: S704
+        print_view=print_view,
+    )
+
+
+def _render_status_content(slug: str, today, print_view: bool) -> dict:
+    programme = programme_services.get_programme_for(
+        current_user, slug, Action.VIEW_PROGRAMME, *services.STATUS_OPTIONS
+    )
+    snapshot = build_snapshot(services.load_status_data(programme), today)
     allowed = {
         "override": can(current_user, Action.OVERRIDE_LIGHT, programme),
         "decisions": can(current_user, Action.MANAGE_DECISIONS, programme),
@@ -60,30 +85,45 @@ def page(slug):
             t.number for t in programme.tracks if can(current_user, Action.COMMENT_TRACK, t)
         },
     }
-    return render_template(
-        "status/page.html",
-        programme=programme,
-        snapshot=snapshot,
-        allowed=allowed,
-        charts={name: url_for("status.chart", slug=slug, name=name) for name in CHARTS},
-        alt_texts={
-            name: chart_alt_text(kind, build(snapshot), locale=locale_code())
-            for name, (kind, build) in CHARTS.items()
-        },
-        override_form=OverrideForm(),
-        lift_form=LiftOverrideForm(),
-        benefits_form=BenefitsAssessmentForm(assessed_on=programme_services.today()),
-        print_view=request.args.get("print") == "1",
-    )
+    return {
+        "programme_id": programme.id,
+        "title": f"{_('Status')} – {programme.short_name}",
+        "breadcrumbs": render_template(
+            "programmes/_nav.html", programme=programme, active="status.page"
+        ),
+        "content": render_template(
+            "status/_content.html",
+            programme=programme,
+            snapshot=snapshot,
+            allowed=allowed,
+            editable=not print_view,
+            chart_urls={name: url_for("status.chart", slug=slug, name=name) for name in CHARTS},
+            alt_texts={
+                name: chart_alt_text(kind, build(snapshot), locale=locale_code())
+                for name, (kind, build) in CHARTS.items()
+            },
+            override_form=OverrideForm(),
+            lift_form=LiftOverrideForm(),
+            benefits_form=BenefitsAssessmentForm(assessed_on=today),
+        ),
+    }
 
 
 @bp.get("/status/charts/<name>.svg")
 def chart(slug, name):
     if name not in CHARTS:
         abort(404)
-    _programme, snapshot = _snapshot(slug)
-    kind, build = CHARTS[name]
-    return svg_response(render_chart(kind, build(snapshot), locale=locale_code()))
+    key = ("status-chart", slug, name, data_version(), programme_services.today())
+    key += (locale_code(),)
+    cached = fragments().get(key)
+    if cached is None:
+        programme, snapshot = _snapshot(slug)
+        kind, build = CHARTS[name]
+        svg = render_chart(kind, build(snapshot), locale=locale_code()).decode()
+        cached = fragments().put(key, {"programme_id": programme.id, "svg": svg})
+    else:
+        require(current_user, Action.VIEW_PROGRAMME, Target(programme_id=cached["programme_id"]))
+    return svg_response(cached["svg"].encode())
 
 
 @bp.post("/status/override")

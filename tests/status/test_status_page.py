@@ -1,15 +1,17 @@
 """The steering group's status page: what it shows, who may change what, and its cost."""
 
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
 
+from portfolio.core.pagecache import fragments
 from portfolio.extensions import db
 from portfolio.risks.models import Risk
 from portfolio.status import services
 from portfolio.status.models import Dimension, LightOverride, Milestone
-from tests.conftest import count_queries
+from tests.conftest import count_queries, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -186,13 +188,58 @@ def _add_volume(ddns, factor: int):
 def test_status_page_costs_a_fixed_number_of_queries(client, login_as, ddns):
     login_as("viewer")
     client.get("/programmes/ddns/status")  # warm whatever is cached per process
+    fragments().clear()  # but draw the page's body anew each time
     with count_queries() as small:
         assert client.get("/programmes/ddns/status").status_code == 200
     _add_volume(ddns, 70)  # ten times DDNS's risks, projects and milestones
+    fragments().clear()
     with count_queries() as large:
         assert client.get("/programmes/ddns/status").status_code == 200
     assert small() <= 12, small()
     assert large() == small()
+
+
+def _without_tokens(html: str) -> str:
+    # A CSRF token is signed with the time, so two requests never carry the same one.
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", html)
+
+
+def test_a_repeated_status_page_is_served_from_the_cache_until_data_changes(client, login_as, ddns):
+    login_as("secretariat")
+    first = client.get("/programmes/ddns/status")
+    with count_queries() as repeat:
+        second = client.get("/programmes/ddns/status")
+    assert _without_tokens(second.text) == _without_tokens(first.text)
+    assert repeat() <= 6, repeat()
+    # An edit anywhere in the programme's data is seen at once.
+    risk = db.session.scalars(sa.select(Risk).where(Risk.programme_id == ddns.id)).first()
+    risk.title = "En ny og meget tydelig titel"
+    db.session.commit()
+    assert "En ny og meget tydelig titel" in client.get("/programmes/ddns/status").text
+
+
+def test_a_cached_status_page_carries_each_users_own_csrf_token(app, users):
+    """Two editors share the cached body; each gets forms with a token of their own."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    tokens = []
+    editors = [users.make("secretariat", email) for email in ("a@example.dk", "b@example.dk")]
+    for editor in editors:
+        client = app.test_client()
+        sign_in(client, editor)
+        page = client.get("/programmes/ddns/status").text
+        found = set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page))
+        assert len(found) == 1, found
+        token = found.pop()
+        tokens.append(token)
+        # The token in the (possibly cached) form is accepted for this user's session.
+        answer = client.post(
+            "/programmes/ddns/status/override/lift",
+            data={"csrf_token": token, "dimension": "cost"},
+        )
+        assert answer.status_code == 302
+    assert tokens[0] != tokens[1]
+    with app.app_context():
+        assert fragments().hits >= 1
 
 
 def test_dimension_labels_cover_every_light(app):

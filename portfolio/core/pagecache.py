@@ -1,0 +1,122 @@
+"""Rendered page fragments kept per worker, keyed by the version of the data they show.
+
+Drawing the status page takes its data from a dozen tables and formats hundreds of
+figures; reading whether any of that data changed takes one indexed query. Every change
+to the app's data writes an audit row in the same transaction (see portfolio/audit), and
+every metric refresh writes a fetch row, so the highest ids of those two tables together
+name the version of everything a page can show. A fragment cached under that version (with
+the day, the language and what the user may do) is exactly what drawing it again would give.
+
+The cache lives in each worker's memory: it is a speed-up, never a source of truth, so an
+instance that has not seen a page yet simply draws it. Nothing has to be shared or cleared
+between instances, and a write on one instance is seen by all at their next request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+import sqlalchemy as sa
+from flask import current_app, g
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from portfolio.extensions import db
+
+# Written into a cached fragment where the user's CSRF token was, and replaced on the way out.
+_CSRF_SENTINEL = "\x00csrf\x00"
+
+
+def data_version() -> tuple:
+    """Return what names the current state of all data, in one query.
+
+    That is the latest audit row (its id, and its time, which tells two histories apart
+    after a backup was restored and edited anew) and the latest metric fetch's id.
+    """
+    from portfolio.audit.models import AuditEntry
+    from portfolio.metrics.models import MetricFetch
+
+    latest = sa.select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)
+    latest = latest.subquery()
+    row = db.session.execute(
+        sa.select(
+            sa.select(latest.c.id).scalar_subquery(),
+            sa.select(latest.c.at).scalar_subquery(),
+            sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+class FragmentCache:
+    """A bounded least-recently-used map of rendered fragments, safe across threads.
+
+    An entry is a dict of plain values and HTML strings. The current user's CSRF token is
+    taken out of the HTML before storing and put back on every hit, so forms in a shared
+    fragment carry the token of whoever receives it.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict[Hashable, dict] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable) -> dict | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+        if any(isinstance(v, str) and _CSRF_SENTINEL in v for v in entry.values()):
+            token = generate_csrf()
+            entry = {k: _put_token(v, token) for k, v in entry.items()}
+        return entry
+
+    def put(self, key: Hashable, entry: dict) -> dict:
+        """Store the entry (its HTML as rendered for the current user); return it as given."""
+        # The templates put a token in only if they have a form (flask-wtf keeps it in g).
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        stored = {k: _take_token(v, token) for k, v in entry.items()}
+        with self._lock:
+            self._items[key] = stored
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return entry
+
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        """Return the HTML stored under `key`, rendering and storing it when absent."""
+        entry = self.get(key) or self.put(key, {"html": str(render())})
+        return Markup(entry["html"])  # noqa: S704 - rendered by our autoescaping templates
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def _take_token(value, token: str | None):
+    if isinstance(value, str) and token:
+        return value.replace(token, _CSRF_SENTINEL)
+    return value
+
+
+def _put_token(value, token: str):
+    if isinstance(value, str):
+        return value.replace(_CSRF_SENTINEL, token)
+    return value
+
+
+def fragments() -> FragmentCache:
+    """Return this app's fragment cache (each app, e.g. each test's, has its own)."""
+    cache = current_app.extensions.get("styrbord.fragments")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "styrbord.fragments", FragmentCache(current_app.config.get("FRAGMENT_CACHE_SIZE", 256))
+        )
+    return cache
