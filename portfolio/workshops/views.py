@@ -12,6 +12,7 @@ from portfolio.core.forms import options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
+from portfolio.programmes.models import ProgrammeStatus
 from portfolio.status.views import svg_response
 from portfolio.workshops import services
 from portfolio.workshops.export import (
@@ -79,10 +80,10 @@ def new(slug):
     _benefit_choices(form, programme)
     if not form.is_submitted():
         form.held_on.data = programme_services.today()
+        # Once the programme has closed, its workshops are the follow-up after closure.
         form.phase.data = (
             FollowUpPhase.AFTER_CLOSURE
-            if services.is_closing(programme, programme_services.today())
-            and programme.status.value == "closed"
+            if programme.status is ProgrammeStatus.CLOSED
             else FollowUpPhase.DURING
         )
     return save_form(
