@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -63,11 +65,35 @@ def last_point(indicator: dict) -> dict | None:
     return points[-1] if points else indicator.get("latest")
 
 
-def _mark(mark: dict | None) -> str:
+def number_text(text: str | None, decimals: int | None = None, locale: str = "da") -> str:
+    """Write a snapshot's decimal string the way the locale writes numbers ("12,5")."""
+    if text in (None, ""):
+        return "–"
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        return str(text)
+    pattern = (
+        "#,##0" + ("." + "0" * decimals if decimals else "")
+        if decimals is not None
+        else "#,##0.###"
+    )
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def achievement_text(text: str | None, locale: str = "da") -> str:
+    """Write an achievement (a fraction, "0.305") as a percentage: "30,5 %"."""
+    if text in (None, ""):
+        return "–"
+    return number_text(str(Decimal(str(text)) * 100), 1, locale) + " %"
+
+
+def _mark(mark: dict | None, decimals: int | None = None) -> str:
     if not mark or not mark.get("value"):
         return "–"
     period = mark.get("period") or ""
-    return f"{mark['value']} ({period})" if period else str(mark["value"])
+    value = number_text(mark["value"], decimals)
+    return f"{value} ({period})" if period else value
 
 
 def _sheet_title(code: str, used: set[str]) -> str:
@@ -178,12 +204,12 @@ def _benefit_sheet(ws, item, figures: dict[int, dict]) -> None:
             indicator.get("code"),
             indicator.get("name"),
             indicator.get("unit"),
-            _mark(indicator.get("baseline")),
-            _mark(indicator.get("target")),
+            _mark(indicator.get("baseline"), indicator.get("decimals")),
+            _mark(indicator.get("target"), indicator.get("decimals")),
             latest.get("label") or "–",
             # The shown text, never the stored value: "<5" stays "<5".
             latest.get("shown") or "–",
-            indicator.get("achievement") or "–",
+            achievement_text(indicator.get("achievement")),
             progress_text(indicator.get("progress")),
             indicator.get("rule"),
             (indicator.get("source") or "") + (" (demodata)" if indicator.get("is_demo") else ""),

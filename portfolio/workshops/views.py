@@ -16,8 +16,10 @@ from portfolio.programmes.models import ProgrammeStatus
 from portfolio.status.views import svg_response
 from portfolio.workshops import services
 from portfolio.workshops.export import (
+    achievement_text,
     build_workshop_workbook,
     last_point,
+    number_text,
     progress_text,
     workbook_filename,
 )
@@ -40,6 +42,17 @@ bp = Blueprint("workshops", __name__, url_prefix="/programmes/<slug>/workshops")
 def progress_label(value: str | None) -> str:
     """Show a stored progress value ("at_risk") by its Danish label."""
     return progress_text(value)
+
+
+@bp.app_template_filter("snapshot_number")
+def snapshot_number(text: str | None, decimals: int | None = None) -> str:
+    """Show a snapshot's decimal string as a number in the reader's language."""
+    return number_text(text, decimals, locale_code())
+
+
+@bp.app_template_filter("achievement")
+def achievement_filter(text: str | None) -> str:
+    return achievement_text(text, locale_code())
 
 
 @bp.app_template_filter("last_point")
