@@ -6,6 +6,7 @@ import pytest
 
 from portfolio.benefits.services import get_benefit
 from portfolio.core.lights import Colour
+from portfolio.core.pagecache import fragments
 from portfolio.extensions import db
 from portfolio.indicators.models import Direction
 from portfolio.reports import services as report_services
@@ -121,12 +122,15 @@ def test_status_page_with_indicators_stays_within_its_query_budget(client, login
     planned(get_benefit(ddns, "GH1"), "GH1.1", "60")
     db.session.commit()
     client.get("/programmes/ddns/status")
+    fragments().clear()  # measure the page as built, not as served from the page cache
     with count_queries() as few:
         assert client.get("/programmes/ddns/status").status_code == 200
     for n, code in enumerate(["GH2", "GH3", "GH4", "GH5", "GH6"]):
         for k in range(4):
             planned(get_benefit(ddns, code), f"{code}.{k}", str(55 + n + k))
     db.session.commit()
+    fragments().clear()
     with count_queries() as many:
         assert client.get("/programmes/ddns/status").status_code == 200
-    assert few() == many() <= 12, (few(), many())
+    # 12 for the page as built, plus the page cache's data-version query (core/pagecache).
+    assert few() == many() <= 13, (few(), many())
