@@ -120,7 +120,7 @@ def show(slug, workshop_id):
         "workshops/show.html",
         programme=programme,
         workshop=workshop,
-        figures={item.id: services.shown_snapshot(item, today=today) for item in workshop.items},
+        figures=services.shown_snapshots(workshop.items, today=today),
         chart_url=None,
         print_view=print_view,
         can_manage=can(current_user, Action.MANAGE_WORKSHOPS, programme),
@@ -398,7 +398,7 @@ def export(slug, workshop_id):
     today = programme_services.today()
     content = build_workshop_workbook(
         workshop,
-        {item.id: services.shown_snapshot(item, today=today) for item in workshop.items},
+        services.shown_snapshots(workshop.items, today=today),
     )
     filename = workbook_filename(programme.slug, workshop)
     return Response(

@@ -499,3 +499,34 @@ def test_the_trend_chart_is_drawn_from_the_frozen_figures(client, login_as, ddns
     assert redrawn.data != frozen
     missing = f"/programmes/ddns/workshops/{workshop.id}/benefits/GH1/trend/GH9.9.svg"
     assert client.get(missing).status_code == 404
+
+
+def test_a_workshop_page_costs_the_same_queries_for_a_longer_agenda(client, login_as, ddns):
+    from tests.conftest import count_queries
+
+    codes = ["GH1", "GH2", "GH3", "GH4", "GH5", "GH6"]
+    for code in codes:
+        benefit = get_benefit(ddns, code)
+        for k in range(3):
+            indicator = make_indicator(
+                benefit,
+                f"{code}.{k}",
+                baseline_value=1,
+                baseline_period=2023,
+                target_value=9,
+                target_period=2027,
+                trajectory=[(2025, 5)],
+            )
+            enter(indicator, (2024, 2 + k), (2025, 4))
+    db.session.commit()
+    login_as("secretariat")
+    _plan(client, ddns, "GH1", "GH2", title="Kort")
+    _plan(client, ddns, *codes, title="Lang")
+    counts = {}
+    for title in ("Kort", "Lang"):
+        url = f"/programmes/ddns/workshops/{_workshop(title).id}"
+        client.get(url)
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        counts[title] = queries()
+    assert counts["Kort"] == counts["Lang"], counts
