@@ -88,11 +88,18 @@ def achievement_text(text: str | None, locale: str = "da") -> str:
     return number_text(str(Decimal(str(text)) * 100), 1, locale) + " %"
 
 
-def _mark(mark: dict | None, decimals: int | None = None) -> str:
+def period_text(period: str | None, frequency: str | None) -> str:
+    """Write a plan mark's period: "2023" for a yearly indicator, else "2023-04"."""
+    if not period:
+        return ""
+    return period[:4] if frequency == "year" else period
+
+
+def _mark(mark: dict | None, indicator: dict) -> str:
     if not mark or not mark.get("value"):
         return "–"
-    period = mark.get("period") or ""
-    value = number_text(mark["value"], decimals)
+    period = period_text(mark.get("period"), indicator.get("frequency"))
+    value = number_text(mark["value"], indicator.get("decimals"))
     return f"{value} ({period})" if period else value
 
 
@@ -204,8 +211,8 @@ def _benefit_sheet(ws, item, figures: dict[int, dict]) -> None:
             indicator.get("code"),
             indicator.get("name"),
             indicator.get("unit"),
-            _mark(indicator.get("baseline"), indicator.get("decimals")),
-            _mark(indicator.get("target"), indicator.get("decimals")),
+            _mark(indicator.get("baseline"), indicator),
+            _mark(indicator.get("target"), indicator),
             latest.get("label") or "–",
             # The shown text, never the stored value: "<5" stays "<5".
             latest.get("shown") or "–",

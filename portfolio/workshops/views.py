@@ -20,6 +20,7 @@ from portfolio.workshops.export import (
     build_workshop_workbook,
     last_point,
     number_text,
+    period_text,
     progress_text,
     workbook_filename,
 )
@@ -48,6 +49,11 @@ def progress_label(value: str | None) -> str:
 def snapshot_number(text: str | None, decimals: int | None = None) -> str:
     """Show a snapshot's decimal string as a number in the reader's language."""
     return number_text(text, decimals, locale_code())
+
+
+@bp.app_template_filter("plan_period")
+def plan_period(period: str | None, frequency: str | None) -> str:
+    return period_text(period, frequency)
 
 
 @bp.app_template_filter("achievement")
