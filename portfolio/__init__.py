@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.budgets.views import bp as budgets_bp
     from portfolio.core.views import bp as core_bp
+    from portfolio.indicators.views import bp as indicators_bp
     from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
     from portfolio.programmes.views import bp as programmes_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
         risks_bp,
         budgets_bp,
         benefits_bp,
+        indicators_bp,
         workshops_bp,
         organisation_bp,
         admin_bp,

@@ -24,6 +24,10 @@ ALLOWED = {
     "risks.index": MEMBERS,
     "risks.show": MEMBERS,
     "benefits.show": MEMBERS,
+    "benefits.index": MEMBERS,
+    "benefits.benefit_map": MEMBERS,
+    "benefits.map_chart": MEMBERS,
+    "indicators.trend": MEMBERS,
     "organisation.stakeholders": MEMBERS,
     "api.programme": MEMBERS,
     "api.budget": MEMBERS,
@@ -69,6 +73,10 @@ ALLOWED = {
     "reports.delete": SECRETARIAT,
     "api.update_risk": SECRETARIAT,
     "benefits.edit": SECRETARIAT,
+    "indicators.new": SECRETARIAT,  # on GH1: Action.EDIT_BENEFIT
+    "indicators.edit": SECRETARIAT,
+    "indicators.delete": SECRETARIAT,
+    "indicators.values": SECRETARIAT | {"benefit_owner"},  # GH1's owner enters its values
     "organisation.new_stakeholder": SECRETARIAT,
     "organisation.edit_stakeholder": SECRETARIAT,
     "workshops.index": MEMBERS,

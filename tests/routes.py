@@ -39,6 +39,8 @@ def sample_values() -> dict[str, object]:
         "name": "timeline",
         "user_id": target.id,
         "membership_id": target.memberships[0].id,
+        "subject": "benefit",
+        "indicator_code": ids.pop("indicator_code"),
     }
 
 
@@ -72,12 +74,27 @@ def _sample_objects(ddns) -> dict[str, int]:
             meeting_on=dt.date(2026, 12, 3),
             today=dt.date(2026, 11, 21),
         )
+    from portfolio.indicators.models import Indicator
+
+    indicator = db.session.scalar(sa.select(Indicator).where(Indicator.code == "GH1.T"))
+    if indicator is None:
+        from portfolio.benefits.services import get_benefit
+
+        db.session.add(
+            Indicator(
+                programme_id=ddns.id,
+                benefit=get_benefit(ddns, "GH1"),
+                code="GH1.T",
+                name="Prøveindikator",
+            )
+        )
     workshop = _sample_workshop(ddns)
     metric = _sample_metric()
     db.session.commit()
     return {
+        "indicator_code": "GH1.T",
         "workshop_id": workshop.id,
-        "indicator_code": "GH1.T1",
+        "trend_code": "GH1.T1",
         "source_id": metric.source_id,
         "metric_id": metric.id,
         "workshop_action_id": workshop.actions[0].id,
@@ -161,6 +178,7 @@ CODES = {
     "workshops.item": "GH1",
     "workshops.record_item": "GH1",
     "workshops.trend": "GH1",
+    "indicators.new": "GH1",
 }
 
 

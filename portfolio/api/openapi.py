@@ -18,6 +18,14 @@ def _month(nullable: bool = False) -> dict:
     return _string(nullable, pattern=r"^\d{4}-\d{2}$", description="A month, YYYY-MM")
 
 
+def _decimal(nullable: bool = False, **extra) -> dict:
+    extra.setdefault("description", "An exact decimal as a string")
+    return _string(nullable, **extra)
+
+
+PROGRESS = ["on_track", "at_risk", "off_track"]
+
+
 def _obj(properties: dict, required: list[str] | None = None) -> dict:
     return {
         "type": "object",
@@ -126,10 +134,72 @@ SCHEMAS = {
             "description": _string(),
             "recipients": _list(_string()),
             "owner": _string(True),
+            "responsible": _string(True),
+            "operations_owner": _string(True),
+            "handed_over_on": _string(True, format="date"),
             "is_disbenefit": {"type": "boolean"},
             "tracks": _list({"type": "integer"}),
             "projects": _list(_string()),
+            "progress": {"type": ["string", "null"], "enum": [*PROGRESS, None]},
+            "indicators": _list(_ref("Indicator")),
             "version": {"type": "integer"},
+        }
+    ),
+    "Indicator": _obj(
+        {
+            "code": _string(),
+            "name": _string(),
+            "kind": {
+                "type": "string",
+                "enum": ["benefit", "delivery", "data_quality", "key_risk"],
+            },
+            "definition": _string(),
+            "unit": _string(),
+            "decimals": {"type": "integer"},
+            "direction": {"type": "string", "enum": ["higher", "lower"]},
+            "frequency": {"type": "string", "enum": ["month", "quarter", "half_year", "year"]},
+            "method": _string(),
+            "baseline": _ref("PlanPoint"),
+            "target": _ref("PlanPoint"),
+            "trajectory": _list(_obj({"period": _month(), "value": _decimal()})),
+            "threshold_value": _decimal(True),
+            "disclosure_threshold": {"type": "integer"},
+            "source": _string(description="The source's name, or 'Manuel indtastning'"),
+            "is_demo": {"type": "boolean", "description": "Figures from the demo data platform"},
+            "data_as_of": _string(True, format="date-time"),
+            "stale_since": _string(True, format="date-time"),
+            "points": _list(_ref("IndicatorPoint")),
+            "latest": {"oneOf": [{"type": "null"}, _ref("IndicatorPoint")]},
+            "achievement": _decimal(
+                True, description="(actual - baseline) / (target - baseline); null if withheld"
+            ),
+            "progress": {"type": ["string", "null"], "enum": [*PROGRESS, None]},
+            "rule": _string(description="The progress rule applied, with its numbers"),
+        }
+    ),
+    "PlanPoint": _obj({"period": _month(True), "value": _decimal(True)}),
+    "IndicatorPoint": _obj(
+        {
+            "period": _month(),
+            "label": _string(description="The period as shown: 2025, 2025K3, jan. 2025"),
+            "value": _decimal(
+                True,
+                description="Null when withheld: below the disclosure threshold, "
+                "suppressed or missing at the source. Never an exact withheld count.",
+            ),
+            "status": {
+                "type": "string",
+                "enum": [
+                    "ok",
+                    "suppressed",
+                    "missing",
+                    "not_applicable",
+                    "provisional",
+                    "estimated",
+                    "break",
+                ],
+            },
+            "shown": _string(description='The text shown: "1.234,5", "<5", "..", "–"'),
         }
     ),
     "Stakeholder": _obj(
@@ -392,7 +462,11 @@ def build_spec() -> dict:
             ),
             "/programmes/{slug}/risks": _get("The programme's risks", _items("Risk")),
             "/programmes/{slug}/risks/{code}": {"patch": RISK_PATCH},
-            "/programmes/{slug}/benefits": _get("The programme's benefits", _items("Benefit")),
+            "/programmes/{slug}/benefits": _get(
+                "The programme's benefits with their indicators and latest observations "
+                "(disclosure control applied)",
+                _items("Benefit"),
+            ),
             "/programmes/{slug}/stakeholders": _get(
                 "The programme's stakeholders", _items("Stakeholder")
             ),

@@ -168,7 +168,11 @@ def risk(r) -> dict:
     }
 
 
-def benefit(b) -> dict:
+def benefit(b, readings=()) -> dict:
+    """A benefit with its indicators' readings (disclosure applied: withheld values null)."""
+    from portfolio.indicators.services import benefit_progress, reading_snapshot
+
+    progress = benefit_progress(list(readings))
     return {
         "code": b.code,
         "name": b.name,
@@ -176,9 +180,14 @@ def benefit(b) -> dict:
         "description": b.description,
         "recipients": [r.name for r in b.recipients],
         "owner": b.owner,
+        "responsible": b.responsible,
+        "operations_owner": b.operations_owner,
+        "handed_over_on": b.handed_over_on.isoformat() if b.handed_over_on else None,
         "is_disbenefit": b.is_disbenefit,
         "tracks": [t.number for t in b.tracks],
         "projects": [p.code for p in b.projects],
+        "progress": progress.value if progress else None,
+        "indicators": [reading_snapshot(reading) for reading in readings],
         "version": b.version,
     }
 

@@ -11,6 +11,8 @@ from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.extensions import csrf, db
+from portfolio.indicators import services as indicator_services
+from portfolio.indicators.models import Indicator
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services as risk_services
@@ -63,7 +65,11 @@ def risks(slug):
 @bp.get("/programmes/<slug>/benefits")
 def benefits(slug):
     programme = _programme(slug)
-    return jsonify(items=[s.benefit(b) for b in benefit_services.list_benefits(programme.id)])
+    benefits = benefit_services.list_benefits(programme.id)
+    by_benefit = {b.id: [] for b in benefits}
+    for reading in indicator_services.readings_where(Indicator.benefit_id.in_(list(by_benefit))):
+        by_benefit[reading.indicator.benefit_id].append(reading)
+    return jsonify(items=[s.benefit(b, by_benefit[b.id]) for b in benefits])
 
 
 @bp.get("/programmes/<slug>/stakeholders")

@@ -1,7 +1,7 @@
 """The benefit profile form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,8 +23,23 @@ class BenefitForm(EditForm):
     name = StringField(_l("Navn"), validators=[Required(), MaxLength(300)])
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(20_000)])
     owner = StringField(_l("Gevinstejer"), validators=[Optional(), MaxLength(200)])
+    responsible = StringField(
+        _l("Ansvarlig for opfølgningen"), validators=[Optional(), MaxLength(200)]
+    )
+    operations_owner = StringField(
+        _l("Gevinstejer i driften (efter programmet)"), validators=[Optional(), MaxLength(200)]
+    )
+    handed_over_on = DateField(_l("Overdraget til driften"), validators=[Optional()])
     is_disbenefit = BooleanField(_l("Negativ gevinst (ulempe)"))
     types = CheckboxesField(_l("Gevinsttype"))
     recipient_ids = IdCheckboxesField(_l("Modtagere"))
     track_ids = IdCheckboxesField(_l("Spor, der muliggør gevinsten"))
     project_ids = IdCheckboxesField(_l("Projekter, der muliggør gevinsten"))
+    goal_ids = IdCheckboxesField(_l("Visionsmål, gevinsten bidrager til"))
+
+    def changes(self, *names):
+        changes = super().changes(*names)
+        for name in ("owner", "responsible", "operations_owner"):
+            if name in changes:
+                changes[name] = changes[name] or None
+        return changes

@@ -13,9 +13,17 @@ from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.models import utcnow
 from portfolio.core.services import check_version
 from portfolio.extensions import db
-from portfolio.programmes.models import Programme, Project, Track
+from portfolio.programmes.models import Programme, Project, Track, VisionGoal
 
-BENEFIT_FIELDS = ("name", "description", "owner", "is_disbenefit")
+BENEFIT_FIELDS = (
+    "name",
+    "description",
+    "owner",
+    "responsible",
+    "operations_owner",
+    "handed_over_on",
+    "is_disbenefit",
+)
 
 
 def list_benefits(programme_id: int, *, with_links: bool = True) -> list[Benefit]:
@@ -30,6 +38,34 @@ def list_benefits(programme_id: int, *, with_links: bool = True) -> list[Benefit
         .order_by(Benefit.code)
     )
     return list(db.session.execute(query).unique().scalars())
+
+
+def list_benefits_with_indicators(programme_id: int) -> list[Benefit]:
+    """Return the programme's benefits with their indicators ready to read, in one query."""
+    from portfolio.indicators.services import INDICATOR_OPTIONS
+
+    query = (
+        sa.select(Benefit)
+        .where(Benefit.programme_id == programme_id)
+        .options(joinedload(Benefit.indicators).options(*INDICATOR_OPTIONS))
+        .order_by(Benefit.code)
+    )
+    return list(db.session.execute(query).unique().scalars())
+
+
+def list_benefits_for_map(programme_id: int) -> list[Benefit]:
+    """Return the benefits with the tracks, projects and goals that the benefit map links."""
+    query = (
+        sa.select(Benefit)
+        .where(Benefit.programme_id == programme_id)
+        .options(
+            selectinload(Benefit.tracks),
+            selectinload(Benefit.projects),
+            selectinload(Benefit.goals),
+        )
+        .order_by(Benefit.code)
+    )
+    return list(db.session.scalars(query))
 
 
 def get_benefit(programme: Programme, code: str) -> Benefit:
@@ -57,12 +93,13 @@ def update_benefit(
     changes: dict,
     expected_version: int | None = None,
 ) -> list[str]:
-    """Change a benefit's profile: texts, owner, types, recipients, tracks and projects."""
+    """Change a benefit's profile: texts, owners, types, recipients, links and vision goals."""
     require(actor, Action.EDIT_BENEFIT, benefit)
     types = changes.pop("types", None)
     recipient_ids = changes.pop("recipient_ids", None)
     track_ids = changes.pop("track_ids", None)
     project_ids = changes.pop("project_ids", None)
+    goal_ids = changes.pop("goal_ids", None)
     if types is not None and not types:
         raise RuleViolation(
             _("Vælg mindst én gevinsttype."), errors={"types": [_("Vælg mindst én gevinsttype.")]}
@@ -75,6 +112,7 @@ def update_benefit(
     )
     chosen_tracks = _pick(Track, programme_id, track_ids) if track_ids is not None else None
     chosen_projects = _pick(Project, programme_id, project_ids) if project_ids is not None else None
+    chosen_goals = _pick(VisionGoal, programme_id, goal_ids) if goal_ids is not None else None
     # … then change everything, so that one flush writes the benefit once.
     with db.session.no_autoflush:
         changed = []
@@ -96,6 +134,9 @@ def update_benefit(
         if chosen_projects is not None and _ids(chosen_projects) != _ids(benefit.projects):
             benefit.projects = chosen_projects
             changed.append("projects")
+        if chosen_goals is not None and _ids(chosen_goals) != _ids(benefit.goals):
+            benefit.goals = sorted(chosen_goals, key=lambda g: g.position)
+            changed.append("goals")
         if changed:
             # Link changes alone touch no column of the row; stamping it makes them count as an
             # edit, so that the version moves on and a colleague's stale form is refused.

@@ -1,4 +1,4 @@
-"""Benefit pages and the benefit profile form."""
+"""Benefit pages: the overview, the benefit map, each profile, and the profile form."""
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
@@ -9,22 +9,74 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services
 from portfolio.benefits.forms import BenefitForm
 from portfolio.benefits.models import BenefitType
+from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.forms import enum_choices, options, save_form
+from portfolio.core.i18n import locale_code
+from portfolio.indicators import services as indicator_services
+from portfolio.indicators.charts import benefit_map_data, trend_data
+from portfolio.indicators.editing import value_action
 from portfolio.programmes import services as programme_services
+from portfolio.status.views import svg_response
 
 bp = Blueprint("benefits", __name__, url_prefix="/programmes/<slug>/benefits")
+
+
+@bp.get("", strict_slashes=False)
+def index(slug):
+    programme = programme_services.get_programme_for(current_user, slug)
+    benefits = services.list_benefits_with_indicators(programme.id)
+    readings = indicator_services.readings_for([i for b in benefits for i in b.indicators])
+    rows = []
+    for benefit in benefits:
+        own = [readings[i.id] for i in benefit.indicators]
+        rows.append((benefit, own, indicator_services.benefit_progress(own)))
+    return render_template("benefits/index.html", programme=programme, rows=rows)
+
+
+def _map_data(programme):
+    return benefit_map_data(programme, services.list_benefits_for_map(programme.id))
+
+
+@bp.get("/map")
+def benefit_map(slug):
+    programme = programme_services.get_programme_for(current_user, slug)
+    data = _map_data(programme)
+    return render_template(
+        "benefits/map.html",
+        programme=programme,
+        alt_text=chart_alt_text("benefit_map", data, locale=locale_code()),
+    )
+
+
+@bp.get("/map.svg")
+def map_chart(slug):
+    programme = programme_services.get_programme_for(current_user, slug)
+    return svg_response(render_chart("benefit_map", _map_data(programme), locale=locale_code()))
 
 
 @bp.get("/<code>")
 def show(slug, code):
     programme = programme_services.get_programme_for(current_user, slug)
     benefit = services.get_benefit(programme, code)
+    readings = indicator_services.readings_for(benefit.indicators)
+    shown = [readings[i.id] for i in benefit.indicators]
     return render_template(
         "benefits/show.html",
         programme=programme,
         benefit=benefit,
+        readings=shown,
+        progress=indicator_services.benefit_progress(shown),
+        alt_texts={
+            r.indicator.id: chart_alt_text("indicator_trend", trend_data(r), locale=locale_code())
+            for r in shown
+        },
         history=history_of(benefit),
         can_edit=can(current_user, Action.EDIT_BENEFIT, benefit),
+        can_enter={
+            r.indicator.id: r.indicator.is_manual
+            and can(current_user, value_action(r.indicator), benefit)
+            for r in shown
+        },
     )
 
 
@@ -40,11 +92,15 @@ def edit(slug, code):
     )
     form.track_ids.choices = options((t.id, t.label) for t in programme.tracks)
     form.project_ids.choices = options((p.id, f"{p.code} {p.name}") for p in programme.projects)
+    form.goal_ids.choices = options(
+        (g.id, f"V{n} {g.text}") for n, g in enumerate(programme.vision_goals, start=1)
+    )
     if not form.is_submitted():
         form.types.data = [t.value for t in benefit.types]
         form.recipient_ids.data = [r.id for r in benefit.recipients]
         form.track_ids.data = [t.id for t in benefit.tracks]
         form.project_ids.data = [p.id for p in benefit.projects]
+        form.goal_ids.data = [g.id for g in benefit.goals]
     return save_form(
         form,
         lambda: services.update_benefit(

@@ -397,6 +397,13 @@ def threshold_crossed(reading: Reading) -> bool:
     return reading.latest.value < threshold
 
 
+def readings_where(*conditions) -> list[Reading]:
+    """Return the readings of the indicators matching the conditions, in two queries."""
+    indicators = list_indicators(*conditions)
+    readings = readings_for(indicators)
+    return [readings[indicator.id] for indicator in indicators]
+
+
 def crossed_by_risk(risk_ids: list[int]) -> dict[int, list[Reading]]:
     """Return, per risk, the readings of its key risk indicators beyond their threshold.
 

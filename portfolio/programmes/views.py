@@ -9,6 +9,8 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
 from portfolio.core.forms import options, save_form
+from portfolio.indicators import services as indicator_services
+from portfolio.indicators.models import Indicator
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services
 from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
@@ -82,6 +84,7 @@ def track(slug, number):
         budget=budget_services.baseline_table(programme.id),
         history=history_of(track),
         can_edit=can(current_user, Action.EDIT_TRACK, track),
+        indicator_readings=indicator_services.readings_where(Indicator.track_id == track.id),
     )
 
 
@@ -120,6 +123,7 @@ def project(slug, code):
         bodies=organisation_services.bodies_of_project(project.id),
         history=history_of(project),
         can_edit=can(current_user, Action.EDIT_PROJECT, project),
+        indicator_readings=indicator_services.readings_where(Indicator.project_id == project.id),
     )
 
 

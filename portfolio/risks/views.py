@@ -9,6 +9,7 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.core.forms import options, save_form
 from portfolio.extensions import db
 from portfolio.indicators import services as indicator_services
+from portfolio.indicators.models import Indicator
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services
 from portfolio.risks.forms import (
@@ -72,6 +73,7 @@ def show(slug, code):
         history=history_of(risk),
         can_edit=can(current_user, Action.EDIT_RISK, risk),
         action_form=ActionForm(),
+        indicator_readings=indicator_services.readings_where(Indicator.risk_id == risk.id),
     )
 
 

@@ -225,13 +225,13 @@ def item(slug, workshop_id, code):
 
 
 def _chart_url(programme, workshop, agenda_item):
-    def url(indicator_code: str) -> str:
+    def url(trend_code: str) -> str:
         return url_for(
             "workshops.trend",
             slug=programme.slug,
             workshop_id=workshop.id,
             code=agenda_item.benefit.code,
-            indicator_code=indicator_code,
+            trend_code=trend_code,
         )
 
     return url
@@ -254,16 +254,14 @@ def _item_page(programme, workshop, agenda_item, form, conflict=None, status=200
     ), status
 
 
-@bp.get("/<int:workshop_id>/benefits/<code>/trend/<indicator_code>.svg")
-def trend(slug, workshop_id, code, indicator_code):
+@bp.get("/<int:workshop_id>/benefits/<code>/trend/<trend_code>.svg")
+def trend(slug, workshop_id, code, trend_code):
     """Draw an indicator's trend from the figures the item shows (frozen once held)."""
     programme = programme_services.get_programme_for(current_user, slug)
     workshop = services.get_workshop(programme, workshop_id)
     agenda_item = services.get_item(workshop, code)
     snap = services.shown_snapshot(agenda_item, today=programme_services.today())
-    indicator = next(
-        (i for i in snap.get("indicators") or [] if i.get("code") == indicator_code), None
-    )
+    indicator = next((i for i in snap.get("indicators") or [] if i.get("code") == trend_code), None)
     data = trend_data(indicator) if indicator else None
     if data is None:
         abort(404)

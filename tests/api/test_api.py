@@ -154,3 +154,39 @@ def test_budget_forecast_actual_variance_and_light(client, login_as, spec, ddns,
     assert first["variance"] == {"forecast": {"2025": "0.7"}, "actual": {}}
     assert first["cost_light"]["colour"] == "yellow"  # 0,7 of 13,4 is 5,2 %
     assert body["cost_light"]["colour"] == "yellow"  # 0,7 of 58,1 is 1,2 %: any overrun
+
+
+def test_benefits_carry_indicators_with_withheld_values_null(client, login_as, spec, ddns):
+    from portfolio.benefits.services import get_benefit
+    from tests.indicators.factories import make_indicator, make_metric, observe
+
+    client.application.config["TODAY"] = "2026-11-21"
+    metric = make_metric("api-count", is_count=True, is_demo=True)
+    make_indicator(
+        get_benefit(ddns, "GH1"),
+        "GH1.1",
+        metric_id=metric.id,
+        baseline_value=10,
+        baseline_period=2023,
+        target_value=90,
+        target_period=2027,
+        trajectory=[(2025, 50)],
+        decimals=0,
+    )
+    observe(metric, (2023, 12), (2024, 3), (2025, None, "missing"))
+    db.session.commit()
+    login_as("viewer")
+    body = client.get("/api/v1/programmes/ddns/benefits").get_json()
+    _check(spec, "/programmes/{slug}/benefits", body)
+    gh1 = body["items"][0]
+    (indicator,) = gh1["indicators"]
+    assert indicator["is_demo"] is True
+    assert [(p["label"], p["value"], p["status"], p["shown"]) for p in indicator["points"]] == [
+        ("2023", "12", "ok", "12"),
+        ("2024", None, "suppressed", "<5"),
+        ("2025", None, "missing", ".."),
+    ]
+    assert indicator["latest"]["label"] == "2023"
+    assert indicator["achievement"] == "0.0250"  # from 12, never from the withheld 3
+    assert '"3"' not in client.get("/api/v1/programmes/ddns/benefits").get_data(as_text=True)
+    assert body["items"][1]["indicators"] == [] and body["items"][1]["progress"] is None

@@ -73,6 +73,7 @@ def make_indicator(subject, code: str = "I1", *, trajectory=(), **fields) -> Ind
     for name in ("baseline_value", "target_value", "threshold_value"):
         if name in fields:
             fields[name] = D(fields[name])
+    fields.setdefault("name", f"Indikator {code}")
     fields.setdefault("direction", Direction.HIGHER_IS_BETTER)
     fields.setdefault("frequency", Frequency.YEARLY)
     fields.setdefault(
@@ -81,7 +82,6 @@ def make_indicator(subject, code: str = "I1", *, trajectory=(), **fields) -> Ind
     indicator = Indicator(
         programme_id=subject.programme_id,
         code=code,
-        name=f"Indikator {code}",
         **{subject_field: subject},
         **fields,
     )

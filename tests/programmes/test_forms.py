@@ -258,3 +258,37 @@ def test_stakeholder_added(client, login_as):
     assert response.status_code == 302
     html = client.get("/programmes/ddns/stakeholders/").get_data(as_text=True)
     assert "Digitaliseringsstyrelsen" in html
+
+
+def test_benefit_profile_names_follow_up_handover_and_vision_goals(client, login_as, ddns):
+    import datetime as dt
+
+    from portfolio.benefits.services import get_benefit
+
+    login_as("secretariat")
+    gh2 = get_benefit(ddns, "GH2")
+    goal = ddns.vision_goals[-1]
+    data = {
+        "version": gh2.version,
+        "name": gh2.name,
+        "description": gh2.description,
+        "owner": "Kontorchef for datakvalitet",
+        "responsible": "Gevinstkoordinator",
+        "operations_owner": "Driftschef, Sundhedsdatastyrelsen",
+        "handed_over_on": "2027-03-01",
+        "types": [t.value for t in gh2.types],
+        "recipient_ids": [r.id for r in gh2.recipients],
+        "track_ids": [t.id for t in gh2.tracks],
+        "project_ids": [p.id for p in gh2.projects],
+        "goal_ids": [goal.id],
+    }
+    assert client.post("/programmes/ddns/benefits/GH2/edit", data=data).status_code == 302
+    db.session.expire_all()
+    gh2 = get_benefit(ddns, "GH2")
+    assert gh2.responsible == "Gevinstkoordinator"
+    assert gh2.operations_owner == "Driftschef, Sundhedsdatastyrelsen"
+    assert gh2.handed_over_on == dt.date(2027, 3, 1)
+    assert [g.id for g in gh2.goals] == [goal.id]
+    html = client.get("/programmes/ddns/benefits/GH2").get_data(as_text=True)
+    assert "Gevinstkoordinator" in html and goal.text in html
+    assert "overdraget 1. marts 2027" in html
