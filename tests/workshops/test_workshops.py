@@ -530,3 +530,31 @@ def test_a_workshop_page_costs_the_same_queries_for_a_longer_agenda(client, logi
             assert client.get(url).status_code == 200
         counts[title] = queries()
     assert counts["Kort"] == counts["Lang"], counts
+
+
+def test_holding_from_a_stale_page_is_refused(client, login_as, ddns):
+    login_as("secretariat")
+    _plan(client, ddns, "GH1")
+    workshop = _workshop()
+    opened = workshop.version
+    client.post(
+        f"/programmes/ddns/workshops/{workshop.id}/edit",
+        data={
+            "version": opened,
+            "title": workshop.title,
+            "held_on": "2026-12-08",
+            "place": "Ny adresse",
+            "phase": "during",
+            "benefit_ids": [str(workshop.items[0].benefit_id)],
+        },
+    )
+    response = client.post(
+        f"/programmes/ddns/workshops/{workshop.id}/hold",
+        data={"version": opened},
+        follow_redirects=True,
+    )
+    assert "Nogen har gemt en ændring" in response.get_data(as_text=True)
+    workshop = _workshop()
+    assert workshop.status is WorkshopStatus.PLANNED and workshop.frozen_at is None
+    assert workshop.items[0].snapshot is None
+    assert workshop.place == "Ny adresse"
