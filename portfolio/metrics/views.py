@@ -5,14 +5,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
+from portfolio.auth.permissions import Action, can
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
 from portfolio.extensions import db
 from portfolio.metrics import sources as services
 from portfolio.metrics.adapters.base import SourceConfigError
 from portfolio.metrics.forms import MetricForm, NewMetricForm, NewSourceForm, SourceForm, StepForm
+from portfolio.metrics.sources import SOURCES
 
 bp = Blueprint("sources", __name__, url_prefix="/metrics/sources")
+
+
+@bp.app_context_processor
+def _sources_link():
+    """Let the main menu link the sources for those who may manage them (not only admins)."""
+    return {"may_manage_sources": lambda: can(current_user, Action.MANAGE_SOURCES, SOURCES)}
 
 
 def _typed(prefix: str) -> dict[str, str]:

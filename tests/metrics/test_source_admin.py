@@ -220,6 +220,7 @@ def test_metrics_of_a_source_with_filters(client, login_as):
 @pytest.mark.parametrize("role", ["secretariat", "benefit_owner"])
 def test_a_programme_secretariat_cannot_manage_the_global_sources(client, users, role):
     sign_in(client, users.make(role))
+    assert 'href="/metrics/sources/"' not in client.get("/").get_data(as_text=True)
     assert client.get("/metrics/sources/").status_code == 403
     assert _create_jsonstat(client).status_code == 403
     assert _source() is None
@@ -233,6 +234,7 @@ def test_a_secretariat_covering_every_programme_manages_sources(client, users):
     auth_services.grant_role(user, Role.SECRETARIAT)
     db.session.commit()
     sign_in(client, user)
+    assert 'href="/metrics/sources/"' in client.get("/").get_data(as_text=True)
     assert client.get("/metrics/sources/").status_code == 200
     assert _create_jsonstat(client).status_code == 302
 
