@@ -53,11 +53,13 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.budgets.views import bp as budgets_bp
     from portfolio.core.views import bp as core_bp
     from portfolio.indicators.views import bp as indicators_bp
+    from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
     from portfolio.programmes.views import bp as programmes_bp
     from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
     from portfolio.status.views import bp as status_bp
+    from portfolio.workshops.views import bp as workshops_bp
 
     for blueprint in (
         core_bp,
@@ -69,8 +71,10 @@ def register_blueprints(app: Flask) -> None:
         budgets_bp,
         benefits_bp,
         indicators_bp,
+        workshops_bp,
         organisation_bp,
         admin_bp,
+        sources_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

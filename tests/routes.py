@@ -88,9 +88,16 @@ def _sample_objects(ddns) -> dict[str, int]:
                 name="Prøveindikator",
             )
         )
+    workshop = _sample_workshop(ddns)
+    metric = _sample_metric()
     db.session.commit()
     return {
         "indicator_code": "GH1.T",
+        "workshop_id": workshop.id,
+        "trend_code": "GH1.T1",
+        "source_id": metric.source_id,
+        "metric_id": metric.id,
+        "workshop_action_id": workshop.actions[0].id,
         "milestone_id": db.session.scalar(sa.select(Milestone.id).limit(1)),
         "decision_id": db.session.scalar(sa.select(Decision.id).limit(1)),
         "action_id": db.session.scalar(sa.select(MitigationAction.id).limit(1)),
@@ -98,6 +105,61 @@ def _sample_objects(ddns) -> dict[str, int]:
             sa.select(StatusReport.id).order_by(StatusReport.id.desc()).limit(1)
         ),
     }
+
+
+def _sample_workshop(ddns):
+    """A planned workshop with GH1 and GH2 on its agenda and an action for GH1.
+
+    GH1 gets an indicator with two manual values, so that its trend chart can be drawn.
+    """
+    import datetime as dt
+    from decimal import Decimal
+
+    from portfolio.benefits.services import get_benefit
+    from portfolio.core.months import Month
+    from portfolio.indicators.models import Indicator, ManualValue
+    from portfolio.workshops.models import Workshop, WorkshopAction, WorkshopItem
+
+    workshop = db.session.scalar(sa.select(Workshop).limit(1))
+    if workshop is None:
+        gh1, gh2 = get_benefit(ddns, "GH1"), get_benefit(ddns, "GH2")
+        if db.session.scalar(sa.select(Indicator).where(Indicator.code == "GH1.T1")) is None:
+            indicator = Indicator(
+                programme_id=ddns.id, benefit=gh1, code="GH1.T1", name="Prøveindikator"
+            )
+            db.session.add(indicator)
+            db.session.flush()
+            for year, value in ((2024, "12.5"), (2025, "14")):
+                db.session.add(
+                    ManualValue(
+                        indicator_id=indicator.id, period=Month(year, 1), value=Decimal(value)
+                    )
+                )
+        workshop = Workshop(
+            programme_id=ddns.id,
+            title="Prøveworkshop",
+            held_on=dt.date(2026, 12, 1),
+            items=[WorkshopItem(benefit=gh1, position=0), WorkshopItem(benefit=gh2, position=1)],
+        )
+        workshop.actions = [WorkshopAction(benefit=gh1, text="Prøvehandling", owner="A")]
+        db.session.add(workshop)
+        db.session.flush()
+    return workshop
+
+
+def _sample_metric():
+    """A JSON-stat source with one metric."""
+    from portfolio.metrics.models import Metric, MetricSource
+
+    metric = db.session.scalar(sa.select(Metric).limit(1))
+    if metric is None:
+        source = MetricSource(
+            key="prøvekilde", name="Prøvekilde", type="jsonstat", location="/tmp/ingen.json"
+        )
+        metric = Metric(source=source, key="prøvemetrik", name="Prøvemetrik")
+        db.session.add(metric)
+        db.session.flush()
+    return metric
 
 
 # A sensible <code> for each endpoint that takes one.
@@ -113,6 +175,9 @@ CODES = {
     "risks.update_action": "R1",
     "benefits.show": "GH1",
     "benefits.edit": "GH1",
+    "workshops.item": "GH1",
+    "workshops.record_item": "GH1",
+    "workshops.trend": "GH1",
     "indicators.new": "GH1",
 }
 

@@ -1,0 +1,434 @@
+"""Managing metric sources and their metrics: what the admin pages call.
+
+Sources are global (they serve every programme), so `Action.MANAGE_SOURCES` is checked
+against a target without a programme: administrators, and secretariat members whose
+membership covers every programme, may manage them; a programme's own secretariat may not
+(one programme must not change or read the connections another programme's figures rest on).
+
+Secrets (the adapter's `SecretStr` fields, such as an SQL source's database URL) are kept in
+`MetricSource.secret_config`: written, replaced or cleared, never handed back to a page.
+The audit trail redacts that column.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from portfolio.auth.models import User
+from portfolio.auth.permissions import Action, Target, require
+from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.services import apply_changes, check_version
+from portfolio.extensions import db
+from portfolio.metrics.adapters import available_adapters, get_adapter
+from portfolio.metrics.adapters.base import ConnectionCheck, SourceConfigError, _is_secret
+from portfolio.metrics.models import Metric, MetricSource
+from portfolio.metrics.services import build_config, check_source
+
+SOURCE_FIELDS = (
+    "name",
+    "location",
+    "timeout_seconds",
+    "disclosure_threshold",
+    "is_demo",
+    "description",
+)
+METRIC_FIELDS = ("name", "unit", "is_count", "disclosure_threshold", "refresh_hours")
+SOURCES = Target()  # sources belong to no programme
+
+
+def require_manager(actor: User) -> None:
+    """Raise PermissionDenied unless the user may manage the (global) metric sources."""
+    require(actor, Action.MANAGE_SOURCES, SOURCES)
+
+
+# --- the adapter's options as form fields ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionField:
+    """One setting of an adapter's config schema, as the source form shows it."""
+
+    name: str
+    kind: str  # "text", "bool", "choice", "list" (comma-separated or JSON) or "json"
+    required: bool
+    secret: bool
+    description: str
+    default: str
+    choices: tuple[str, ...] = ()
+
+
+def _unwrap(annotation):
+    """Return the annotation without Optional[...] and Annotated[...]."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _kind(annotation) -> tuple[str, tuple[str, ...]]:
+    annotation = _unwrap(annotation)
+    origin = typing.get_origin(annotation)
+    if annotation is bool:
+        return "bool", ()
+    if origin is typing.Literal:
+        return "choice", tuple(str(a) for a in typing.get_args(annotation))
+    if origin is list and typing.get_args(annotation) in ((str,), ()):
+        return "list", ()
+    if origin in (list, dict) or annotation in (list, dict):
+        return "json", ()
+    return "text", ()
+
+
+def _default_text(info) -> str:
+    if info.is_required() or info.default is None:
+        return ""
+    default = info.get_default(call_default_factory=True)
+    if default in ({}, [], None):
+        return ""
+    if isinstance(default, enum.Enum):
+        return str(default.value)
+    return str(default)
+
+
+def option_fields(source_type: str) -> list[OptionField]:
+    """Return the settings the form asks for: every config field but the location and files.
+
+    When the adapter's location is itself a secret (an SQL source's database URL), it is
+    asked for among the secrets, not as the plain location.
+    """
+    adapter = get_adapter(source_type)
+    fields = []
+    for name, info in adapter.config_schema.model_fields.items():
+        annotation = _unwrap(info.annotation)
+        secret = _is_secret(info.annotation)
+        if annotation is bytes or (name == adapter.location_field and not secret):
+            continue
+        kind, choices = ("text", ()) if secret else _kind(info.annotation)
+        fields.append(
+            OptionField(
+                name=name,
+                kind=kind,
+                required=info.is_required(),
+                secret=secret,
+                description=info.description or "",
+                default="" if secret else _default_text(info),
+                choices=choices,
+            )
+        )
+    return fields
+
+
+def has_location(source_type: str) -> bool:
+    """Tell whether the form asks for a plain location (URL or path) for this type."""
+    adapter = get_adapter(source_type)
+    field = adapter.location_field
+    if field is None:
+        return False
+    info = adapter.config_schema.model_fields.get(field)
+    return info is None or not _is_secret(info.annotation)
+
+
+def adapter_choices() -> list[tuple[str, str, bool, str | None]]:
+    """Return (type, label, enabled, reason) for every registered adapter."""
+    return [(a.type, a.label, a.enabled, a.reason) for a in available_adapters()]
+
+
+def option_value_text(field: OptionField, config: dict) -> str:
+    """Return a stored (non-secret) option as the form shows it."""
+    if field.secret or field.name not in config:
+        return ""
+    value = config[field.name]
+    if field.kind == "list" and isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if field.kind == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if field.kind == "bool":
+        return "true" if value else ""
+    return "" if value is None else str(value)
+
+
+def parse_options(fields: list[OptionField], raw: dict[str, str]) -> dict[str, Any]:
+    """Read the non-secret options typed into the form; empty ones are left out (defaults)."""
+    options: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        if field.secret:
+            continue
+        text = (raw.get(field.name) or "").strip()
+        if field.kind == "bool":
+            if text:
+                options[field.name] = text.lower() in ("on", "true", "1", "ja", "yes")
+            continue
+        if not text:
+            continue
+        if field.kind == "json" or (field.kind == "list" and text.startswith("[")):
+            try:
+                options[field.name] = json.loads(text)
+            except ValueError:
+                errors[f"opt-{field.name}"] = [_("Skal være gyldig JSON.")]
+        elif field.kind == "list":
+            options[field.name] = [part.strip() for part in text.split(",") if part.strip()]
+        else:
+            options[field.name] = text
+    if errors:
+        raise RuleViolation(
+            _(
+                "Indstillingen %(names)s skal være gyldig JSON.",
+                names=", ".join(name.removeprefix("opt-") for name in errors),
+            ),
+            errors=errors,
+        )
+    return options
+
+
+def merge_secrets(
+    stored: dict | None, fields: list[OptionField], typed: dict[str, str], clear: set[str]
+) -> dict[str, str]:
+    """Return the secrets to keep: typed ones replace, cleared ones go, the rest stay."""
+    names = {f.name for f in fields if f.secret}
+    secrets = {k: v for k, v in (stored or {}).items() if k in names and k not in clear}
+    for name in names:
+        text = (typed.get(name) or "").strip()
+        if text:
+            secrets[name] = text
+    return secrets
+
+
+def _config_errors(error: SourceConfigError) -> dict[str, list[str]]:
+    placed: dict[str, list[str]] = {}
+    for line in error.errors:
+        name = line.partition(":")[0]
+        placed.setdefault(f"opt-{name.split('.')[0].strip()}", []).append(line)
+    return placed
+
+
+def _validate(source_type: str, location: str | None, options: dict, secrets: dict) -> None:
+    try:
+        build_config(source_type, location or None, {**options, **secrets})
+    except SourceConfigError as error:
+        raise RuleViolation(error.message, errors=_config_errors(error)) from None
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source: MetricSource
+    metric_count: int
+
+
+def list_sources(actor: User) -> list[SourceRow]:
+    """Return every source with the number of its metrics, by name."""
+    require_manager(actor)
+    counts = (
+        sa.select(Metric.source_id, sa.func.count(Metric.id).label("n"))
+        .group_by(Metric.source_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(MetricSource, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.source_id == MetricSource.id)
+        .order_by(MetricSource.name, MetricSource.id)
+    )
+    return [SourceRow(source, count) for source, count in rows]
+
+
+def get_source(actor: User, source_id: int) -> MetricSource:
+    require_manager(actor)
+    source = db.session.get(MetricSource, source_id)
+    if source is None:
+        raise NotFound(_("Kilden findes ikke."))
+    return source
+
+
+def _check_key_free(model, key: str, own_id: int | None = None) -> None:
+    existing = db.session.scalar(sa.select(model.id).where(model.key == key))
+    if existing is not None and existing != own_id:
+        raise RuleViolation(
+            _("Nøglen er allerede i brug."), errors={"key": [_("Vælg en anden nøgle.")]}
+        )
+
+
+def _check_positive(values: dict, *names: str) -> None:
+    for name in names:
+        value = values.get(name)
+        if value is not None and value < 1:
+            raise RuleViolation(
+                _("Tallet skal være mindst 1."), errors={name: [_("Skal være mindst 1.")]}
+            )
+
+
+def create_source(
+    actor: User,
+    source_type: str,
+    values: dict,
+    raw_options: dict[str, str],
+    typed_secrets: dict[str, str],
+) -> MetricSource:
+    """Add a source after checking its settings against its adapter's schema."""
+    require_manager(actor)
+    fields = option_fields(source_type)
+    options = parse_options(fields, raw_options)
+    secrets = merge_secrets(None, fields, typed_secrets, set())
+    location = (values.get("location") or "").strip() if has_location(source_type) else ""
+    _check_positive(values, "timeout_seconds", "disclosure_threshold")
+    _validate(source_type, location, options, secrets)
+    key = (values.get("key") or "").strip()
+    _check_key_free(MetricSource, key)
+    source = MetricSource(
+        key=key,
+        type=source_type,
+        config=options,
+        secret_config=secrets or None,
+        **{k: v for k, v in values.items() if k in SOURCE_FIELDS and v is not None},
+    )
+    source.location = location
+    db.session.add(source)
+    db.session.flush()
+    return source
+
+
+def update_source(
+    actor: User,
+    source: MetricSource,
+    values: dict,
+    raw_options: dict[str, str],
+    typed_secrets: dict[str, str],
+    clear_secrets: set[str],
+    expected_version: int | None = None,
+) -> list[str]:
+    """Change a source's settings; a secret left empty keeps its stored value."""
+    require_manager(actor)
+    check_version(source, expected_version)
+    fields = option_fields(source.type)
+    options = parse_options(fields, raw_options)
+    secrets = merge_secrets(source.secret_config, fields, typed_secrets, clear_secrets)
+    location = (values.get("location") or "").strip() if has_location(source.type) else ""
+    _check_positive(values, "timeout_seconds", "disclosure_threshold")
+    _validate(source.type, location, options, secrets)
+    changes = {k: v for k, v in values.items() if k in SOURCE_FIELDS and v is not None}
+    changes["location"] = location
+    changes["config"] = options
+    changes["secret_config"] = secrets or None
+    return apply_changes(source, changes)
+
+
+def test_source(actor: User, source: MetricSource) -> ConnectionCheck:
+    """Try to read the source with its stored settings; changes nothing."""
+    require_manager(actor)
+    return check_source(
+        source.type,
+        source.location or None,
+        {**(source.config or {}), **(source.secret_config or {})},
+        timeout=float(source.timeout_seconds),
+    )
+
+
+def resume_source(
+    actor: User, source: MetricSource, expected_version: int | None = None
+) -> MetricSource:
+    """Let the refresh job read a paused source again, with its failure count reset."""
+    require_manager(actor)
+    if not source.is_paused:
+        raise RuleViolation(_("Kilden er ikke sat på pause."))
+    apply_changes(source, {"paused_at": None, "failure_count": 0}, expected_version)
+    return source
+
+
+# --- metrics -----------------------------------------------------------------------------
+
+
+def parse_filters(text: str) -> dict[str, str]:
+    """Read a metric's filters, one `dimension=code` per line."""
+    filters: dict[str, str] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        dimension, sep, code = line.partition("=")
+        if not sep or not dimension.strip() or not code.strip():
+            raise RuleViolation(
+                _("Filtrene kunne ikke læses."),
+                errors={
+                    "filters": [
+                        _("Linje %(number)s: skriv dimension=kode, fx KOMK=101.", number=number)
+                    ]
+                },
+            )
+        if dimension.strip() in filters:
+            raise RuleViolation(
+                _("Filtrene kunne ikke læses."),
+                errors={
+                    "filters": [
+                        _(
+                            "Dimensionen %(name)s står der to gange.",
+                            name=dimension.strip(),
+                        )
+                    ]
+                },
+            )
+        filters[dimension.strip()] = code.strip()
+    return filters
+
+
+def filters_text(filters: dict | None) -> str:
+    return "\n".join(f"{k}={v}" for k, v in (filters or {}).items())
+
+
+def get_metric(actor: User, source: MetricSource, metric_id: int) -> Metric:
+    require_manager(actor)
+    metric = db.session.get(Metric, metric_id)
+    if metric is None or metric.source_id != source.id:
+        raise NotFound(_("Metrikken findes ikke."))
+    return metric
+
+
+def create_metric(actor: User, source: MetricSource, values: dict) -> Metric:
+    """Add a metric: one series of the source, chosen by its filters."""
+    require_manager(actor)
+    filters = parse_filters(values.get("filters") or "")
+    _check_positive(values, "refresh_hours", "disclosure_threshold")
+    key = (values.get("key") or "").strip()
+    _check_key_free(Metric, key)
+    metric = Metric(
+        source=source,
+        key=key,
+        filters=filters,
+        **{k: v for k, v in values.items() if k in METRIC_FIELDS},
+    )
+    db.session.add(metric)
+    db.session.flush()
+    return metric
+
+
+def update_metric(
+    actor: User, metric: Metric, values: dict, expected_version: int | None = None
+) -> list[str]:
+    """Change a metric's name, filters, unit, disclosure and refresh interval."""
+    require_manager(actor)
+    check_version(metric, expected_version)
+    filters = parse_filters(values.get("filters") or "")
+    _check_positive(values, "refresh_hours", "disclosure_threshold")
+    changes = {k: v for k, v in values.items() if k in METRIC_FIELDS}
+    changes["filters"] = filters
+    key = (values.get("key") or "").strip()
+    if key and key != metric.key:
+        _check_key_free(Metric, key, metric.id)
+        changes["key"] = key
+    return apply_changes(metric, changes)

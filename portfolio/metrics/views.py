@@ -1,0 +1,184 @@
+"""Metric source admin pages: the sources, one source with its metrics, and their forms."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portfolio.audit.services import history_of
+from portfolio.auth.permissions import Action, can
+from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.forms import save_form
+from portfolio.extensions import db
+from portfolio.metrics import sources as services
+from portfolio.metrics.adapters.base import SourceConfigError
+from portfolio.metrics.forms import MetricForm, NewMetricForm, NewSourceForm, SourceForm, StepForm
+from portfolio.metrics.sources import SOURCES
+
+bp = Blueprint("sources", __name__, url_prefix="/metrics/sources")
+
+
+@bp.app_context_processor
+def _sources_link():
+    """Let the main menu link the sources for those who may manage them (not only admins)."""
+    return {"may_manage_sources": lambda: can(current_user, Action.MANAGE_SOURCES, SOURCES)}
+
+
+def _typed(prefix: str) -> dict[str, str]:
+    return {
+        name.removeprefix(prefix): value
+        for name, value in request.form.items()
+        if name.startswith(prefix)
+    }
+
+
+def _option_context(source_type: str, config: dict, stored_secrets: dict | None) -> dict:
+    fields = services.option_fields(source_type)
+    if request.method == "POST":
+        typed = _typed("opt-")
+        values = {f.name: typed.get(f.name, "") for f in fields}
+    else:
+        values = {f.name: services.option_value_text(f, config) for f in fields}
+    return {
+        "option_fields": fields,
+        "option_values": values,
+        # Only whether a secret is stored, never its value.
+        "stored_secrets": set(stored_secrets or ()),
+        "has_location": services.has_location(source_type),
+    }
+
+
+@bp.get("/")
+def index():
+    rows = services.list_sources(current_user)
+    return render_template("metrics/sources.html", rows=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    services.require_manager(current_user)
+    source_type = request.values.get("type", "")
+    adapters = services.adapter_choices()
+    enabled = {type_ for type_, _label, is_enabled, _reason in adapters if is_enabled}
+    if source_type not in enabled:
+        return render_template("metrics/source_type.html", adapters=adapters)
+    form = NewSourceForm()
+    return save_form(
+        form,
+        lambda: services.create_source(
+            current_user, source_type, form.changes(), _typed("opt-"), _typed("secret-")
+        ),
+        template="metrics/source_edit.html",
+        success_url=lambda s: url_for("sources.show", source_id=s.id),
+        success_message=_("Kilden er oprettet."),
+        source=None,
+        source_type=source_type,
+        **_option_context(source_type, {}, None),
+    )
+
+
+@bp.get("/<int:source_id>")
+def show(source_id):
+    source = services.get_source(current_user, source_id)
+    return render_template(
+        "metrics/source.html",
+        source=source,
+        step_form=StepForm(obj=source),
+        history=history_of(source),
+    )
+
+
+@bp.route("/<int:source_id>/edit", methods=["GET", "POST"])
+def edit(source_id):
+    source = services.get_source(current_user, source_id)
+    form = SourceForm(obj=source)
+    try:
+        context = _option_context(source.type, source.config or {}, source.secret_config)
+    except SourceConfigError as error:  # its adapter is gone or disabled here
+        flash(error.message, "error")
+        return redirect(url_for("sources.show", source_id=source_id))
+    clear = {name.removeprefix("clear-") for name in request.form if name.startswith("clear-")}
+    return save_form(
+        form,
+        lambda: services.update_source(
+            current_user,
+            source,
+            form.changes(),
+            _typed("opt-"),
+            _typed("secret-"),
+            clear,
+            form.expected_version,
+        ),
+        template="metrics/source_edit.html",
+        success_url=url_for("sources.show", source_id=source_id),
+        success_message=_("Kilden er gemt."),
+        source=source,
+        source_type=source.type,
+        **context,
+    )
+
+
+@bp.post("/<int:source_id>/test")
+def test_connection(source_id):
+    source = services.get_source(current_user, source_id)
+    form = StepForm()
+    if form.validate():
+        check = services.test_source(current_user, source)
+        if check.ok:
+            flash(_("Forbindelsen virker. %(message)s", message=check.message), "success")
+        else:
+            flash(_("Forbindelsen fejlede: %(message)s", message=check.message), "error")
+    # Testing changes nothing; anything a driver left in the session is thrown away.
+    db.session.rollback()
+    return redirect(url_for("sources.show", source_id=source_id))
+
+
+@bp.post("/<int:source_id>/resume")
+def resume(source_id):
+    source = services.get_source(current_user, source_id)
+    form = StepForm()
+    if not form.validate():
+        flash(_("Formularen mangler sin version. Indlæs siden igen."), "error")
+        return redirect(url_for("sources.show", source_id=source_id))
+    try:
+        services.resume_source(current_user, source, form.expected_version)
+        db.session.commit()
+    except (RuleViolation, StaleEdit) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Kilden er genoptaget og læses ved næste opdatering."), "success")
+    return redirect(url_for("sources.show", source_id=source_id))
+
+
+@bp.route("/<int:source_id>/metrics/new", methods=["GET", "POST"])
+def new_metric(source_id):
+    source = services.get_source(current_user, source_id)
+    form = NewMetricForm()
+    return save_form(
+        form,
+        lambda: services.create_metric(current_user, source, form.changes()),
+        template="metrics/metric_edit.html",
+        success_url=url_for("sources.show", source_id=source_id) + "#metrikker",
+        success_message=_("Metrikken er oprettet."),
+        source=source,
+        metric=None,
+    )
+
+
+@bp.route("/<int:source_id>/metrics/<int:metric_id>/edit", methods=["GET", "POST"])
+def edit_metric(source_id, metric_id):
+    source = services.get_source(current_user, source_id)
+    metric = services.get_metric(current_user, source, metric_id)
+    form = MetricForm(obj=metric)
+    if not form.is_submitted():
+        form.filters.data = services.filters_text(metric.filters)
+    return save_form(
+        form,
+        lambda: services.update_metric(current_user, metric, form.changes(), form.expected_version),
+        template="metrics/metric_edit.html",
+        success_url=url_for("sources.show", source_id=source_id) + "#metrikker",
+        success_message=_("Metrikken er gemt."),
+        source=source,
+        metric=metric,
+        history=history_of(metric),
+    )

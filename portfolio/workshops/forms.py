@@ -1,0 +1,61 @@
+"""Forms of the benefit follow-up workshops."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from portfolio.benefits.forms import IdCheckboxesField
+from portfolio.core.forms import EditForm, EnumSelectField, OptionalIdSelectField
+from portfolio.core.validators import MaxLength, Required
+from portfolio.indicators.models import Progress
+from portfolio.workshops.models import ActionStatus, FollowUpPhase
+
+
+class WorkshopForm(EditForm):
+    """A workshop's details and agenda (the benefits to review)."""
+
+    title = StringField(_l("Titel"), validators=[Required(), MaxLength(300)])
+    held_on = DateField(_l("Dato"), validators=[Required()])
+    place = StringField(_l("Sted"), validators=[Optional(), MaxLength(300)])
+    participants = TextAreaField(_l("Deltagere (én pr. linje)"), validators=[MaxLength(10_000)])
+    phase = EnumSelectField(_l("Fase"), enum_cls=FollowUpPhase)
+    benefit_ids = IdCheckboxesField(_l("Gevinster på dagsordenen"))
+    summary = TextAreaField(_l("Opsummering"), validators=[MaxLength(20_000)])
+
+
+class NewWorkshopForm(WorkshopForm):
+    def validate_version(self, field):
+        return None
+
+
+class StepForm(EditForm):
+    """Confirms a step of the workshop's life (hold it, close it) at the version shown."""
+
+
+class ItemForm(EditForm):
+    """The minutes of one benefit on the agenda."""
+
+    assessment = EnumSelectField(_l("Vurdering"), enum_cls=Progress, validators=[Optional()])
+    comment = TextAreaField(_l("Kommentar"), validators=[MaxLength(20_000)])
+    decisions = TextAreaField(_l("Beslutninger"), validators=[MaxLength(20_000)])
+
+
+class ActionForm(FlaskForm):
+    text = TextAreaField(_l("Handling"), validators=[Required(), MaxLength(5000)])
+    owner = StringField(_l("Ansvarlig"), validators=[Required(), MaxLength(200)])
+    due_on = DateField(_l("Frist"), validators=[Optional()])
+    benefit_id = OptionalIdSelectField(_l("Gevinst"))
+    status = EnumSelectField(_l("Status"), enum_cls=ActionStatus)
+
+
+class ActionStatusForm(EditForm):
+    status = EnumSelectField(_l("Status"), enum_cls=ActionStatus)
+
+
+class ActionFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    status = SelectField(_l("Status"), validators=[Optional()], validate_choice=False)
+    benefit = SelectField(_l("Gevinst"), validators=[Optional()], validate_choice=False)
