@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.models import Versioned
 from portfolio.core.months import Month
 from portfolio.extensions import db
 
@@ -121,14 +122,18 @@ class EditForm(FlaskForm):
 
     def validate_version(self, field):
         if self.expected_version is None:
+            if (field.data or "").strip():
+                raise ValidationError(_("Formularens version er ugyldig. Indlæs siden igen."))
             raise ValidationError(_("Formularen mangler sin version. Indlæs siden igen."))
 
     @property
     def expected_version(self) -> int | None:
+        """The version the form was opened at; None when missing or not one we could issue."""
         try:
-            return int(self.version.data)
+            version = int(self.version.data)
         except (TypeError, ValueError):
             return None
+        return version if 1 <= version <= Versioned.MAX_VERSION else None
 
     def changes(self, *names: str) -> dict:
         """Return the named fields' data (all but version and csrf_token when none named)."""
