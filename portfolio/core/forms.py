@@ -115,7 +115,20 @@ class OptionalIdSelectField(SelectField):
             raise ValueError(_("Vælg en af mulighederne.")) from error
 
 
-class EditForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form: refuses text with NUL characters, which no database field
+    takes (PostgreSQL raises on them) and no person types."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
+                field.errors = [*field.errors, _("Teksten indeholder et ugyldigt tegn (NUL).")]
+                valid = False
+        return valid
+
+
+class EditForm(Form):
     """A form that edits a stored object and carries the version it was opened at."""
 
     version = HiddenField()
