@@ -320,7 +320,7 @@ RISK_PATCH = {
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "version": {"type": "integer"},
+                        "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                         "title": {"type": "string", "minLength": 1, "maxLength": 300},
                         "description": {"type": "string", "maxLength": 20000},
                         "consequence_text": {"type": "string", "maxLength": 5000},

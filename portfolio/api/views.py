@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.api import serializers as s
-from portfolio.api.openapi import build_spec
+from portfolio.api.openapi import RISK_PATCH, build_spec
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
-from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.errors import DomainError, RuleViolation, StaleEdit
+from portfolio.core.models import Versioned
 from portfolio.extensions import csrf, db
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services as programme_services
@@ -73,6 +74,15 @@ def stakeholders(slug):
     return jsonify(items=items)
 
 
+# The lengths the OpenAPI document promises (and the columns hold).
+RISK_MAX_LENGTHS = {
+    name: schema["maxLength"]
+    for name, schema in RISK_PATCH["requestBody"]["content"]["application/json"]["schema"][
+        "properties"
+    ].items()
+    if "maxLength" in schema
+}
+
 RISK_WRITABLE = {
     "title": str,
     "description": str,
@@ -106,6 +116,14 @@ def update_risk(slug, code):
             _("Angiv den version, ændringen bygger på."),
             errors={"version": [_("Skal være et heltal.")]},
         )
+    if not 1 <= version <= Versioned.MAX_VERSION:
+        raise RuleViolation(
+            _("Angiv den version, ændringen bygger på."),
+            errors={"version": [_("Ukendt version.")]},
+        )
+    if any(isinstance(value, str) and "\x00" in value for value in body.values()):
+        # PostgreSQL cannot store NUL in text; nobody means to send one.
+        raise DomainError(_("Teksten indeholder et ugyldigt tegn (NUL)."))
     unknown = set(body) - set(RISK_WRITABLE) - {"version"}
     if unknown:
         raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
@@ -127,6 +145,8 @@ def update_risk(slug, code):
                 errors[name] = [_("Ukendt status.")]
         elif name == "title" and not value.strip():
             errors[name] = [_("Feltet skal udfyldes.")]
+        elif isinstance(value, str) and len(value) > RISK_MAX_LENGTHS[name]:
+            errors[name] = [_("Højst %(max)d tegn.", max=RISK_MAX_LENGTHS[name])]
         else:
             changes[name] = value.strip() if isinstance(value, str) else value
     if errors:

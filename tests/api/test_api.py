@@ -154,3 +154,50 @@ def test_budget_forecast_actual_variance_and_light(client, login_as, spec, ddns,
     assert first["variance"] == {"forecast": {"2025": "0.7"}, "actual": {}}
     assert first["cost_light"]["colour"] == "yellow"  # 0,7 of 13,4 is 5,2 %
     assert body["cost_light"]["colour"] == "yellow"  # 0,7 of 58,1 is 1,2 %: any overrun
+
+
+def _patch_risk(client, users, body):
+    token = auth_services.issue_token(users.make("admin"))
+    db.session.commit()
+    return client.patch(
+        "/api/v1/programmes/ddns/risks/R1",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def _risk_r1():
+    from portfolio.risks.models import Risk
+
+    db.session.expire_all()
+    return db.session.scalar(db.select(Risk).where(Risk.code == "R1"))
+
+
+@pytest.mark.parametrize("version", [2**31, 2**63, 0, -1])
+def test_patch_with_an_impossible_version_is_refused(client, users, version):
+    response = _patch_risk(client, users, {"version": version, "owner": "A"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"]["version"] == ["Ukendt version."]
+    assert _risk_r1().owner != "A"
+
+
+@pytest.mark.parametrize(("field", "limit"), [("title", 300), ("owner", 200)])
+def test_patch_refuses_text_longer_than_the_document_allows(client, users, spec, field, limit):
+    schema = spec["paths"]["/programmes/{slug}/risks/{code}"]["patch"]["requestBody"]
+    properties = schema["content"]["application/json"]["schema"]["properties"]
+    assert properties[field]["maxLength"] == limit
+    version = _risk_r1().version
+    too_long = _patch_risk(client, users, {"version": version, field: "x" * (limit + 1)})
+    assert too_long.status_code == 422
+    assert too_long.get_json()["error"]["details"][field] == [f"Højst {limit} tegn."]
+    longest = _patch_risk(client, users, {"version": version, field: "x" * limit})
+    assert longest.status_code == 200
+    assert getattr(_risk_r1(), field) == "x" * limit
+
+
+def test_patch_with_nul_in_text_is_a_bad_request(client, users):
+    version = _risk_r1().version
+    response = _patch_risk(client, users, {"version": version, "owner": "A\x00B"})
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["error"]["message"]
+    assert _risk_r1().owner != "A\x00B"
