@@ -116,6 +116,7 @@ def test_api_405_and_422_shape(client, login_as):
     wrong_method = client.delete("/api/v1/programmes/ddns")
     assert wrong_method.status_code == 405
     assert wrong_method.get_json()["error"]["code"] == "method_not_allowed"
+    assert set(wrong_method.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     invalid = client.patch(
         "/api/v1/programmes/ddns/risks/R1", json={"version": 1, "probability": "x"}
     )
@@ -180,3 +181,11 @@ def test_comparing_reports_with_an_impossible_id_asks_for_two_reports(client, lo
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Vælg to forskellige rapporter at sammenligne." in page
+
+
+def test_405_page_says_which_methods_are_allowed(client, login_as):
+    login_as("admin")
+    response = client.put("/programmes/ddns/edit")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    assert "Handlingen kan ikke udføres på denne adresse." in response.get_data(as_text=True)
