@@ -111,6 +111,8 @@ def update_risk(slug, code):
     if not isinstance(body, dict):
         raise RuleViolation(_("Forespørgslen skal være et JSON-objekt."))
     version = body.get("version")
+    if isinstance(version, float) and version.is_integer():
+        version = int(version)  # JSON has one number type: 3.0 is the integer 3
     if not isinstance(version, int) or isinstance(version, bool):
         raise RuleViolation(
             _("Angiv den version, ændringen bygger på."),

@@ -201,3 +201,13 @@ def test_patch_with_nul_in_text_is_a_bad_request(client, users):
     assert response.status_code == 400
     assert "NUL" in response.get_json()["error"]["message"]
     assert _risk_r1().owner != "A\x00B"
+
+
+def test_patch_takes_a_version_written_as_a_whole_float(client, users):
+    """JSON has one number type; the document's "integer" includes 3.0 (JSON Schema)."""
+    version = _risk_r1().version
+    response = _patch_risk(client, users, {"version": float(version), "owner": "Ny ejer"})
+    assert response.status_code == 200
+    assert _risk_r1().owner == "Ny ejer"
+    half = _patch_risk(client, users, {"version": version + 1.5, "owner": "Anden"})
+    assert half.status_code == 422
