@@ -23,8 +23,8 @@ from portfolio.extensions import db
 from tests.conftest import _config, make_app
 from tests.fuzz.counts import COUNTS
 
-# API cases are cheap (no page to render), so each operation gets four times the examples.
-EXAMPLES = 4 * int(os.environ.get("FUZZ_EXAMPLES", "12"))
+# API cases are cheap (no page to render), so each operation gets three times the examples.
+EXAMPLES = 3 * int(os.environ.get("FUZZ_EXAMPLES", "12"))
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
