@@ -33,6 +33,10 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("programmes.overview")
+    # Browsers read a backslash as a slash and drop tabs and newlines, so "/\\host" and
+    # "/\t/host" lead to another site.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return url_for("programmes.overview")
     return target
 
 
