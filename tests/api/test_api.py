@@ -195,7 +195,12 @@ def test_patch_refuses_text_longer_than_the_document_allows(client, users, spec,
     assert getattr(_risk_r1(), field) == "x" * limit
 
 
-def test_patch_with_nul_in_text_is_a_bad_request(client, users):
+def test_patch_with_nul_in_text_is_a_bad_request(client, users, spec):
+    body = spec["paths"]["/programmes/{slug}/risks/{code}"]["patch"]["requestBody"]
+    owner = body["content"]["application/json"]["schema"]["properties"]["owner"]
+    with pytest.raises(jsonschema.ValidationError):  # the document says so too
+        jsonschema.validate("A\x00B", owner, cls=jsonschema.Draft202012Validator)
+    jsonschema.validate("A B", owner, cls=jsonschema.Draft202012Validator)
     version = _risk_r1().version
     response = _patch_risk(client, users, {"version": version, "owner": "A\x00B"})
     assert response.status_code == 400
