@@ -324,7 +324,13 @@ RISK_PATCH = {
                     "type": "object",
                     "properties": {
                         "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                        "title": {"type": "string", "minLength": 1, "maxLength": 300, **NO_NUL},
+                        "title": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 300,
+                            # not only spaces: the API refuses a blank title
+                            "allOf": [NO_NUL, {"pattern": "\\S"}],
+                        },
                         "description": {"type": "string", "maxLength": 20000, **NO_NUL},
                         "consequence_text": {"type": "string", "maxLength": 5000, **NO_NUL},
                         "owner": {"type": ["string", "null"], "maxLength": 200, **NO_NUL},

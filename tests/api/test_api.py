@@ -216,3 +216,13 @@ def test_patch_takes_a_version_written_as_a_whole_float(client, users):
     assert _risk_r1().owner == "Ny ejer"
     half = _patch_risk(client, users, {"version": version + 1.5, "owner": "Anden"})
     assert half.status_code == 422
+
+
+def test_patch_with_a_blank_title_is_refused_as_documented(client, users, spec):
+    body = spec["paths"]["/programmes/{slug}/risks/{code}"]["patch"]["requestBody"]
+    title = body["content"]["application/json"]["schema"]["properties"]["title"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(" \x1e", title, cls=jsonschema.Draft202012Validator)
+    response = _patch_risk(client, users, {"version": _risk_r1().version, "title": " \x1e"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"]["title"] == ["Feltet skal udfyldes."]
