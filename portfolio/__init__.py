@@ -3,6 +3,7 @@
 from flask import Flask
 
 from portfolio.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+from portfolio.core.urls import IdConverter
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_mapping(load_config(config))
+    app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)

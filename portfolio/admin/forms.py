@@ -1,16 +1,15 @@
 """Forms for managing users, their roles, and filtering the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Optional
 
 from portfolio.auth.models import Role
-from portfolio.core.forms import EditForm, EnumSelectField, OptionalIdSelectField, options
+from portfolio.core.forms import EditForm, EnumSelectField, Form, OptionalIdSelectField, options
 from portfolio.core.validators import MaxLength, Required, ValidEmail
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     email = EmailField(_l("E-mail"), validators=[Required(), ValidEmail(), MaxLength(254)])
     name = StringField(_l("Navn"), validators=[MaxLength(200)])
     password = PasswordField(_l("Adgangskode"), validators=[Required(), MaxLength(500)])
@@ -23,14 +22,14 @@ class UserForm(EditForm):
     is_active_account = BooleanField(_l("Aktiv konto"))
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     role = EnumSelectField(_l("Rolle"), enum_cls=Role)
     programme_id = OptionalIdSelectField(_l("Program"))
     track_id = OptionalIdSelectField(_l("Spor (kun sporleder)"))
     benefit_id = OptionalIdSelectField(_l("Gevinst (kun gevinstejer)"))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form changes nothing
 

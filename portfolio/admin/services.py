@@ -110,7 +110,7 @@ def _audit_query(filters: AuditFilter) -> sa.Select:
     if filters.since:
         start = dt.datetime.combine(filters.since, dt.time(), tzinfo=dt.UTC)
         query = query.where(AuditEntry.at >= start)
-    if filters.until:
+    if filters.until and filters.until < dt.date.max:  # up to the last day means no limit
         end = dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         query = query.where(AuditEntry.at < end)
     if filters.text:
@@ -131,6 +131,10 @@ def audit_page(actor: User, filters: AuditFilter, page: int = 1) -> tuple[list[A
     require(actor, Action.VIEW_AUDIT)
     query = _audit_query(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    if (page - 1) * PAGE_SIZE >= total:
+        # Past the last page: nothing to show, and an offset beyond what the database's
+        # integers hold would be an error rather than an empty page.
+        return [], total
     entries = db.session.scalars(
         query.order_by(AuditEntry.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     )

@@ -366,6 +366,9 @@ def _get(summary: str, schema: dict, with_slug: bool = True) -> dict:
     return {"get": operation}
 
 
+# Text may hold any character but NUL, which no database text column stores.
+NO_NUL = {"pattern": "^[^\\u0000]*$"}
+
 RISK_PATCH = {
     "summary": "Change a risk (optimistic locking: send the version you read)",
     "description": (
@@ -390,11 +393,17 @@ RISK_PATCH = {
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "version": {"type": "integer"},
-                        "title": {"type": "string", "minLength": 1, "maxLength": 300},
-                        "description": {"type": "string", "maxLength": 20000},
-                        "consequence_text": {"type": "string", "maxLength": 5000},
-                        "owner": {"type": ["string", "null"], "maxLength": 200},
+                        "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                        "title": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 300,
+                            # not only spaces: the API refuses a blank title
+                            "allOf": [NO_NUL, {"pattern": "\\S"}],
+                        },
+                        "description": {"type": "string", "maxLength": 20000, **NO_NUL},
+                        "consequence_text": {"type": "string", "maxLength": 5000, **NO_NUL},
+                        "owner": {"type": ["string", "null"], "maxLength": 200, **NO_NUL},
                         "probability": {"type": "string", "enum": ["low", "medium", "high"]},
                         "consequence": {"type": "string", "enum": ["low", "medium", "high"]},
                         "status": {
@@ -414,7 +423,9 @@ RISK_PATCH = {
             "content": {"application/json": {"schema": _ref("Risk")}},
         },
         "400": {
-            "description": "Missing CSRF token (session authentication)",
+            "description": (
+                "Missing CSRF token (session authentication), or text with a NUL character"
+            ),
             "content": {"application/json": {"schema": _ref("Error")}},
         },
         "401": ERRORS["401"],

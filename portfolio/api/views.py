@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.api import serializers as s
-from portfolio.api.openapi import build_spec
+from portfolio.api.openapi import RISK_PATCH, build_spec
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
-from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.errors import DomainError, RuleViolation, StaleEdit
+from portfolio.core.models import Versioned
 from portfolio.extensions import csrf, db
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
@@ -79,6 +80,15 @@ def stakeholders(slug):
     return jsonify(items=items)
 
 
+# The lengths the OpenAPI document promises (and the columns hold).
+RISK_MAX_LENGTHS = {
+    name: schema["maxLength"]
+    for name, schema in RISK_PATCH["requestBody"]["content"]["application/json"]["schema"][
+        "properties"
+    ].items()
+    if "maxLength" in schema
+}
+
 RISK_WRITABLE = {
     "title": str,
     "description": str,
@@ -107,11 +117,21 @@ def update_risk(slug, code):
     if not isinstance(body, dict):
         raise RuleViolation(_("Forespørgslen skal være et JSON-objekt."))
     version = body.get("version")
+    if isinstance(version, float) and version.is_integer():
+        version = int(version)  # JSON has one number type: 3.0 is the integer 3
     if not isinstance(version, int) or isinstance(version, bool):
         raise RuleViolation(
             _("Angiv den version, ændringen bygger på."),
             errors={"version": [_("Skal være et heltal.")]},
         )
+    if not 1 <= version <= Versioned.MAX_VERSION:
+        raise RuleViolation(
+            _("Angiv den version, ændringen bygger på."),
+            errors={"version": [_("Ukendt version.")]},
+        )
+    if any(isinstance(value, str) and "\x00" in value for value in body.values()):
+        # PostgreSQL cannot store NUL in text; nobody means to send one.
+        raise DomainError(_("Teksten indeholder et ugyldigt tegn (NUL)."))
     unknown = set(body) - set(RISK_WRITABLE) - {"version"}
     if unknown:
         raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
@@ -133,6 +153,8 @@ def update_risk(slug, code):
                 errors[name] = [_("Ukendt status.")]
         elif name == "title" and not value.strip():
             errors[name] = [_("Feltet skal udfyldes.")]
+        elif isinstance(value, str) and len(value) > RISK_MAX_LENGTHS[name]:
+            errors[name] = [_("Højst %(max)d tegn.", max=RISK_MAX_LENGTHS[name])]
         else:
             changes[name] = value.strip() if isinstance(value, str) else value
     if errors:

@@ -121,8 +121,13 @@ def _changes(obj):
             continue
         yield attr.key, _field_text(attr.key, old), _field_text(attr.key, new)
     for rel in mapper.relationships:
-        if rel.secondary is None:
+        # Many-to-many links, and the rows the object owns (a benefit's types, a
+        # workshop's agenda): a change to them is a change to the object.
+        owned = rel.uselist and "delete-orphan" in rel.cascade
+        if rel.secondary is None and not owned:
             continue
+        if rel.key not in obj.__dict__:
+            continue  # never loaded, so not changed
         history = get_history(obj, rel.key)
         if not history.has_changes():
             continue
@@ -168,7 +173,12 @@ def _after_insert(_mapper, _connection, obj) -> None:
 
 def _after_update(_mapper, _connection, obj) -> None:
     if is_audited(obj) and (pending := _pending(obj)) is not None:
-        pending[0].extend(_row(obj, "update", *change) for change in _changes(obj))
+        changes = list(_changes(obj))
+        if not changes and isinstance(obj, Versioned):
+            # Only the edit counter moved (SQLAlchemy bumps it when what the object owns
+            # changed in a way no field shows): the row changed, so the trail says so.
+            changes = [("version", None, to_text(obj.__dict__.get("version")))]
+        pending[0].extend(_row(obj, "update", *change) for change in changes)
         pending[1].add(id(obj))
 
 
@@ -188,12 +198,34 @@ def _after_flush(session: Session, _flush_context) -> None:
         session.connection().execute(sa.insert(AuditEntry.__table__), rows)
 
 
+def _keep_old_value(_target, value, _old, _initiator):
+    return value
+
+
+def _load_old_values(mapper) -> None:
+    """Make every audited column load its old value before it is set.
+
+    Without this, a value set on an expired attribute (after a commit) has no known old
+    value, and setting it back to empty would look like no change at all.
+    """
+    if not getattr(mapper.class_, "__audit__", True) or mapper.class_ is AuditEntry:
+        return
+    for attr in mapper.column_attrs:
+        if attr.key in SKIPPED_FIELDS:
+            continue
+        attribute = getattr(mapper.class_, attr.key)
+        if not sa.event.contains(attribute, "set", _keep_old_value):
+            sa.event.listen(attribute, "set", _keep_old_value, active_history=True, retval=True)
+
+
 def install() -> None:
     """Listen to every mapped class's writes and every session's flushes (idempotent)."""
     from portfolio.extensions import db
 
     if sa.event.contains(Session, "after_flush", _after_flush):
         return
+    for mapper in db.Model.registry.mappers:
+        _load_old_values(mapper)
     sa.event.listen(db.Model, "after_insert", _after_insert, propagate=True)
     sa.event.listen(db.Model, "after_update", _after_update, propagate=True)
     sa.event.listen(db.Model, "after_delete", _after_delete, propagate=True)

@@ -1,20 +1,20 @@
 """Forms for signing in and managing one's account."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo
 
+from portfolio.core.forms import Form
 from portfolio.core.validators import MaxLength, Required
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[Required(), MaxLength(254)])
     password = PasswordField(_l("Adgangskode"), validators=[Required(), MaxLength(500)])
     next = StringField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Nuværende adgangskode"), validators=[Required(), MaxLength(500)]
     )

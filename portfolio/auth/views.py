@@ -1,7 +1,6 @@
 """Signing in and out."""
 
 import time
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -21,19 +20,10 @@ from portfolio.auth import services
 from portfolio.auth.forms import ChangePasswordForm, LoginForm
 from portfolio.core.errors import RuleViolation
 from portfolio.core.models import utcnow
+from portfolio.core.security import local_target
 from portfolio.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow a ?next= that stays on this site."""
-    if not target:
-        return url_for("programmes.overview")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("programmes.overview")
-    return target
 
 
 def _login_key() -> str:
@@ -64,7 +54,7 @@ def login():
             session["started"] = session["seen"] = int(time.time())
             user.last_login_at = utcnow()
             db.session.commit()
-            return redirect(_safe_next(form.next.data))
+            return redirect(local_target(form.next.data, url_for("programmes.overview")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 

@@ -1,8 +1,9 @@
 """The benefit profile form."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portfolio.core.forms import EditForm
@@ -10,8 +11,23 @@ from portfolio.core.validators import MaxLength, Required
 
 
 class CheckboxesField(SelectMultipleField):
+    """Checkboxes of a choice list: each value counts once, an unknown one is refused."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("Vælg blandt mulighederne.")) from error
+        # A value sent twice (a replayed or hand-made request) is still one choice.
+        self.data = list(dict.fromkeys(self.data))
+
+    def pre_validate(self, form):
+        known = {self.coerce(choice[0]) for choice in self.iter_choices()}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_("Vælg blandt mulighederne."))
 
 
 class IdCheckboxesField(CheckboxesField):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField, TextAreaField
 
 from portfolio.budgets.models import BudgetKind
 from portfolio.budgets.services import parse_amount
-from portfolio.core.forms import EnumSelectField
+from portfolio.core.forms import EnumSelectField, Form
 from portfolio.core.validators import MaxLength, Required
 
 
@@ -51,11 +50,11 @@ class AmountGrid:
         return not self.errors
 
 
-class GridForm(FlaskForm):
+class GridForm(Form):
     """Only the CSRF token; the cells are read by AmountGrid."""
 
 
-class RebaselineForm(FlaskForm):
+class RebaselineForm(Form):
     approved_on = DateField(_l("Godkendt (dato)"), validators=[Required()])
     approved_by = StringField(_l("Godkendt af"), validators=[Required(), MaxLength(300)])
     document = StringField(_l("Dokument"), validators=[MaxLength(300)])
@@ -63,7 +62,7 @@ class RebaselineForm(FlaskForm):
     decision = TextAreaField(_l("Beslutning"), validators=[Required(), MaxLength(5000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     kind = EnumSelectField(
         _l("Indlæs som"), enum_cls=BudgetKind, members=(BudgetKind.FORECAST, BudgetKind.ACTUAL)
     )

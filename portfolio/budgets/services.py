@@ -277,10 +277,11 @@ def parse_amount(text: str) -> Decimal | None:
     if not re.fullmatch(r"\d+([.,]\d+)?", cleaned):
         raise ValueError(_("Skriv et beløb i mio. kr., fx 2,9 eller 2.9."))
     value = Decimal(cleaned.replace(",", "."))
-    if value != value.quantize(Decimal("0.001")):
-        raise ValueError(_("Højst tre decimaler (hele tusinde kroner)."))
+    # The size first: quantizing a number of more than 28 digits raises InvalidOperation.
     if value >= AMOUNT_LIMIT:
         raise ValueError(_("Beløbet er urimeligt stort for mio. kr."))
+    if value != value.quantize(Decimal("0.001")):
+        raise ValueError(_("Højst tre decimaler (hele tusinde kroner)."))
     return value
 
 

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.models import Versioned
 from portfolio.core.months import Month
 from portfolio.extensions import db
 
@@ -114,21 +115,38 @@ class OptionalIdSelectField(SelectField):
             raise ValueError(_("Vælg en af mulighederne.")) from error
 
 
-class EditForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form: refuses text with NUL characters, which no database field
+    takes (PostgreSQL raises on them) and no person types."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
+                field.errors = [*field.errors, _("Teksten indeholder et ugyldigt tegn (NUL).")]
+                valid = False
+        return valid
+
+
+class EditForm(Form):
     """A form that edits a stored object and carries the version it was opened at."""
 
     version = HiddenField()
 
     def validate_version(self, field):
         if self.expected_version is None:
+            if (field.data or "").strip():
+                raise ValidationError(_("Formularens version er ugyldig. Indlæs siden igen."))
             raise ValidationError(_("Formularen mangler sin version. Indlæs siden igen."))
 
     @property
     def expected_version(self) -> int | None:
+        """The version the form was opened at; None when missing or not one we could issue."""
         try:
-            return int(self.version.data)
+            version = int(self.version.data)
         except (TypeError, ValueError):
             return None
+        return version if 1 <= version <= Versioned.MAX_VERSION else None
 
     def changes(self, *names: str) -> dict:
         """Return the named fields' data (all but version and csrf_token when none named)."""
@@ -189,3 +207,11 @@ def _attach_errors(form: FlaskForm, error: RuleViolation) -> None:
             placed = True
     if not placed or not error.errors:
         form.form_errors.append(error.message)
+
+
+class CreateForm:
+    """Put first among the bases of a form that creates an object: a new object has no
+    stored version for the form to carry, so none is asked for."""
+
+    def validate_version(self, field):
+        return None

@@ -66,6 +66,10 @@ class Versioned:
 
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
 
+    # The column is a 32-bit integer on PostgreSQL: a larger number sent by a client is
+    # refused as invalid before it reaches a query (it would not fit the comparison).
+    MAX_VERSION = 2**31 - 1
+
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.version}

@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -74,3 +75,19 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+
+def local_target(target: str | None, fallback: str) -> str:
+    r"""Return `target` if it is a path on this site, else `fallback` (for ?next= and the like).
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so "/\\host" and
+    "/\t/host" lead to another site and are refused as well as "//host" and full URLs.
+    """
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return fallback
+    return target

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 
 from portfolio.core.database import database_answers
+from portfolio.core.security import local_target
 
 bp = Blueprint("core", __name__)
 
@@ -21,7 +22,4 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("programmes.overview")
-    return redirect(target)
+    return redirect(local_target(request.form.get("next"), url_for("programmes.overview")))

@@ -4,7 +4,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from portfolio.core.forms import EditForm, EnumSelectField, OptionalIdSelectField, options
+from portfolio.core.forms import (
+    CreateForm,
+    EditForm,
+    EnumSelectField,
+    OptionalIdSelectField,
+    options,
+)
 from portfolio.core.validators import MaxLength, Required
 from portfolio.indicators.editing import parse_number, parse_period
 from portfolio.indicators.models import Direction, Frequency, IndicatorKind
@@ -82,7 +88,11 @@ class IndicatorForm(EditForm):
         return changes
 
 
-class ManualValueForm(EditForm):
+class NewIndicatorForm(CreateForm, IndicatorForm):
+    """Creating an indicator: there is no stored version to carry yet."""
+
+
+class ManualValueForm(CreateForm, EditForm):
     period = PeriodField(_l("Periode"))
     value = NumberField(_l("Værdi"))
     status = SelectField(
@@ -97,9 +107,6 @@ class ManualValueForm(EditForm):
         ),
     )
     note = TextAreaField(_l("Kilde og bemærkning"), validators=[MaxLength(2_000)])
-
-    def validate_version(self, field):
-        """New values carry no version; there is nothing to lose."""
 
     def validate_period(self, field):
         if field.data is None:

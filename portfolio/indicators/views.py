@@ -12,7 +12,7 @@ from portfolio.core.i18n import locale_code
 from portfolio.extensions import db
 from portfolio.indicators import editing, services
 from portfolio.indicators.charts import trend_data
-from portfolio.indicators.forms import IndicatorForm, ManualValueForm
+from portfolio.indicators.forms import IndicatorForm, ManualValueForm, NewIndicatorForm
 from portfolio.indicators.models import IndicatorKind
 from portfolio.metrics.models import Metric
 from portfolio.programmes import services as programme_services
@@ -80,10 +80,8 @@ def new(slug, subject, code):
     programme = programme_services.get_programme_for(current_user, slug)
     subject_obj = _subject(programme, subject, code)
     require(current_user, editing.edit_action(subject_obj), subject_obj)
-    form = IndicatorForm()
+    form = NewIndicatorForm()
     _prepare(form, subject_obj)
-    if not form.is_submitted():
-        form.version.data = "0"
     return save_form(
         form,
         lambda: editing.create_indicator(

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, Regexp
 
-from portfolio.core.forms import EditForm
+from portfolio.core.forms import CreateForm, EditForm
 from portfolio.core.validators import MaxLength, Required
 
 KEY_PATTERN = Regexp(
@@ -49,9 +49,8 @@ class SourceForm(EditForm):
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(5000)])
 
 
-class NewSourceForm(SourceForm):
-    def validate_version(self, field):
-        return None
+class NewSourceForm(CreateForm, SourceForm):
+    """Creating one: there is no stored version to carry yet."""
 
 
 class MetricForm(EditForm):
@@ -71,9 +70,8 @@ class MetricForm(EditForm):
     )
 
 
-class NewMetricForm(MetricForm):
-    def validate_version(self, field):
-        return None
+class NewMetricForm(CreateForm, MetricForm):
+    """Creating one: there is no stored version to carry yet."""
 
 
 class StepForm(EditForm):

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
-from portfolio.core.forms import EditForm, EnumSelectField
+from portfolio.core.forms import CreateForm, EditForm, EnumSelectField
 from portfolio.core.validators import MaxLength, Required
 from portfolio.organisation.models import Attitude
 
@@ -14,6 +14,5 @@ class StakeholderForm(EditForm):
     involvement = TextAreaField(_l("Inddragelse"), validators=[MaxLength(5_000)])
 
 
-class NewStakeholderForm(StakeholderForm):
-    def validate_version(self, field):
-        return None
+class NewStakeholderForm(CreateForm, StakeholderForm):
+    """Creating one: there is no stored version to carry yet."""

@@ -4,7 +4,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
-from portfolio.core.forms import EditForm, EnumSelectField, MonthField, OptionalIdSelectField
+from portfolio.core.forms import (
+    CreateForm,
+    EditForm,
+    EnumSelectField,
+    MonthField,
+    OptionalIdSelectField,
+)
 from portfolio.core.validators import MaxLength, Required
 from portfolio.programmes.models import ProgrammeStatus, ProjectStatus
 
@@ -69,8 +75,5 @@ class ProjectForm(EditForm):
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(LONG_TEXT)])
 
 
-class NewProjectForm(ProjectForm):
+class NewProjectForm(CreateForm, ProjectForm):
     """Creating a project: there is no stored version to carry yet."""
-
-    def validate_version(self, field):
-        return None

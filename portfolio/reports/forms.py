@@ -1,14 +1,13 @@
 """Forms for status reports."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 
-from portfolio.core.forms import EditForm
+from portfolio.core.forms import EditForm, Form
 from portfolio.core.validators import MaxLength, Required
 
 
-class NewReportForm(FlaskForm):
+class NewReportForm(Form):
     title = StringField(_l("Titel"), validators=[Required(), MaxLength(300)])
     meeting_on = DateField(_l("Mødedato"), validators=[Required()])
 

@@ -22,6 +22,7 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.urls import id_arg
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.reports import services
@@ -207,8 +208,8 @@ def delete(slug, report_id):
 @bp.get("/compare")
 def compare(slug):
     programme = programme_services.get_programme_for(current_user, slug)
-    first = request.args.get("a", type=int)
-    second = request.args.get("b", type=int)
+    first = request.args.get("a", type=id_arg)
+    second = request.args.get("b", type=id_arg)
     if not first or not second or first == second:
         flash(_("Vælg to forskellige rapporter at sammenligne."), "error")
         return redirect(url_for("reports.index", slug=slug))

@@ -1,11 +1,10 @@
 """Forms of the risk register."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portfolio.core.forms import EditForm, EnumSelectField, OptionalIdSelectField
+from portfolio.core.forms import CreateForm, EditForm, EnumSelectField, Form, OptionalIdSelectField
 from portfolio.core.validators import MaxLength, Required
 from portfolio.risks.models import ActionStatus, Level, RiskStatus
 
@@ -20,12 +19,9 @@ class RiskForm(EditForm):
     track_id = OptionalIdSelectField(_l("Spor"))
 
 
-class NewRiskForm(RiskForm):
+class NewRiskForm(CreateForm, RiskForm):
     probability = EnumSelectField(_l("Sandsynlighed"), enum_cls=Level)
     consequence = EnumSelectField(_l("Konsekvens"), enum_cls=Level)
-
-    def validate_version(self, field):
-        return None
 
 
 class ReassessForm(EditForm):
@@ -50,14 +46,14 @@ class CloseForm(EditForm):
     note = TextAreaField(_l("Begrundelse"), validators=[Required(), MaxLength(5000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     description = TextAreaField(_l("Handling"), validators=[Required(), MaxLength(5000)])
     owner = StringField(_l("Ansvarlig"), validators=[Optional(), MaxLength(200)])
     due_on = DateField(_l("Frist"), validators=[Optional()])
     status = EnumSelectField(_l("Status"), enum_cls=ActionStatus)
 
 
-class RiskFilterForm(FlaskForm):
+class RiskFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

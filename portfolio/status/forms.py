@@ -1,11 +1,10 @@
 """Forms of the status page: milestones, decisions, overrides, benefits, track commentary."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portfolio.core.forms import EditForm, EnumSelectField, OptionalIdSelectField
+from portfolio.core.forms import CreateForm, EditForm, EnumSelectField, Form, OptionalIdSelectField
 from portfolio.core.lights import Colour
 from portfolio.core.validators import MaxLength, Required
 from portfolio.status.models import DecisionStatus, Dimension, MilestoneKind, MilestoneStatus
@@ -23,9 +22,8 @@ class MilestoneForm(EditForm):
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(5000)])
 
 
-class NewMilestoneForm(MilestoneForm):
-    def validate_version(self, field):
-        return None
+class NewMilestoneForm(CreateForm, MilestoneForm):
+    """Creating one: there is no stored version to carry yet."""
 
 
 class DecisionForm(EditForm):
@@ -39,12 +37,11 @@ class DecisionForm(EditForm):
     linked_items = StringField(_l("Vedrører (fx R2, 1.2, budget)"), validators=[MaxLength(500)])
 
 
-class NewDecisionForm(DecisionForm):
-    def validate_version(self, field):
-        return None
+class NewDecisionForm(CreateForm, DecisionForm):
+    """Creating one: there is no stored version to carry yet."""
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     dimension = EnumSelectField(_l("Lys"), enum_cls=Dimension)
     colour = EnumSelectField(
         _l("Farve"), enum_cls=Colour, members=(Colour.GREEN, Colour.YELLOW, Colour.RED)
@@ -52,11 +49,11 @@ class OverrideForm(FlaskForm):
     justification = TextAreaField(_l("Begrundelse"), validators=[Required(), MaxLength(5000)])
 
 
-class LiftOverrideForm(FlaskForm):
+class LiftOverrideForm(Form):
     dimension = EnumSelectField(_l("Lys"), enum_cls=Dimension)
 
 
-class BenefitsAssessmentForm(FlaskForm):
+class BenefitsAssessmentForm(Form):
     colour = EnumSelectField(
         _l("Vurdering"), enum_cls=Colour, members=(Colour.GREEN, Colour.YELLOW, Colour.RED)
     )

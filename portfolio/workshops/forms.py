@@ -6,7 +6,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from portfolio.benefits.forms import IdCheckboxesField
-from portfolio.core.forms import EditForm, EnumSelectField, OptionalIdSelectField
+from portfolio.core.forms import CreateForm, EditForm, EnumSelectField, OptionalIdSelectField
 from portfolio.core.validators import MaxLength, Required
 from portfolio.indicators.models import Progress
 from portfolio.workshops.models import ActionStatus, FollowUpPhase
@@ -24,9 +24,8 @@ class WorkshopForm(EditForm):
     summary = TextAreaField(_l("Opsummering"), validators=[MaxLength(20_000)])
 
 
-class NewWorkshopForm(WorkshopForm):
-    def validate_version(self, field):
-        return None
+class NewWorkshopForm(CreateForm, WorkshopForm):
+    """Creating one: there is no stored version to carry yet."""
 
 
 class StepForm(EditForm):

@@ -10,6 +10,7 @@ from portfolio.charts.cache import render_chart
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import options, save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.security import local_target
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.programmes.models import ProgrammeStatus
@@ -338,9 +339,10 @@ def update_action(slug, workshop_id, workshop_action_id):
         services.action_target(workshop, action.benefit_id),
     )
     form = ActionStatusForm(prefix=f"a{action.id}")
-    back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("workshops.show", slug=slug, workshop_id=workshop_id) + "#handlinger"
+    back = local_target(
+        request.form.get("next"),
+        url_for("workshops.show", slug=slug, workshop_id=workshop_id) + "#handlinger",
+    )
     if not form.validate():
         flash(_("Vælg en status, og indlæs siden igen, hvis fejlen gentager sig."), "error")
         return redirect(back)

@@ -190,3 +190,75 @@ def test_benefits_carry_indicators_with_withheld_values_null(client, login_as, s
     assert indicator["achievement"] == "0.0250"  # from 12, never from the withheld 3
     assert '"3"' not in client.get("/api/v1/programmes/ddns/benefits").get_data(as_text=True)
     assert body["items"][1]["indicators"] == [] and body["items"][1]["progress"] is None
+
+
+def _patch_risk(client, users, body):
+    token = auth_services.issue_token(users.make("admin"))
+    db.session.commit()
+    return client.patch(
+        "/api/v1/programmes/ddns/risks/R1",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def _risk_r1():
+    from portfolio.risks.models import Risk
+
+    db.session.expire_all()
+    return db.session.scalar(db.select(Risk).where(Risk.code == "R1"))
+
+
+@pytest.mark.parametrize("version", [2**31, 2**63, 0, -1])
+def test_patch_with_an_impossible_version_is_refused(client, users, version):
+    response = _patch_risk(client, users, {"version": version, "owner": "A"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"]["version"] == ["Ukendt version."]
+    assert _risk_r1().owner != "A"
+
+
+@pytest.mark.parametrize(("field", "limit"), [("title", 300), ("owner", 200)])
+def test_patch_refuses_text_longer_than_the_document_allows(client, users, spec, field, limit):
+    schema = spec["paths"]["/programmes/{slug}/risks/{code}"]["patch"]["requestBody"]
+    properties = schema["content"]["application/json"]["schema"]["properties"]
+    assert properties[field]["maxLength"] == limit
+    version = _risk_r1().version
+    too_long = _patch_risk(client, users, {"version": version, field: "x" * (limit + 1)})
+    assert too_long.status_code == 422
+    assert too_long.get_json()["error"]["details"][field] == [f"Højst {limit} tegn."]
+    longest = _patch_risk(client, users, {"version": version, field: "x" * limit})
+    assert longest.status_code == 200
+    assert getattr(_risk_r1(), field) == "x" * limit
+
+
+def test_patch_with_nul_in_text_is_a_bad_request(client, users, spec):
+    body = spec["paths"]["/programmes/{slug}/risks/{code}"]["patch"]["requestBody"]
+    owner = body["content"]["application/json"]["schema"]["properties"]["owner"]
+    with pytest.raises(jsonschema.ValidationError):  # the document says so too
+        jsonschema.validate("A\x00B", owner, cls=jsonschema.Draft202012Validator)
+    jsonschema.validate("A B", owner, cls=jsonschema.Draft202012Validator)
+    version = _risk_r1().version
+    response = _patch_risk(client, users, {"version": version, "owner": "A\x00B"})
+    assert response.status_code == 400
+    assert "NUL" in response.get_json()["error"]["message"]
+    assert _risk_r1().owner != "A\x00B"
+
+
+def test_patch_takes_a_version_written_as_a_whole_float(client, users):
+    """JSON has one number type; the document's "integer" includes 3.0 (JSON Schema)."""
+    version = _risk_r1().version
+    response = _patch_risk(client, users, {"version": float(version), "owner": "Ny ejer"})
+    assert response.status_code == 200
+    assert _risk_r1().owner == "Ny ejer"
+    half = _patch_risk(client, users, {"version": version + 1.5, "owner": "Anden"})
+    assert half.status_code == 422
+
+
+def test_patch_with_a_blank_title_is_refused_as_documented(client, users, spec):
+    body = spec["paths"]["/programmes/{slug}/risks/{code}"]["patch"]["requestBody"]
+    title = body["content"]["application/json"]["schema"]["properties"]["title"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(" \x1e", title, cls=jsonschema.Draft202012Validator)
+    response = _patch_risk(client, users, {"version": _risk_r1().version, "title": " \x1e"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"]["title"] == ["Feltet skal udfyldes."]

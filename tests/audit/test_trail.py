@@ -103,3 +103,24 @@ def test_no_code_path_updates_or_deletes_audit_rows():
             "sa.delete(AuditEntry",
         ):
             assert forbidden not in text, (path, forbidden)
+
+
+def test_filter_up_to_the_last_possible_day_lists_everything(client, login_as):
+    login_as("admin")
+    client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1, "owner": "Ny ejer"})
+    page = client.get("/admin/audit?entity=risks&until=9999-12-31")
+    assert page.status_code == 200
+    assert "Ny ejer" in page.get_data(as_text=True)
+    export = client.get("/admin/audit.csv?entity=risks&until=9999-12-31")
+    assert export.status_code == 200
+    assert "Ny ejer" in export.get_data(as_text=True)
+
+
+def test_a_page_far_beyond_the_last_is_empty(client, login_as):
+    login_as("admin")
+    client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1, "owner": "Ny ejer"})
+    for page in (999, 10**20):
+        response = client.get(f"/admin/audit?entity=risks&action=update&page={page}")
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert "1 ændring" in text and "Ny ejer" not in text

@@ -50,6 +50,9 @@ def test_amounts_are_read_the_danish_or_the_english_way(text, expected):
         ("NaN", "Skriv et beløb"),
         ("Infinity", "Skriv et beløb"),
         ("99999999", "urimeligt"),
+        # More digits than Decimal's precision: refused as too large, not a crash.
+        ("1" + "0" * 25, "urimeligt"),
+        ("9" * 30 + ",5", "urimeligt"),
     ],
 )
 def test_bad_amounts_are_refused_with_a_message(app, text, message):

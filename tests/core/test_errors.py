@@ -116,6 +116,7 @@ def test_api_405_and_422_shape(client, login_as):
     wrong_method = client.delete("/api/v1/programmes/ddns")
     assert wrong_method.status_code == 405
     assert wrong_method.get_json()["error"]["code"] == "method_not_allowed"
+    assert set(wrong_method.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     invalid = client.patch(
         "/api/v1/programmes/ddns/risks/R1", json={"version": 1, "probability": "x"}
     )
@@ -157,3 +158,34 @@ def test_request_id_reaches_the_logs(app, client, login_as, caplog):
         line = JsonFormatter().format(caplog.records[-1])
     assert '"request_id": "abcdef123456"' in line
     assert any(r.getMessage() == "GET /programmes/ddns 200" for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/programmes/ddns/reports/99999999999999999999",
+        "/programmes/ddns/milestones/2147483648/edit",
+        "/admin/users/0",
+    ],
+)
+def test_an_id_no_row_can_have_is_404(client, login_as, url):
+    login_as("admin")
+    assert client.get(url).status_code == 404
+
+
+def test_comparing_reports_with_an_impossible_id_asks_for_two_reports(client, login_as):
+    login_as("admin")
+    response = client.get(
+        "/programmes/ddns/reports/compare", query_string={"a": "9" * 20, "b": "1"}
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vælg to forskellige rapporter at sammenligne." in page
+
+
+def test_405_page_says_which_methods_are_allowed(client, login_as):
+    login_as("admin")
+    response = client.put("/programmes/ddns/edit")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    assert "Handlingen kan ikke udføres på denne adresse." in response.get_data(as_text=True)

@@ -245,6 +245,41 @@ def test_benefit_needs_a_type(client, login_as, ddns):
     assert "Vælg mindst én gevinsttype." in response.get_data(as_text=True)
 
 
+def test_benefit_types_sent_twice_are_saved_once(client, login_as, ddns):
+    from portfolio.benefits.services import get_benefit
+
+    login_as("secretariat")
+    gh2 = get_benefit(ddns, "GH2")
+    recipients = sorted(r.id for r in gh2.recipients)
+    data = {
+        "version": gh2.version,
+        "name": gh2.name,
+        "description": gh2.description,
+        "owner": gh2.owner or "",
+        "types": ["economic", "economic", "non_economic"],
+        "recipient_ids": recipients * 2,
+        "track_ids": [t.id for t in gh2.tracks] * 2,
+        "project_ids": [p.id for p in gh2.projects] * 2,
+    }
+    assert client.post("/programmes/ddns/benefits/GH2/edit", data=data).status_code == 302
+    db.session.expire_all()
+    gh2 = get_benefit(ddns, "GH2")
+    assert [t.value for t in gh2.types] == ["economic", "non_economic"]
+    assert sorted(r.id for r in gh2.recipients) == recipients
+
+
+def test_benefit_unknown_choices_are_refused_in_danish(client, login_as, ddns):
+    from portfolio.benefits.services import get_benefit
+
+    login_as("secretariat")
+    gh2 = get_benefit(ddns, "GH2")
+    for field, value in [("types", "ukendt"), ("track_ids", "abc"), ("track_ids", "999999")]:
+        data = {"version": gh2.version, "name": gh2.name, "types": ["economic"], field: value}
+        response = client.post("/programmes/ddns/benefits/GH2/edit", data=data)
+        assert response.status_code == 422, (field, value)
+        assert "Vælg blandt mulighederne." in response.get_data(as_text=True), (field, value)
+
+
 def test_stakeholder_added(client, login_as):
     login_as("secretariat")
     response = client.post(

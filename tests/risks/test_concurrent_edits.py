@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from portfolio.extensions import db
@@ -69,3 +70,22 @@ def test_stale_api_write_is_refused_with_the_changes(app, client, login_as):
     assert details["current_version"] == 2
     assert [(c["field"], c["new"]) for c in details["changes"]] == [("owner", "Cecilie")]
     assert _risk("R3").owner == "Cecilie"
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        ("9" * 30, "Formularens version er ugyldig"),
+        ("2147483648", "Formularens version er ugyldig"),
+        ("abc", "Formularens version er ugyldig"),
+        ("", "Formularen mangler sin version"),
+    ],
+)
+def test_an_unknown_version_is_refused_as_a_form_error(app, client, login_as, version, message):
+    login_as("admin")
+    url = "/programmes/ddns/risks/R1/edit"
+    fields = {**_form_of(client, url), "title": "Ny titel", "version": version}
+    response = client.post(url, data=fields)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _risk("R1").title != "Ny titel"
