@@ -319,6 +319,10 @@ def _audit_completeness():
 
 
 def pytest_terminal_summary(terminalreporter):
+    from tests.auth.walk_counts import summary
+
+    if line := summary():
+        terminalreporter.write_line(line)
     terminalreporter.write_line(
         f"audit completeness: {LEDGER.total_changed} changed rows checked against "
         f"{LEDGER.total_audited} audit rows"

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from portfolio.extensions import db
 from tests.access import ALLOWED
+from tests.auth.walk_counts import ROLES_WALKED, WALKED
 from tests.conftest import ROLES, make_app, sign_in
 from tests.routes import PUBLIC, all_routes
 
@@ -48,6 +49,7 @@ def test_anonymous_is_sent_to_login_or_answered_401(app, client):
             assert response.status_code == 302, (method, url, response.status_code)
             assert response.headers["Location"].startswith("/login"), (method, url)
         walked += 1
+    WALKED["anonymous"] += walked
     assert walked >= 40
 
 
@@ -70,6 +72,8 @@ def test_state_changing_routes_obey_the_permission_table(app, client, users, rol
             db.session.expire_all()
             assert _row_counts() == before, (role, method, url)
         checked += 1
+    WALKED["role_checks"] += checked
+    ROLES_WALKED.add(role)
     assert checked >= 12
 
 
@@ -89,6 +93,7 @@ def test_post_without_csrf_token_is_refused_on_every_form_route(
             response = client.open(url, method=method, data={"name": "x"})
             assert response.status_code == 400, (method, url, response.status_code)
             checked += 1
+        WALKED["csrf"] += checked
         assert checked >= 13
         db.session.remove()
 
