@@ -25,7 +25,9 @@ bp = Blueprint("benefits", __name__, url_prefix="/programmes/<slug>/benefits")
 def index(slug):
     programme = programme_services.get_programme_for(current_user, slug)
     benefits = services.list_benefits_with_indicators(programme.id)
-    readings = indicator_services.readings_for([i for b in benefits for i in b.indicators])
+    readings = indicator_services.readings_for(
+        [i for b in benefits for i in b.indicators], latest_only=True
+    )
     rows = []
     for benefit in benefits:
         own = [readings[i.id] for i in benefit.indicators]

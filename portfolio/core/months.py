@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -28,10 +29,9 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Month:
         """Read 'YYYY-MM'."""
-        match = _PATTERN.match(str(text).strip())
-        if not match:
-            raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        if cls is Month:
+            return _parse_month(str(text))
+        return cls(*_month_parts(str(text)))
 
     @classmethod
     def of(cls, day: dt.date) -> Month:
@@ -74,3 +74,17 @@ class MonthType(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else Month.parse(value)
+
+
+def _month_parts(text: str) -> tuple[int, int]:
+    match = _PATTERN.match(text.strip())
+    if not match:
+        raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_month(text: str) -> Month:
+    # Months are immutable and few (a century is 1,200), so each text is read once; long
+    # series of observations and timelines parse the same few hundred texts over and over.
+    return Month(*_month_parts(text))

@@ -118,9 +118,13 @@ class _Value:
 
 
 def readings_for(
-    indicators: list[Indicator], *, today: dt.date | None = None
+    indicators: list[Indicator], *, today: dt.date | None = None, latest_only: bool = False
 ) -> dict[int, Reading]:
     """Read the indicators' values, keyed by indicator id, in at most three queries.
+
+    With `latest_only` a reading's points stop at its latest value (the periods after it
+    are still there, withheld): enough for status, achievement and the latest figure on
+    an overview, without preparing every period of a long series for display.
 
     One query for the current observations and manual values together, plus one for the
     metrics (with their sources) and one for the trajectories unless the indicators come
@@ -143,6 +147,7 @@ def readings_for(
             if indicator.metric_id is not None
             else by_indicator.get(indicator.id, []),
             this_month,
+            latest_only=latest_only,
         )
         for indicator in indicators
     }
@@ -229,12 +234,15 @@ def _values(
     return by_metric, by_indicator
 
 
-def _reading(indicator: Indicator, values: list[_Value], this_month: Month) -> Reading:
+def _reading(
+    indicator: Indicator, values: list[_Value], this_month: Month, *, latest_only: bool = False
+) -> Reading:
     threshold = disclosure.threshold_for(indicator)
     is_count = disclosure.counts_are_protected(indicator)
     raw = {value.month: value for value in values}
     points = []
-    for month in sorted(raw):
+    # Newest first, so that a summary can stop at the latest value; put in order below.
+    for month in sorted(raw, reverse=True):
         if month > this_month:
             continue
         cell = disclosure.disclose(
@@ -253,6 +261,9 @@ def _reading(indicator: Indicator, values: list[_Value], this_month: Month) -> R
                 shown=cell.shown,
             )
         )
+        if latest_only and cell.value is not None:
+            break
+    points.reverse()
     latest = next((point for point in reversed(points) if point.value is not None), None)
 
     metric = indicator.metric if indicator.metric_id is not None else None

@@ -126,7 +126,8 @@ def load_status_data(programme: Programme) -> StatusData:
         .scalars()
     )
     readings = indicator_services.readings_for(
-        [i for b in benefits for i in b.indicators] + [i for r in risks for i in r.indicators]
+        [i for b in benefits for i in b.indicators] + [i for r in risks for i in r.indicators],
+        latest_only=True,  # the status page shows statuses and latest values, not series
     )
     last_report = db.session.scalar(
         sa.select(StatusReport)
