@@ -159,6 +159,23 @@ def _clean(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def commit_or_flash(work: Callable[[], object], success_message: str) -> bool:
+    """Do one unit of work and commit it, flashing the outcome; return whether it was saved.
+
+    A refusal by the rules or a colleague's newer edit rolls everything back and is
+    flashed as the error it is.
+    """
+    try:
+        work()
+        db.session.commit()
+    except (RuleViolation, StaleEdit) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    flash(success_message, "success")
+    return True
+
+
 def save_form(
     form: FlaskForm,
     save: Callable[[], object],

@@ -8,7 +8,7 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.charts.cache import render_chart
 from portfolio.core.errors import RuleViolation, StaleEdit
-from portfolio.core.forms import options, save_form
+from portfolio.core.forms import commit_or_flash, options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.core.security import local_target
 from portfolio.extensions import db
@@ -315,16 +315,12 @@ def add_action(slug, workshop_id):
             for error in errors:
                 flash(str(error), "error")
         return redirect(back)
-    try:
-        services.add_action(
+    commit_or_flash(
+        lambda: services.add_action(
             current_user, workshop, {**form.data, "today": programme_services.today()}
-        )
-        db.session.commit()
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Handlingen er tilføjet."), "success")
+        ),
+        _("Handlingen er tilføjet."),
+    )
     return redirect(back)
 
 
@@ -346,20 +342,16 @@ def update_action(slug, workshop_id, workshop_action_id):
     if not form.validate():
         flash(_("Vælg en status, og indlæs siden igen, hvis fejlen gentager sig."), "error")
         return redirect(back)
-    try:
-        services.update_action_status(
+    commit_or_flash(
+        lambda: services.update_action_status(
             current_user,
             action,
             form.status.data,
             form.expected_version,
             today=programme_services.today(),
-        )
-        db.session.commit()
-    except StaleEdit as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Handlingen er opdateret."), "success")
+        ),
+        _("Handlingen er opdateret."),
+    )
     return redirect(back)
 
 
