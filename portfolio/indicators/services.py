@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portfolio.benefits.models import Benefit
 from portfolio.core.i18n import format_number, locale_code
+from portfolio.core.models import UTCDateTime
 from portfolio.core.months import Month
 from portfolio.extensions import db
 from portfolio.indicators import disclosure
@@ -206,7 +207,8 @@ def _values(
                 StoredObservation.period_start.label("period"),
                 StoredObservation.value.label("value"),
                 StoredObservation.status.label("status"),
-                StoredObservation.fetched_at.label("at"),
+                # A metric's "data as of" is its last successful refresh, not a row's time.
+                sa.cast(sa.null(), UTCDateTime).label("at"),
             ).where(StoredObservation.metric_id.in_(metric_ids), StoredObservation.is_current)
         )
     if manual_ids:
