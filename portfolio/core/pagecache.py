@@ -10,18 +10,19 @@ the day, the language and what the user may do) is exactly what drawing it again
 The cache lives in each worker's memory: it is a speed-up, never a source of truth, so an
 instance that has not seen a page yet simply draws it. Nothing has to be shared or cleared
 between instances, and a write on one instance is seen by all at their next request.
+The one writer that bypasses the trail, `seed synthetic`, only adds new programmes (whose
+pages nobody has drawn yet) and is meant for scratch databases.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 
 import sqlalchemy as sa
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 
 from portfolio.extensions import db
 
@@ -89,11 +90,6 @@ class FragmentCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return entry
-
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        """Return the HTML stored under `key`, rendering and storing it when absent."""
-        entry = self.get(key) or self.put(key, {"html": str(render())})
-        return Markup(entry["html"])  # noqa: S704 - rendered by our autoescaping templates
 
     def clear(self) -> None:
         with self._lock:
