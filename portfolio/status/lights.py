@@ -164,11 +164,12 @@ def manual_benefits_light(assessment) -> Light:
     )
 
 
-def measured_benefits_light(benefits) -> Light:
+def measured_benefits_light(benefits, *, demo: bool = False) -> Light:
     """The worst of the measured benefits: all on track green, any at risk yellow, any off red.
 
     `benefits` holds (benefit, progress or None) pairs; a benefit without measured values
-    does not count.
+    does not count. `demo` says that some of the values come from the demo data platform,
+    which the reason then says too: nobody should take a demo light for the real one.
     """
     rule = _(
         "Gevinster, målt: hver indikator vurderes mod sit planlagte forløb (på rette spor, når "
@@ -214,4 +215,7 @@ def measured_benefits_light(benefits) -> Light:
     else:
         colour = Colour.GREEN
         detail = _("På rette spor: %(names)s.", names=names(groups[Progress.ON_TRACK]))
-    return Light(colour, rule, f"{summary} {detail}", figures)
+    reason = f"{summary} {detail}"
+    if demo:
+        reason += " " + _("Målt på demodata, ikke rigtige tal.")
+    return Light(colour, rule, reason, figures)

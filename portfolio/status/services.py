@@ -395,6 +395,7 @@ def benefits_light(data: StatusData) -> Light:
     }
     if not any(measured.values()):
         return lights.manual_benefits_light(data.benefits_assessment)
+    demo = any(r.is_demo for b in data.benefits for r in data.benefit_readings(b))
     return lights.measured_benefits_light(
-        [(benefit, progress) for benefit, progress in measured.items()]
+        [(benefit, progress) for benefit, progress in measured.items()], demo=demo
     )

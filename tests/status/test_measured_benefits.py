@@ -13,7 +13,7 @@ from portfolio.reports import services as report_services
 from portfolio.risks.services import get_risk
 from portfolio.status import services
 from tests.conftest import count_queries
-from tests.indicators.factories import enter, make_indicator
+from tests.indicators.factories import enter, make_indicator, make_metric, observe
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -133,3 +133,27 @@ def test_status_page_with_indicators_stays_within_its_query_budget(client, login
     with count_queries() as many:
         assert client.get("/programmes/ddns/status").status_code == 200
     assert few() == many() <= 12, (few(), many())
+
+
+def test_a_light_measured_on_demo_data_says_so(app, ddns):
+    gh1 = get_benefit(ddns, "GH1")
+    metric = make_metric("demo-gh1", is_demo=True)
+    make_indicator(
+        gh1,
+        "GH1.1",
+        metric_id=metric.id,
+        baseline_value=40,
+        baseline_period=2023,
+        target_value=80,
+        target_period=2027,
+        trajectory=[(2025, 60)],
+    )
+    observe(metric, (2025, 70))
+    db.session.commit()
+    assert "Målt på demodata, ikke rigtige tal." in light(ddns).reason
+
+
+def test_a_light_measured_on_real_data_does_not_mention_demo_data(app, ddns):
+    planned(get_benefit(ddns, "GH1"), "GH1.1", "70")
+    db.session.commit()
+    assert "demodata" not in light(ddns).reason
