@@ -60,3 +60,13 @@ def test_each_language_has_its_own_cached_page(client, login_as, url):
     assert 'lang="da"' in danish
     assert 'lang="en"' in english
     assert _without_tokens(english) != _without_tokens(danish)
+
+
+def test_an_edit_to_a_risk_is_seen_on_the_cached_status_page(client, login_as, ddns):
+    from portfolio.risks.services import get_risk
+
+    login_as("secretariat")
+    client.get("/programmes/ddns/status")
+    get_risk(ddns, "R1").title = "En ny og meget tydelig titel"
+    db.session.commit()
+    assert "En ny og meget tydelig titel" in client.get("/programmes/ddns/status").text
