@@ -41,8 +41,10 @@ serve: install
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --config gunicorn.conf.py app:app
 
+# pytest-xdist spreads the tests over the machine's cores; PYTEST_WORKERS=0 runs them in one.
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # Measurements (not tests): each script prints its figures beside their goals. PostgreSQL
 # is measured too when TEST_DATABASE_URL is set.

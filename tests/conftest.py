@@ -21,6 +21,7 @@ from portfolio.auth import services as auth_services
 from portfolio.auth.models import Role, User
 from portfolio.extensions import db
 from portfolio.seed.loader import load_seed, read_seed_file
+from tests import run_totals
 from tests.audit_ledger import LEDGER
 
 LEDGER.install()
@@ -318,12 +319,19 @@ def _audit_completeness():
     assert not missing, f"changes without audit rows (table: changed, audited): {missing}"
 
 
-def pytest_terminal_summary(terminalreporter):
-    from tests.auth.walk_counts import summary
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(run_totals.XdistTotals(), "styrbord-run-totals")
 
-    if line := summary():
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the counts to the controller
+        workeroutput[run_totals.KEY] = run_totals.collect()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if hasattr(terminalreporter.config, "workeroutput"):
+        return
+    for line in run_totals.lines():
         terminalreporter.write_line(line)
-    terminalreporter.write_line(
-        f"audit completeness: {LEDGER.total_changed} changed rows checked against "
-        f"{LEDGER.total_audited} audit rows"
-    )
