@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 
 from flask import Flask, g, has_request_context, request
 
@@ -43,14 +44,22 @@ def init_app(app: Flask) -> None:
 
     access = logging.getLogger("portfolio.access")
 
+    @app.before_request
+    def start_clock():
+        g.request_started = time.perf_counter()
+
     @app.after_request
     def log_request(response):
         if request.endpoint != "static":
+            started = g.get("request_started")
+            duration_ms = (
+                round((time.perf_counter() - started) * 1000, 1) if started is not None else None
+            )
             access.info(
                 "%s %s %s",
                 request.method,
                 request.path,
                 response.status_code,
-                extra={"status": response.status_code},
+                extra={"status": response.status_code, "duration_ms": duration_ms},
             )
         return response

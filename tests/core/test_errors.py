@@ -1,5 +1,6 @@
 """Error pages in Danish and English, JSON errors of one shape, 503 when the database is gone."""
 
+import json
 import logging
 
 import pytest
@@ -158,6 +159,9 @@ def test_request_id_reaches_the_logs(app, client, login_as, caplog):
         line = JsonFormatter().format(caplog.records[-1])
     assert '"request_id": "abcdef123456"' in line
     assert any(r.getMessage() == "GET /programmes/ddns 200" for r in caplog.records)
+    # How long the request took, so an operator can find the slow ones in the access log.
+    entry = json.loads(line)
+    assert isinstance(entry["duration_ms"], float) and 0 < entry["duration_ms"] < 60_000
 
 
 @pytest.mark.parametrize(
