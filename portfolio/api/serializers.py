@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from portfolio.budgets.services import BudgetTable
+from portfolio.budgets.tables import BudgetTable
 
 
 def text(value) -> str | None:

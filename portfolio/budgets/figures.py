@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from portfolio.budgets.models import LASTING, Baseline, BudgetRow
-from portfolio.budgets.services import BudgetTable
+from portfolio.budgets.tables import BudgetTable
 from portfolio.core.i18n import format_amount, format_mio, format_percent
 from portfolio.core.lights import Colour, Light
 
