@@ -668,6 +668,11 @@ class TestPostgres:
         monkeypatch.setattr(AppDatabase, "refuse_postgres_url", lambda self, url: None)
         assert_refused_as_own(pg_warehouse.url(database=own.database), user)
 
+    def test_a_server_that_will_not_say_who_it_is_is_refused(self, pg_warehouse):
+        pg_warehouse.execute("REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC")
+        with pytest.raises(SourceConfigError, match="kan ikke se, om databasen er dens egen"):
+            get_adapter("sql").fetch(pg_config(pg_warehouse.url()), timeout=10)
+
     def test_a_copy_of_the_app_database_is_refused(self, pg_warehouse):
         pg_warehouse.execute(
             "CREATE SCHEMA restored",

@@ -59,8 +59,15 @@ SERVER_FILE_FUNCTIONS = (
     "pg_catalog.lo_export(oid, text)",
 )
 
+# Names are schema-qualified throughout, so that no function of the same name earlier on
+# the account's search_path can answer instead. The system identifier is read only where
+# the account may (PostgreSQL checks the privilege when it plans the call, so it is asked
+# first): without it the source is refused rather than guessed about.
+_MAY_READ_SYSTEM = sa.text(
+    "SELECT pg_catalog.has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE')"
+)
 _POSTGRES_IDENTITY = sa.text(
-    "SELECT current_database(), "
+    "SELECT pg_catalog.current_database(), "
     "(SELECT system_identifier::text FROM pg_catalog.pg_control_system())"
 )
 _POSTGRES_ACCOUNT = sa.text(
@@ -69,7 +76,7 @@ _POSTGRES_ACCOUNT = sa.text(
            ARRAY(SELECT b.rolname::text FROM pg_catalog.pg_roles AS b
                  WHERE b.rolname::text = ANY(CAST(:roles AS text[]))
                    AND pg_catalog.pg_has_role(current_user, b.oid, 'MEMBER')),
-           ARRAY(SELECT f FROM unnest(CAST(:functions AS text[])) AS f
+           ARRAY(SELECT f FROM pg_catalog.unnest(CAST(:functions AS text[])) AS f
                  WHERE pg_catalog.to_regprocedure(f) IS NOT NULL
                    AND pg_catalog.has_function_privilege(
                        pg_catalog.to_regprocedure(f), 'EXECUTE'))
@@ -174,6 +181,18 @@ def _postgres_endpoint(url: sa.URL) -> tuple[str | None, int, str]:
     return host, int(url.port or DEFAULT_PORT), url.database or url.username or ""
 
 
+def _postgres_identity(connection: sa.Connection) -> tuple[str, str]:
+    if not connection.execute(_MAY_READ_SYSTEM).scalar():
+        raise SourceConfigError(
+            _(
+                "Styrbord kan ikke se, om databasen er dens egen: databasebrugeren må ikke "
+                "kalde pg_control_system()."
+            )
+        )
+    name, system = connection.execute(_POSTGRES_IDENTITY).one()
+    return name, system
+
+
 # --- the app's own database ---------------------------------------------------------------
 
 
@@ -212,9 +231,9 @@ class AppDatabase:
         if self.backend != "postgresql":
             return None
         with self.engine.connect() as connection:
-            name, system = connection.execute(_POSTGRES_IDENTITY).one()
+            identity = _postgres_identity(connection)
             connection.rollback()
-        return name, system
+        return identity
 
     # Before connecting ---------------------------------------------------------------
 
@@ -262,8 +281,7 @@ class AppDatabase:
     def check_postgres_connection(self, connection: sa.Connection) -> None:
         """Refuse the app's PostgreSQL database (or a copy), and accounts that reach files."""
         own = self.postgres_identity()
-        name, system = connection.execute(_POSTGRES_IDENTITY).one()
-        if own is not None and (name, system) == own:
+        if own is not None and _postgres_identity(connection) == own:
             raise own_database_error()
         self._refuse_app_tables(connection, _POSTGRES_APP_TABLES)
         superuser, roles, functions = connection.execute(
