@@ -1,23 +1,34 @@
 """One read-only query against a data platform, given by an SQLAlchemy URL.
 
-Three layers keep the query from changing anything:
-1. `check_read_only_sql` accepts a single SELECT or WITH statement only: comments are
-   stripped, a `;` followed by more text is refused, and data-changing keywords (and
-   functions with side effects) outside string literals are refused as well.
-2. The connection itself is read-only: SQLite is opened with `mode=ro` and
-   `PRAGMA query_only`; PostgreSQL runs the query in `SET TRANSACTION READ ONLY`.
-3. Values reach the query as bind parameters (`:name`), never as text pasted into it.
+The query a source manager writes runs with these defences, each enough on its own for
+what it covers and none trusted alone:
+
+1. The text check (`sql_statement`): one SELECT or WITH statement, no data-changing
+   keyword, and no function or view that reaches the server's files, settings, other
+   databases or SQL evaluated from a string (`query_to_xml`, `dblink`, `pg_read_file`, …).
+2. Never Styrbord's own database (`sql_guard`): refused by URL before connecting and by
+   identity once connected, and so is a copy of it. On PostgreSQL an account that is a
+   superuser or can reach the server's files is refused as well.
+3. The connection itself is read-only: SQLite is opened with `mode=ro`, `PRAGMA
+   query_only` and `trusted_schema = OFF`; PostgreSQL runs everything in one transaction
+   begun with `SET TRANSACTION READ ONLY` and rolled back afterwards. Writes fail in the
+   database, whatever the text check missed.
+4. Values reach the query as bind parameters (`:name`), never as text pasted into it.
 
 The time limit is enforced by the database: PostgreSQL's `SET LOCAL statement_timeout`,
-and for SQLite a progress handler that interrupts the query when the deadline passes. The
-database account should still be one that can only read what the metric needs.
+and for SQLite a progress handler that interrupts the query when the deadline passes.
+
+A database's error text may quote its data (`invalid input syntax for type integer:
+"scrypt:…"`), so messages name only the kind of error; the driver's text goes to
+`SourceError.detail`, which is never shown to a user.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,152 +49,24 @@ from portfolio.metrics.adapters.base import (
     finish,
     timeout_message,
 )
+from portfolio.metrics.adapters.sql_guard import AppDatabase, file_identity, sqlite_path
+from portfolio.metrics.adapters.sql_statement import check_read_only_sql
 from portfolio.metrics.adapters.tabular import ColumnMapping, rows_to_observations
 from portfolio.metrics.observations import FetchResult
 
-# Keywords that change data or state. Reached only inside one SELECT/WITH statement, e.g.
-# a data-modifying CTE (WITH x AS (DELETE …)) or SELECT … INTO, so refusing them costs
-# nothing; a column that happens to be called so can be written as a quoted identifier.
-FORBIDDEN_KEYWORDS = frozenset(
+__all__ = ["SqlAdapter", "SqlConfig", "check_read_only_sql"]
+
+# libpq settings a source's URL may carry: TLS and authentication only. The rest (host,
+# hostaddr, port, dbname, service, passfile, options, …) would name another server or
+# database than the URL seems to, or change the session's settings.
+POSTGRES_URL_PARAMETERS = frozenset(
     {
-        "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "INTO", "DROP", "ALTER", "CREATE",
-        "TRUNCATE", "GRANT", "REVOKE", "COPY", "ATTACH", "DETACH", "PRAGMA", "VACUUM",
-        "REINDEX", "SET", "RESET", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "CALL", "EXEC",
-        "EXECUTE", "PREPARE", "DEALLOCATE", "DECLARE", "LOCK", "LISTEN", "NOTIFY",
-        "UNLISTEN", "REFRESH", "CLUSTER", "DISCARD",
+        "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslcrldir", "sslsni",
+        "channel_binding", "gssencmode", "require_auth",
     }
 )  # fmt: skip
-
-# Functions that act on the server, the file system or other databases from a SELECT.
-FORBIDDEN_FUNCTIONS = frozenset(
-    {
-        "set_config", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
-        "pg_rotate_logfile", "pg_promote", "pg_read_file", "pg_read_binary_file", "pg_ls_dir",
-        "pg_stat_file", "lo_import", "lo_export", "lo_unlink", "lo_create", "lo_from_bytea",
-        "lo_put", "dblink", "dblink_exec", "dblink_connect", "nextval", "setval",
-        "load_extension", "writefile", "readfile", "fts3_tokenizer",
-    }
-)  # fmt: skip
-
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
-
-
-def _refuse(reason: str) -> SourceConfigError:
-    return SourceConfigError(_("Forespørgslen afvises: %(reason)s", reason=reason))
-
-
-def _tokens(sql: str, backslashes: str) -> list[tuple[str, str]]:
-    """Split SQL into (kind, text) tokens, dropping comments and whitespace.
-
-    Kinds: "word", "literal" (string), "ident" (quoted identifier), ";", "other".
-    `backslashes` says where a backslash escapes a quote: "none" (standard SQL, SQLite),
-    "e-strings" (PostgreSQL's E'…') or "all" (MySQL). Dialects disagree, and 'a\\' ; …
-    hides a second statement under one reading but not another, so the caller checks all.
-    """
-    tokens: list[tuple[str, str]] = []
-    i, n = 0, len(sql)
-    while i < n:
-        char = sql[i]
-        if char.isspace():
-            i += 1
-        elif sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end == -1 else end + 1
-        elif sql.startswith("/*", i):
-            # PostgreSQL nests block comments; SQLite does not, but nesting there would
-            # only make us stricter.
-            depth, i = 1, i + 2
-            while depth:
-                if i >= n:
-                    raise _refuse(_("en kommentar (/*) slutter ikke"))
-                if sql.startswith("/*", i):
-                    depth, i = depth + 1, i + 2
-                elif sql.startswith("*/", i):
-                    depth, i = depth - 1, i + 2
-                else:
-                    i += 1
-        elif char == "'":
-            e_string = bool(tokens) and tokens[-1] in (("word", "E"), ("word", "e"))
-            e_string = e_string and sql[i - 1] in "eE"
-            escapes = backslashes == "all" or (backslashes == "e-strings" and e_string)
-            if e_string and backslashes == "e-strings":
-                tokens.pop()
-            start, i = i, i + 1
-            while True:
-                if i >= n:
-                    raise _refuse(_("en tekst i anførselstegn slutter ikke"))
-                if escapes and sql[i] == "\\":
-                    i += 2
-                elif sql[i] == "'":
-                    if sql.startswith("''", i):
-                        i += 2
-                    else:
-                        i += 1
-                        break
-                else:
-                    i += 1
-            tokens.append(("literal", sql[start:i]))
-        elif char in '"`[':
-            closer = {'"': '"', "`": "`", "[": "]"}[char]
-            end = sql.find(closer, i + 1)
-            while end != -1 and closer != "]" and sql.startswith(closer * 2, end):
-                end = sql.find(closer, end + 2)
-            if end == -1:
-                raise _refuse(_("et navn i anførselstegn slutter ikke"))
-            tokens.append(("ident", sql[i : end + 1]))
-            i = end + 1
-        elif char == "$" and (match := _DOLLAR_TAG.match(sql, i)):
-            tag = match.group(0)
-            end = sql.find(tag, match.end())
-            if end == -1:
-                raise _refuse(_("en $-citeret tekst slutter ikke"))
-            tokens.append(("literal", sql[i : end + len(tag)]))
-            i = end + len(tag)
-        elif match := _WORD.match(sql, i):
-            tokens.append(("word", match.group(0)))
-            i = match.end()
-        elif char == ";":
-            tokens.append((";", ";"))
-            i += 1
-        else:
-            tokens.append(("other", char))
-            i += 1
-    return tokens
-
-
-def check_read_only_sql(sql: str) -> str:
-    """Return the query without a trailing `;` if it is one read-only SELECT/WITH statement.
-
-    Raise SourceConfigError (in Danish, naming the reason) for anything else. The query
-    must pass under each dialect's reading of backslashes in string literals.
-    """
-    for backslashes in ("none", "e-strings", "all"):
-        _check_tokens(_tokens(sql, backslashes))
-    return sql.strip().rstrip(";").rstrip()
-
-
-def _check_tokens(tokens: list[tuple[str, str]]) -> None:
-    while tokens and tokens[-1][0] == ";":
-        tokens.pop()
-    if not tokens:
-        raise _refuse(_("den er tom"))
-    if any(kind == ";" for kind, _text in tokens):
-        raise _refuse(_("der må kun være én sætning (fandt ';' efterfulgt af mere)"))
-    first = next((text for kind, text in tokens if kind != "other" or text != "("), "")
-    if first.upper() not in ("SELECT", "WITH"):
-        raise _refuse(_("den skal begynde med SELECT eller WITH"))
-    for position, (kind, text) in enumerate(tokens):
-        if kind != "word":
-            continue
-        if text.upper() in FORBIDDEN_KEYWORDS:
-            raise _refuse(_("den indeholder %(word)s, som kan ændre data", word=text.upper()))
-        called = position + 1 < len(tokens) and tokens[position + 1] == ("other", "(")
-        if text.lower() in FORBIDDEN_FUNCTIONS or (
-            called and text.lower().startswith("pg_advisory")
-        ):
-            raise _refuse(_("funktionen %(name)s er ikke tilladt", name=text.lower()))
-
+# SQLite: the file is always opened read-only by the adapter itself; saying so is allowed.
+SQLITE_URL_PARAMETERS = {"mode": "ro", "uri": "true"}
 
 ParameterValue = str | int | float | bool | None
 
@@ -229,6 +112,16 @@ def _bind_names(query: str) -> set[str]:
     return set(sa.text(query).compile().params)
 
 
+def _refuse_parameters(names) -> None:
+    # Only the names: a parameter's value may be a password.
+    raise SourceConfigError(
+        _(
+            "Databaseadressen har parametre, der ikke er tilladt her: %(names)s.",
+            names=", ".join(sorted(names)),
+        )
+    )
+
+
 @register
 class SqlAdapter(MetricAdapter):
     """One read-only query against SQLite or PostgreSQL."""
@@ -239,18 +132,39 @@ class SqlAdapter(MetricAdapter):
     location_field = "url"
     requirements = ("sqlalchemy",)
 
-    def _engine(self, config: SqlConfig, deadline: Deadline):
+    def _engine(self, config: SqlConfig, deadline: Deadline, app: AppDatabase):
+        """Return (engine, backend, opened file's identity) once the URL passed its checks."""
         import sqlalchemy as sa
 
         url = _engine_url(config.url.get_secret_value())
         backend = url.get_backend_name()
         if backend == "sqlite":
-            return self._sqlite_engine(url.database, deadline), backend
+            path = sqlite_path(url.database)
+            app.refuse_sqlite_file(path, url.database)
+            unknown = {k for k, v in url.query.items() if SQLITE_URL_PARAMETERS.get(k) != v}
+            if unknown:
+                _refuse_parameters(unknown)
+            if not path.is_file():
+                raise SourceConfigError(_("Databasefilen %(path)s findes ikke.", path=url.database))
+            return self._sqlite_engine(path, deadline), backend, file_identity(path)
         if backend == "postgresql":
             if url.get_driver_name() != "psycopg":
                 raise SourceConfigError(
                     _("Brug driveren psycopg: postgresql+psycopg://…"), detail=url.drivername
                 )
+            unknown = set(url.query) - POSTGRES_URL_PARAMETERS
+            if unknown:
+                _refuse_parameters(unknown)
+            # "a,b" is a list of hosts to libpq; "/dir" a socket directory.
+            if not url.host or "," in url.host or url.host.startswith("/"):
+                raise SourceConfigError(
+                    _("Angiv én værtsmaskine: postgresql+psycopg://bruger@vaert/database")
+                )
+            if not url.database:
+                raise SourceConfigError(
+                    _("Angiv databasens navn: postgresql+psycopg://bruger@vaert/database")
+                )
+            app.refuse_postgres_url(url)
             try:
                 engine = sa.create_engine(
                     url,
@@ -266,7 +180,7 @@ class SqlAdapter(MetricAdapter):
                 raise SourceConfigError(
                     _("Databasedriveren er ikke installeret."), detail=str(error)
                 ) from None
-            return engine, backend
+            return engine, backend, None
         raise SourceConfigError(
             _(
                 "Databasetypen %(backend)s understøttes ikke (kun sqlite og postgresql).",
@@ -274,14 +188,8 @@ class SqlAdapter(MetricAdapter):
             )
         )
 
-    def _sqlite_engine(self, database: str | None, deadline: Deadline):
+    def _sqlite_engine(self, path: Path, deadline: Deadline):
         import sqlalchemy as sa
-
-        if not database or database == ":memory:" or database.startswith("file:"):
-            raise SourceConfigError(_("Angiv stien til en SQLite-fil: sqlite:////sti/til/fil.db"))
-        path = Path(database).expanduser().resolve()
-        if not path.is_file():
-            raise SourceConfigError(_("Databasefilen %(path)s findes ikke.", path=database))
 
         def interrupt_when_late() -> int:
             # Called every few thousand virtual-machine steps; non-zero aborts the query.
@@ -295,10 +203,42 @@ class SqlAdapter(MetricAdapter):
                 check_same_thread=False,
             )
             connection.execute("PRAGMA query_only = ON")
+            # Views and triggers in a file we did not make may not call functions with
+            # side effects.
+            connection.execute("PRAGMA trusted_schema = OFF")
             connection.set_progress_handler(interrupt_when_late, 10_000)
             return connection
 
         return sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.NullPool)
+
+    @contextlib.contextmanager
+    def _session(self, config: SqlConfig, deadline: Deadline) -> Iterator:
+        """Yield a read-only connection to the source's database that passed every guard.
+
+        On PostgreSQL the connection is inside a read-only transaction with the statement
+        timeout set; it is rolled back when the block ends. Database errors raised in the
+        block come out as SourceErrors with a Danish message that quotes nothing.
+        """
+        import sqlalchemy as sa
+
+        app = AppDatabase.current()
+        engine, backend, opened = self._engine(config, deadline, app)
+        try:
+            with engine.connect() as connection:
+                if backend == "postgresql":
+                    milliseconds = max(1, int(deadline.remaining() * 1000))
+                    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+                    # SET takes no bind parameters; the value is an int we computed.
+                    connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+                    app.check_postgres_connection(connection)
+                else:
+                    app.check_sqlite_connection(connection, opened)
+                yield connection
+                connection.rollback()
+        except sa.exc.DBAPIError as error:
+            raise self._translate(error, deadline) from None
+        finally:
+            engine.dispose()
 
     def _run(self, config: SqlConfig, deadline: Deadline) -> tuple[list[str], list[tuple]]:
         import sqlalchemy as sa
@@ -319,29 +259,17 @@ class SqlAdapter(MetricAdapter):
                 ),
                 errors=problems,
             )
-        engine, backend = self._engine(config, deadline)
-        try:
-            with engine.connect() as connection:
-                if backend == "postgresql":
-                    milliseconds = max(1, int(deadline.remaining() * 1000))
-                    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-                    # SET takes no bind parameters; the value is an int we computed.
-                    connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
-                # The limit is applied by the database, so a huge result never reaches us.
-                # The query passed check_read_only_sql and max_rows is an int: no user text
-                # is pasted in that was not already the query itself.
-                limited = (
-                    f"SELECT * FROM (\n{config.query}\n) AS styrbord_query "  # noqa: S608
-                    f"LIMIT {config.max_rows + 1}"
-                )
-                result = connection.execute(sa.text(limited), config.parameters)
-                columns = list(result.keys())
-                rows = result.fetchmany(config.max_rows + 1)
-                connection.rollback()
-        except sa.exc.DBAPIError as error:
-            raise self._translate(error, deadline) from None
-        finally:
-            engine.dispose()
+        with self._session(config, deadline) as connection:
+            # The limit is applied by the database, so a huge result never reaches us.
+            # The query passed check_read_only_sql (parentheses balanced) and max_rows is
+            # an int: no user text is pasted in that was not already the query itself.
+            limited = (
+                f"SELECT * FROM (\n{config.query}\n) AS styrbord_query "  # noqa: S608
+                f"LIMIT {config.max_rows + 1}"
+            )
+            result = connection.execute(sa.text(limited), config.parameters)
+            columns = list(result.keys())
+            rows = result.fetchmany(config.max_rows + 1)
         if len(rows) > config.max_rows:
             raise SourceError(
                 _(
@@ -352,22 +280,31 @@ class SqlAdapter(MetricAdapter):
         return columns, [tuple(row) for row in rows]
 
     def _translate(self, error, deadline: Deadline) -> SourceError:
+        """Name the kind of database error in Danish; the driver's text goes to `detail`."""
         import sqlalchemy as sa
 
         original = getattr(error, "orig", None) or error
-        text = (str(original).strip().splitlines() or [""])[0][:300]
-        module = type(original).__module__
-        if type(original).__name__ == "QueryCanceled" or (
-            isinstance(original, sqlite3.OperationalError) and "interrupted" in text
-        ):
-            return SourceTimeout(timeout_message(deadline.seconds), detail=text)
-        unreachable = (
-            module.startswith("psycopg") and isinstance(error, sa.exc.OperationalError)
-        ) or (isinstance(original, sqlite3.OperationalError) and "unable to open" in text)
-        if error.connection_invalidated or unreachable:
-            return SourceConnectionError(_("Kunne ikke forbinde til databasen."), detail=text)
+        first_line = (str(original).strip().splitlines() or [""])[0][:300]
+        detail = f"{type(original).__name__}: {first_line}"
+        if isinstance(original, sqlite3.Error):
+            kind, code = _sqlite_kind(original), getattr(original, "sqlite_errorname", "")
+        else:
+            code = getattr(original, "sqlstate", None) or ""
+            kind = _POSTGRES_KINDS.get(code) or _POSTGRES_CLASSES.get(code[:2])
+            if kind is None and isinstance(error, sa.exc.OperationalError):
+                kind = "unreachable"  # libpq's connection failures carry no SQLSTATE
+        if error.connection_invalidated:
+            kind = "unreachable"
+        if kind == "timeout":
+            return SourceTimeout(timeout_message(deadline.seconds), detail=detail)
+        if kind in ("unreachable", "busy"):
+            return SourceConnectionError(str(_KIND_MESSAGES[kind]), detail=detail)
+        if kind in _KIND_MESSAGES:
+            cls = SourceError if kind in ("data", "corrupt") else SourceConfigError
+            return cls(str(_KIND_MESSAGES[kind]), detail=detail)
         return SourceConfigError(
-            _("Databasen afviste forespørgslen: %(reason)s", reason=text), detail=repr(error)
+            _("Databasen afviste forespørgslen (fejlkode %(code)s).", code=code or "?"),
+            detail=detail,
         )
 
     def fetch(
@@ -387,3 +324,86 @@ class SqlAdapter(MetricAdapter):
         parsed = ParsedTable(observations, unit=config.unit)
         # A query has no revision of its own: every fetch returns the current rows.
         return finish(parsed, since_revision=None, suppress_below=config.suppress_below)
+
+
+# --- kinds of database error --------------------------------------------------------------
+
+_POSTGRES_KINDS = {
+    "57014": "timeout",  # query_canceled: the statement timeout
+    "25006": "readonly",  # read_only_sql_transaction
+    "42501": "privilege",  # insufficient_privilege
+    "42P01": "no_table",  # undefined_table
+    "3F000": "no_table",  # invalid_schema_name
+    "42703": "no_column",  # undefined_column
+    "42883": "no_function",  # undefined_function
+    "42601": "syntax",  # syntax_error
+    "55P03": "busy",  # lock_not_available
+    "40P01": "busy",  # deadlock_detected
+}
+_POSTGRES_CLASSES = {
+    "08": "unreachable",  # connection exception
+    "22": "data",  # data exception: often quotes the value
+    "XX": "corrupt",  # internal error
+}
+_SQLITE_NAMES = {
+    "SQLITE_INTERRUPT": "timeout",
+    "SQLITE_READONLY": "readonly",
+    "SQLITE_AUTH": "privilege",
+    "SQLITE_CANTOPEN": "unreachable",
+    "SQLITE_BUSY": "busy",
+    "SQLITE_LOCKED": "busy",
+    "SQLITE_NOTADB": "notadb",
+    "SQLITE_CORRUPT": "corrupt",
+    "SQLITE_MISMATCH": "data",
+    "SQLITE_TOOBIG": "data",
+}
+# SQLITE_ERROR covers many kinds; the start of its text (never shown) tells which.
+_SQLITE_TEXTS = (
+    ("no such table", "no_table"),
+    ("no such column", "no_column"),
+    ("no such function", "no_function"),
+    ("wrong number of arguments", "no_function"),
+    ("syntax error", "syntax"),
+    ("incomplete input", "syntax"),
+    ("unrecognized token", "syntax"),
+)
+
+
+def _sqlite_kind(error: sqlite3.Error) -> str | None:
+    kind = _SQLITE_NAMES.get(getattr(error, "sqlite_errorname", ""))
+    if kind:
+        return kind
+    text = str(error)
+    for start, text_kind in _SQLITE_TEXTS:
+        if text.startswith(start) or f": {start}" in text:
+            return text_kind
+    return None
+
+
+# Lazy: translated when a message is made, in the language of that moment.
+_KIND_MESSAGES = {
+    "unreachable": _l("Kunne ikke forbinde til databasen."),
+    "busy": _l("Databasen er optaget (låst af en anden forbindelse); prøv igen."),
+    "readonly": _l(
+        "Databasen afviste forespørgslen: den forsøgte at ændre data, og forbindelsen er "
+        "skrivebeskyttet."
+    ),
+    "privilege": _l(
+        "Databasen afviste forespørgslen: databasebrugeren har ikke adgang til det, "
+        "forespørgslen læser eller kalder."
+    ),
+    "no_table": _l(
+        "Databasen afviste forespørgslen: en tabel, visning eller et skema findes ikke."
+    ),
+    "no_column": _l("Databasen afviste forespørgslen: en kolonne findes ikke."),
+    "no_function": _l(
+        "Databasen afviste forespørgslen: en funktion findes ikke med de argumenter."
+    ),
+    "syntax": _l("Databasen afviste forespørgslen: den har en syntaksfejl."),
+    "data": _l(
+        "Databasen afviste forespørgslen: en værdi kunne ikke behandles (fx tekst, der ikke "
+        "kan omregnes til et tal). Værdien vises ikke; ret forespørgslen, fx med CAST."
+    ),
+    "notadb": _l("Filen er ikke en SQLite-database."),
+    "corrupt": _l("Databasen meldte en intern fejl eller en beskadiget fil."),
+}
