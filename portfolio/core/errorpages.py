@@ -6,7 +6,7 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -89,7 +89,7 @@ def _page(status: int, title: str, message: str) -> str:
     if status < 500:
         try:
             return render_template("errors/error.html", plain=False, **context)
-        except SQLAlchemyError as error:
+        except Exception as error:  # the page must come out whatever broke; see above
             log.error("error page fell back to the plain one: %s", error.__class__.__name__)
             _rollback_quietly()
     try:
