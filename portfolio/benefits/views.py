@@ -47,6 +47,7 @@ def benefit_map(slug):
         "benefits/map.html",
         programme=programme,
         alt_text=chart_alt_text("benefit_map", data, locale=locale_code()),
+        has_benefits=bool(data.benefits),
     )
 
 

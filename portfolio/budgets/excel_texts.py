@@ -174,6 +174,11 @@ IMPORT_MACRO_WORKBOOK = (
     "“Excel-projektmappe (*.xlsx)” og prøv igen."
 )
 IMPORT_EMPTY_FILE = "Filen er tom."
+IMPORT_OTHER_PROGRAMME = (
+    "Arbejdsbogen hører til et andet program end %(programme)s (se arket “Om”); intet er "
+    "indlæst. Hent arbejdsbogen for %(programme)s på budgetsiden, indtast tallene i den, "
+    "og indlæs den."
+)
 IMPORT_TOO_LARGE = "Filen fylder %(size)s, men højst %(limit)s kan indlæses."
 IMPORT_UNPACKS_TOO_LARGE = (
     "Filen pakker ud til mere end %(limit)s og afvises for at beskytte systemet."

@@ -50,6 +50,7 @@ MAX_ZIP_MEMBERS = 2_000
 HEADER_SEARCH_ROWS = 30  # the header row must be among the first rows
 MAX_SCAN_ROWS = 1_000  # rows read at most; the table must end before this
 MAX_SCAN_COLS = 100  # columns read at most (A … CV)
+MAX_ABOUT_ROWS = 40  # the "Om" sheet's programme id is among its first rows
 XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 OTHER_MAINS = (
     b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -107,12 +108,19 @@ def parse_budget_import(
     row_labels: Mapping[int, str],
     periods: Iterable[str],
     max_bytes: int,
+    programme_slug: str | None = None,
+    programme_name: str = "",
 ) -> ImportResult:
-    """Read the forecast or actual sheet of an uploaded workbook and check every cell."""
+    """Read the forecast or actual sheet of an uploaded workbook and check every cell.
+
+    With `programme_slug`, a workbook whose "Om" sheet gives another programme id (one
+    exported from another programme) is refused as a whole; the message names only
+    `programme_name`, the programme it was uploaded to.
+    """
     if kind not in SHEETS:
         raise ValueError(f"kind must be 'forecast' or 'actual', not {kind!r}")
     sheet = SHEETS[kind]
-    reader = _Reader(sheet, dict(row_labels), tuple(periods))
+    reader = _Reader(sheet, dict(row_labels), tuple(periods), programme_slug, programme_name)
     reader.read(content, max_bytes)
     problems = tuple(reader.sorted_problems())
     values = MappingProxyType({} if problems else reader.values)
@@ -146,6 +154,8 @@ class _Reader:
     sheet: str
     row_labels: dict[int, str]
     periods: tuple[str, ...]
+    programme_slug: str | None = None
+    programme_name: str = ""
     values: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     problems: list[tuple[tuple[int, int], ImportProblem]] = field(default_factory=list)
     # Where the table is once found: first row, first column, last row, last column.
@@ -221,6 +231,11 @@ class _Reader:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         try:
             names = {name.strip().casefold(): name for name in wb.sheetnames}
+            if not self.same_programme(wb, names.get(t.SHEET_ABOUT.casefold())):
+                # Its rows and years would be another programme's too: one clear problem
+                # says more than a list of unknown rows.
+                self.file_problem(t.IMPORT_OTHER_PROGRAMME % {"programme": self.programme_name})
+                return
             name = names.get(self.sheet.casefold())
             if name is None:
                 found = ", ".join(f"“{n}”" for n in wb.sheetnames) or "ingen ark"
@@ -238,6 +253,21 @@ class _Reader:
                     self.problem(t.IMPORT_NO_VALUES)
         finally:
             wb.close()
+
+    def same_programme(self, wb, about: str | None) -> bool:
+        """Tell whether the workbook's "Om" sheet, if it has one, names the expected
+        programme by its id (the slug, which never changes, unlike the name).
+
+        A workbook without the sheet or without an id there is taken on its tables.
+        """
+        if self.programme_slug is None or about is None:
+            return True
+        label = t.ABOUT_SLUG.casefold()
+        for cells in wb[about].iter_rows(max_row=MAX_ABOUT_ROWS, max_col=2, values_only=True):
+            if len(cells) == 2 and _text_of(cells[0]).casefold() == label:
+                found = _text_of(cells[1])
+                return not found or found.casefold() == self.programme_slug.casefold()
+        return True
 
     # ---------------------------------------------------------------- the table
 

@@ -24,6 +24,7 @@ from portfolio.budgets.models import (
 )
 from portfolio.budgets.tables import BudgetTable, TableRow
 from portfolio.core.errors import NotFound, RuleViolation, StaleEdit
+from portfolio.core.locking import next_number, take_turn
 from portfolio.extensions import db
 
 ZERO = Decimal("0.0")
@@ -258,6 +259,9 @@ def set_amounts(
             errors[f"{row_id}-{period}"] = [_("Året ligger uden for programmets periode.")]
     if errors:
         raise RuleViolation(_("Beløbene blev ikke gemt."), errors=errors)
+    # One save of the programme's figures at a time: the check below and the writes after
+    # it then see every figure a parallel save (or import) has committed.
+    take_turn(programme)
     if started_from is not None and (changed := stale_cells(programme, kind, started_from)):
         raise StaleEdit(
             _("Nogen har ændret beløbene, efter du åbnede siden. Intet er gemt."),
@@ -307,6 +311,8 @@ def rebaseline(
         errors["approved_by"] = [_("Angiv, hvem der har godkendt budgettet.")]
     if any(row_id not in rows or period not in allowed for row_id, period in amounts):
         errors["amounts"] = [_("Et beløb hører ikke til programmets rækker eller år.")]
+    # The next number is taken in turn, so two approvals at once cannot both become v3.
+    take_turn(programme)
     latest = latest_baseline(programme.id)
     if latest and approved_on < latest.approved_on:
         errors["approved_on"] = [_("Godkendelsen kan ikke ligge før den gældende versions.")]
@@ -314,7 +320,7 @@ def rebaseline(
         raise RuleViolation(_("Budgetversionen blev ikke oprettet."), errors=errors)
     baseline = Baseline(
         programme_id=programme.id,
-        number=(latest.number if latest else 0) + 1,
+        number=next_number(programme, lambda: latest.number if latest else 0),
         approved_on=approved_on,
         approved_by=approved_by.strip(),
         document=document.strip(),

@@ -162,6 +162,8 @@ def import_budget(
         row_labels={r.position: r.label for r in rows},
         periods=[*services.programme_years(programme), LASTING],
         max_bytes=current_app.config["BUDGET_IMPORT_MAX_BYTES"],
+        programme_slug=programme.slug,
+        programme_name=programme.name,
     )
     if not result.ok:
         raise ImportRefused(result.problems)

@@ -71,7 +71,7 @@ def _stack(column: str, nodes, heights, top: float, room: float, groups: bool) -
     """Spread a column's boxes over the room, evenly, with more air before each track."""
     # A new group starts at every node that is not set in (a track in the first column).
     breaks = [i > 0 and groups and node.indent == 0 for i, node in enumerate(nodes)]
-    weights = [0.0] + [1.8 if brk else 1.0 for brk in breaks[1:]]
+    weights = [0.0 if i == 0 else 1.8 if brk else 1.0 for i, brk in enumerate(breaks)]
     free = room - sum(heights)
     unit = min(free / sum(weights), 0.45) if sum(weights) else 0.0
     used = sum(heights) + unit * sum(weights)
@@ -117,7 +117,7 @@ def layout_benefit_map(data: BenefitMapData) -> MapLayout:
 
 def describe_benefit_map(data: BenefitMapData, locale: str = "da") -> str:
     """Return a text alternative: each benefit with what feeds it and which goals it serves."""
-    parts = []
+    parts = [] if data.benefits else [text("no_benefits", locale)]
     for benefit in data.benefits:
         sources = [a for a, b in data.source_links if b == benefit.code]
         goals = [g.text for g in data.goals if (benefit.code, g.code) in data.goal_links]
@@ -181,6 +181,24 @@ def _draw(data: BenefitMapData, locale: str) -> common.Drawing:
     _draw_links(ax, layout)
     for box in layout.boxes.values():
         _draw_box(ax, box)
+    for column, nodes, key in (
+        (SOURCE, data.sources, "no_sources"),
+        (BENEFIT, data.benefits, "no_benefits"),
+        (GOAL, data.goals, "no_goals"),
+    ):
+        if not nodes:
+            # An empty column says so, instead of leaving the reader to wonder.
+            left, width, _code = COLUMNS[column]
+            ax.text(
+                left + width / 2,
+                TOP + (layout.height - TOP - BOTTOM) / 2,
+                common.wrap(text(key, locale), int((width - 0.2) / CHAR)),
+                fontsize=FONT_SIZE + 1,
+                ha="center",
+                va="center",
+                color=MUTED,
+                style="italic",
+            )
     return common.Drawing(fig, heading, describe_benefit_map(data, locale))
 
 

@@ -86,6 +86,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "sources_column": ("Spor og projekter", "Tracks and projects"),
     "benefits_column": ("Gevinster", "Benefits"),
     "goals_column": ("Vision", "Vision"),
+    "no_benefits": (
+        "Programmet har endnu ingen gevinster.",
+        "The programme has no benefits yet.",
+    ),
+    "no_sources": ("Ingen spor eller projekter.", "No tracks or projects."),
+    "no_goals": ("Visionen har ingen mål.", "The vision has no goals."),
 }
 
 

@@ -2,13 +2,17 @@
 
 import logging
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from markupsafe import escape
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portfolio.core.errors import DomainError
+from portfolio.core.i18n import locale_code
+from portfolio.core.locking import RETRY_AFTER_SECONDS, lost_turn
 from portfolio.extensions import db
 
 log = logging.getLogger(__name__)
@@ -69,10 +73,56 @@ def error_response(status: int, message: str | None = None, details: dict | None
             body["error"]["details"] = details
         return jsonify(body), status
     title = TITLES.get(status, TITLES[500])()
-    # A plain page: the header must not look the user up, in case the database is down.
-    return render_template(
-        "errors/error.html", status=status, title=title, message=message, plain=status >= 500
-    ), status
+    return _page(status, title, message), status
+
+
+def _page(status: int, title: str, message: str) -> str:
+    """Render the error page; never fail, and never need the database to succeed.
+
+    A 5xx page is plain: its header does not show who is signed in. It is rendered without
+    Flask's context processors, since Flask-Login's loads the signed-in user from the
+    database, which may be what failed. Any other page that fails to render (the database
+    went away while its menu looked the user up) falls back to the plain page, and if even
+    that fails, to a few lines of HTML that need nothing at all.
+    """
+    context = {"status": status, "title": title, "message": message}
+    if status < 500:
+        try:
+            return render_template("errors/error.html", plain=False, **context)
+        except Exception as error:  # the page must come out whatever broke; see above
+            log.error("error page fell back to the plain one: %s", error.__class__.__name__)
+            _rollback_quietly()
+    try:
+        template = current_app.jinja_env.get_template("errors/error.html")
+        return template.render(plain=True, **context)
+    except Exception:
+        log.exception("error page could not be rendered")
+        return _BARE_PAGE.format(
+            lang=escape(_locale_or_danish()),
+            status=status,
+            title=escape(title),
+            message=escape(message),
+        )
+
+
+_BARE_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title} – Styrbord</title></head>
+<body><main><p>{status}</p><h1>{title}</h1><p>{message}</p><p><a href="/">Styrbord</a></p></main>
+</body></html>"""
+
+
+def _locale_or_danish() -> str:
+    try:
+        return locale_code()
+    except Exception:
+        return "da"
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:
+        log.debug("rollback after a database error failed too")
 
 
 def init_app(app: Flask) -> None:
@@ -102,14 +152,25 @@ def init_app(app: Flask) -> None:
         details = getattr(error, "errors", None) or None
         return error_response(error.status_code, error.message or None, details)
 
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
-    def database_down(error):
+    def database_error(error):
+        refusal = lost_turn(error)
+        if refusal is not None:
+            # A parallel request won a race (forms answer this themselves, see save_form).
+            log.info("write lost to a parallel one: %s", error.__class__.__name__)
+            _rollback_quietly()
+            status, message = refusal
+            response = make_response(error_response(status, message))
+            if status == 503:
+                response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+            return response
+        if isinstance(error, IntegrityError | StaleDataError):
+            return unexpected(error)  # a broken rule of the schema is a bug, not a race
         log.error("database error: %s", error.__class__.__name__)
-        try:
-            db.session.rollback()
-        except Exception:
-            log.debug("rollback after database error failed too")
+        _rollback_quietly()
         return error_response(503)
 
     @app.errorhandler(Exception)
@@ -117,8 +178,5 @@ def init_app(app: Flask) -> None:
         if app.testing and not app.config.get("SHOW_ERROR_PAGES"):
             raise error  # let the test see the real exception
         log.exception("unhandled error")
-        try:
-            db.session.rollback()
-        except Exception:
-            log.debug("rollback after unhandled error failed too")
+        _rollback_quietly()
         return error_response(500)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -13,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.locking import RETRY_AFTER_SECONDS, lost_turn
 from portfolio.core.models import Versioned
 from portfolio.core.months import Month
 from portfolio.extensions import db
@@ -172,6 +174,13 @@ def commit_or_flash(work: Callable[[], object], success_message: str) -> bool:
         db.session.rollback()
         flash(error.message, "error")
         return False
+    except sa.exc.SQLAlchemyError as error:
+        refusal = lost_turn(error)
+        if refusal is None:
+            raise
+        db.session.rollback()
+        flash(refusal[1], "error")
+        return False
     flash(success_message, "success")
     return True
 
@@ -188,8 +197,9 @@ def save_form(
     """Validate, save in one transaction, flash and redirect; or show the form with errors.
 
     `save` calls a service and returns its result. A rule the service enforces comes back
-    as field errors; a colleague's newer save comes back as a conflict listing their changes.
-    Either way nothing is written.
+    as field errors; a colleague's newer save comes back as a conflict listing their changes;
+    losing a race to a parallel request (core/locking.lost_turn) comes back as a form error.
+    Either way nothing is written, and the form still holds what was typed.
     """
     conflict = None
     status = 200
@@ -206,13 +216,23 @@ def save_form(
                 db.session.rollback()
                 conflict = error
                 status = 409
+            except sa.exc.SQLAlchemyError as error:
+                # A parallel save got there first, or the database was too busy to wait:
+                # the form comes back with what was typed, saying that nothing was saved.
+                refusal = lost_turn(error)
+                if refusal is None:
+                    raise
+                db.session.rollback()
+                status, message = refusal
+                form.form_errors.append(message)
             else:
                 flash(success_message, "success")
                 url = success_url(result) if callable(success_url) else success_url
                 return redirect(url)
         else:
             status = 422
-    return render_template(template, form=form, conflict=conflict, **context), status
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else {}
+    return render_template(template, form=form, conflict=conflict, **context), status, headers
 
 
 def _attach_errors(form: FlaskForm, error: RuleViolation) -> None:

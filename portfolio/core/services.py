@@ -5,12 +5,24 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from portfolio.core.errors import StaleEdit
+from portfolio.core.locking import stored_version
 from portfolio.extensions import db
 
 
 def check_version(obj, expected_version: int | None) -> None:
-    """Refuse an edit started from an older version of the object than the stored one."""
-    if expected_version is None or expected_version == obj.version:
+    """Refuse an edit started from an older version of the object than the stored one.
+
+    The stored version is read with the row locked (core/locking.py), so a colleague's save
+    cannot slip in between this check and the write: of two saves started from the same
+    version, the second waits for the first and is then refused here, with its changes.
+    """
+    if expected_version is None:
+        return
+    stored = stored_version(obj)
+    if stored == expected_version:
+        if obj.version != stored:
+            # Loaded before a save that has committed since: write on top of that one.
+            db.session.refresh(obj)
         return
     from portfolio.audit.services import changes_since
 
@@ -20,7 +32,7 @@ def check_version(obj, expected_version: int | None) -> None:
             "se ændringerne nedenfor, og prøv igen."
         ),
         changes=changes_since(obj, expected_version),
-        current_version=obj.version,
+        current_version=stored,
     )
 
 

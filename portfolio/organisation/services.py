@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.locking import next_number, take_turn
 from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.organisation.models import GovernanceBody, Stakeholder
@@ -78,14 +79,17 @@ def get_stakeholder(programme: Programme, stakeholder_id: int) -> Stakeholder:
 
 def create_stakeholder(actor: User, programme: Programme, values: dict) -> Stakeholder:
     require(actor, Action.EDIT_STAKEHOLDER, programme)
+    # Taking the programme's turn first lets the name check see a stakeholder added by a
+    # request running at the same moment, so a double is refused with a message.
+    take_turn(programme)
     _check_name_free(programme, values["name"])
-    position = 1 + (
-        db.session.scalar(
+    position = next_number(
+        programme,
+        lambda: db.session.scalar(
             sa.select(sa.func.max(Stakeholder.position)).where(
                 Stakeholder.programme_id == programme.id
             )
-        )
-        or 0
+        ),
     )
     stakeholder = Stakeholder(
         programme_id=programme.id,

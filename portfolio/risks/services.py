@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.locking import next_number
 from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
@@ -50,9 +51,14 @@ def get_risk(programme: Programme, code: str) -> Risk:
 
 
 def next_risk_code(programme: Programme) -> str:
+    """Return the code after the programme's highest (R5 after R4), taking turns with any
+    other request giving out a code in the programme (core/locking.py)."""
+    return f"R{next_number(programme, lambda: _highest_risk_number(programme))}"
+
+
+def _highest_risk_number(programme: Programme) -> int:
     codes = db.session.scalars(sa.select(Risk.code).where(Risk.programme_id == programme.id))
-    numbers = [int(c[1:]) for c in codes if c.startswith("R") and c[1:].isdigit()]
-    return f"R{max(numbers, default=0) + 1}"
+    return max((int(c[1:]) for c in codes if c.startswith("R") and c[1:].isdigit()), default=0)
 
 
 def create_risk(actor: User, programme: Programme, values: dict) -> Risk:

@@ -9,14 +9,13 @@ Playwright or that browser every test here skips and says which is missing.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 from portfolio.extensions import db
 from tests.conftest import PASSWORD, Users, make_app
+from tests.live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 TODAY = "2026-11-21"
@@ -47,27 +46,6 @@ def browser():
         )
         yield chromium
         chromium.close()
-
-
-class LiveServer:
-    """The app served over HTTP in a thread; `url(path)` gives an address on it."""
-
-    def __init__(self, app):
-        self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
 
 
 @pytest.fixture

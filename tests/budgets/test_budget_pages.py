@@ -209,6 +209,27 @@ def test_bad_upload_lists_every_problem_and_writes_nothing(client, login_as, ddn
     ) or "xlsx" in not_excel.get_data(as_text=True)
 
 
+def test_a_workbook_of_another_programme_is_refused_and_changes_nothing(client, login_as, ddns):
+    login_as("secretariat")
+    download = client.get("/programmes/ddns/budget.xlsx").data
+    track1 = "Spor 1: Nationalt datagrundlag for kommuner"
+    filled = _filled(download, "Forbrug", {(track1, "2023"): 2.8})
+    workbook = load_workbook(io.BytesIO(filled))
+    for row in workbook["Om"].iter_rows():
+        if row[0].value == "Program-id":
+            row[1].value = "et-andet-program"
+    out = io.BytesIO()
+    workbook.save(out)
+
+    response = _upload(client, out.getvalue())
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f"Arbejdsbogen hører til et andet program end {ddns.name}" in html
+    assert "et-andet-program" not in html
+    assert services.current_values(ddns, BudgetKind.ACTUAL) == {}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BudgetImport)) == 0
+
+
 def test_viewer_cannot_upload(client, login_as, ddns):
     login_as("viewer")
     response = _upload(client, b"x")

@@ -373,3 +373,48 @@ def test_kind_must_be_known(template):
 def test_checksum():
     assert checksum(b"abc") == hashlib.sha256(b"abc").hexdigest()
     assert len(checksum(b"")) == 64
+
+
+def test_a_workbook_of_another_programme_is_refused_naming_only_this_one(template):
+    filled = fill(template, C5=2.9)
+    other = parse(filled, programme_slug="sundhed", programme_name="Sundhedsprogrammet")
+    assert not other.ok and other.values == {}
+    (problem,) = other.problems
+    assert problem.sheet is None and problem.cell is None
+    assert problem.message.startswith(
+        "Arbejdsbogen hører til et andet program end Sundhedsprogrammet"
+    )
+    # Nothing the file holds about its own programme is repeated.
+    for held in ("ddns", "DDNS", DATA.programme_name):
+        assert held not in problem.message
+    # The same file for its own programme imports (the id is matched ignoring case).
+    own = parse(filled, programme_slug="DDNS", programme_name="DDNS")
+    assert own.ok, problems(own)
+
+
+def test_a_workbook_without_a_programme_id_is_taken_on_its_tables(template):
+    def drop_about(wb):
+        del wb["Om"]
+
+    without_sheet = edit(fill(template, C5=2.9), drop_about)
+    assert parse(without_sheet, programme_slug="sundhed", programme_name="Sundhed").ok
+
+    def blank_id(wb):
+        for row in wb["Om"].iter_rows():
+            if row[0].value == "Program-id":
+                row[1].value = None
+
+    blank = edit(fill(template, C5=2.9), blank_id)
+    assert parse(blank, programme_slug="sundhed", programme_name="Sundhed").ok
+
+
+def test_the_programme_id_is_found_wherever_it_was_moved_to(template):
+    def move_id(wb):
+        about = wb["Om"]
+        about.insert_rows(1, amount=5)
+
+    moved = edit(fill(template, C5=2.9), move_id)
+    refused = parse(moved, programme_slug="sundhed", programme_name="Sundhed")
+    assert [p.message[:40] for p in refused.problems] == [
+        "Arbejdsbogen hører til et andet program "
+    ]

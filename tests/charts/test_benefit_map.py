@@ -112,3 +112,33 @@ def test_the_text_alternative_follows_the_links():
     assert text.startswith("Gevinstdiagram: DDNS. GH1 Mere sammenhængende patientforløb")
     assert "GH1 Mere sammenhængende patientforløb skabes af Spor 1, 2.1, 3.1" in text
     assert "og understøtter Sammenhæng og gennemsigtighed." in text
+
+
+def test_a_programme_without_benefits_gets_an_empty_map_that_says_so():
+    data = BenefitMapData(
+        "Nyt program",
+        (MapNode("Spor 1", "Det eneste spor"),),
+        (),
+        (MapNode("V1", "Et mål"),),
+        (),
+        (),
+    )
+    layout = layout_benefit_map(data)
+    assert {box.column for box in layout.boxes.values()} == {SOURCE, GOAL}
+    chart = build_benefit_map(data)
+    labels = svg.labels(chart)
+    assert "Programmet har endnu ingen gevinster." in labels
+    assert {"Det eneste spor", "Et mål", "Gevinster"} <= set(labels)
+    assert svg.title_and_desc(chart)[1].endswith("Programmet har endnu ingen gevinster.")
+    english = svg.labels(build_benefit_map(data, locale="en"))
+    assert "The programme has no benefits yet." in english
+
+
+def test_a_map_with_no_boxes_at_all_is_still_drawn():
+    data = BenefitMapData("Tomt", (), (), (), (), ())
+    labels = svg.labels(build_benefit_map(data))
+    assert {
+        "Ingen spor eller projekter.",
+        "Programmet har endnu ingen gevinster.",
+        "Visionen har ingen mål.",
+    } <= set(labels)

@@ -4,9 +4,11 @@ import json
 import logging
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.exceptions import Conflict
 
-from tests.conftest import make_app
+from portfolio.extensions import db
+from tests.conftest import make_app, sign_in
 
 SHAPE = {"status", "code", "message"}
 
@@ -193,3 +195,66 @@ def test_405_page_says_which_methods_are_allowed(client, login_as):
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
     assert "Handlingen kan ikke udføres på denne adresse." in response.get_data(as_text=True)
+
+
+def _database_goes_down(engine) -> None:
+    """Make every new connection fail as a stopped server's does, and drop the pooled ones.
+
+    SQLite is pointed at a file in a folder that does not exist ("unable to open database
+    file"); PostgreSQL at a port nobody listens on ("connection refused").
+    """
+
+    def unreachable(dialect, connection_record, cargs, cparams):
+        if dialect.name == "sqlite":
+            cargs[0] = "/nonexistent-styrbord-folder/styrbord.db"
+        else:
+            cparams.update(host="127.0.0.1", port=1)
+
+    sa.event.listen(engine, "do_connect", unreachable)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/programmes/ddns", 503, "Databasen svarer ikke"),
+        ("/programmes/ddns/risks/new", 503, "Databasen svarer ikke"),
+        ("/no/such/page", 404, "Siden findes ikke"),
+    ],
+)
+def test_a_signed_in_user_gets_a_danish_page_while_the_database_is_down(
+    tmp_path, _sqlite_template, _postgres_schema, users, url, status, text
+):
+    """The page's menu would look the user up; the error page must not need the database."""
+    app = make_app(tmp_path, _sqlite_template, snapshot=_postgres_schema)
+    with app.app_context():
+        client = app.test_client()
+        sign_in(client, users.make("secretariat"))
+        db.session.remove()
+        _database_goes_down(db.engine)
+        response = client.get(url)
+        assert response.status_code == status
+        html = response.get_data(as_text=True)
+        assert text in html
+        assert "<title>" in html and "Styrbord" in html  # our page, not Werkzeug's
+        assert "Internal Server Error" not in html and "Traceback" not in html
+        # Nothing on it asks the database: no name in the header, no menu.
+        assert "Log ud" not in html and "secretariat@example.dk" not in html
+        client.post("/language", data={"lang": "en", "next": "/"})  # no database needed
+        english = client.get(url).get_data(as_text=True)
+        assert {503: "Service unavailable", 404: "Page not found"}[status] in english
+
+
+def test_an_error_page_that_cannot_be_rendered_is_still_a_page(app, client, login_as, monkeypatch):
+    """If even the plain template fails, a few lines of HTML say what happened."""
+    login_as("viewer")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template broken")
+
+    monkeypatch.setattr(app.jinja_env, "get_template", broken)
+    monkeypatch.setattr("portfolio.core.errorpages.render_template", broken)
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "<h1>Siden findes ikke</h1>" in html and "template broken" not in html

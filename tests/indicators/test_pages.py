@@ -72,6 +72,33 @@ def test_benefit_map_draws_links(client, login_as):
     assert svg.status_code == 200 and b"GH1" in svg.data
 
 
+def test_the_benefit_map_of_a_programme_without_benefits_is_empty_and_says_so(
+    app, client, login_as
+):
+    from portfolio.extensions import db
+    from portfolio.seed.loader import load_seed, read_seed_file
+
+    seed = read_seed_file()
+    ddns = seed.programmes[0]
+    bare = ddns.model_copy(
+        update={"slug": "tomt", "name": "Program uden gevinster", "short_name": "TOMT"}
+        | {"benefits": [], "recipients": []}
+    )
+    load_seed(seed.model_copy(update={"programmes": [bare], "links": []}))
+    db.session.commit()
+    login_as("admin")
+
+    page = client.get("/programmes/tomt/benefits/map")
+    assert page.status_code == 200
+    assert "Programmet har endnu ingen gevinster at vise" in page.get_data(as_text=True)
+    chart = client.get("/programmes/tomt/benefits/map.svg")
+    assert chart.status_code == 200
+    assert b"Programmet har endnu ingen gevinster." in chart.data
+    # A programme with benefits shows no such note.
+    full = client.get("/programmes/ddns/benefits/map").get_data(as_text=True)
+    assert "ingen gevinster at vise" not in full
+
+
 def test_secretariat_creates_edits_and_deletes_an_indicator(client, login_as, ddns):
     login_as("secretariat")
     form = {
