@@ -227,10 +227,18 @@ def request(
     if isinstance(error, _TooLarge):
         raise SourceError(_too_large(max_bytes), detail=detail)
     if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
-        raise SourceConfigError(_("Adressen %(url)s er ugyldig.", url=host), detail=detail)
+        raise SourceConfigError(
+            _("Adressen %(url)s er ugyldig.", url=short_text(shown_url, 200)), detail=detail
+        )
     if isinstance(error, httpx.TransportError):
         raise SourceConnectionError(
             _("Kunne ikke forbinde til kilden (%(host)s).", host=host), detail=detail
+        )
+    if isinstance(error, Exception):
+        # Whatever else a strange URL or answer makes a library raise: a page shows a
+        # Danish message, never a 500, and the log gets the cause.
+        raise SourceConnectionError(
+            _("Kilden kunne ikke læses (%(host)s).", host=host), detail=detail
         )
     raise error
 
