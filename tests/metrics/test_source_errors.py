@@ -282,3 +282,34 @@ def test_a_broken_csv_row_is_a_clear_error():
         get_adapter("file").fetch({"content": content.encode(), **MAPPING})
     with pytest.raises((SourceParseError, SourceConfigError)):
         parse_sdmx_csv(("DATAFLOW,TIME_PERIOD,OBS_VALUE\nX,2020," + "9" * 200_000).encode())
+
+
+# --- URLs too broken to split ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1/data.json",  # an unclosed IPv6 bracket
+        "http://\u2100.com/data.json",  # a character NFKC turns into "a/c"
+        "http://example.net:99999/data.json",  # a port past 65535
+    ],
+)
+def test_a_url_urllib_cannot_split_is_a_danish_error(app, url):
+    with pytest.raises(SourceConfigError) as caught:
+        get_adapter("jsonstat").fetch({"location": url}, timeout=2)
+    assert "er ugyldig" in caught.value.message
+
+
+def test_a_broken_url_in_the_connection_test_is_no_500(client, login_as):
+    login_as("admin")
+    source = create_source("brudt", "Brudt", "jsonstat", "http://[::1/data.json")
+    db.session.commit()
+    page = client.post(
+        f"/metrics/sources/{source.id}/test",
+        data={"version": source.version},
+        follow_redirects=True,
+    )
+    assert page.status_code == 200
+    assert "Forbindelsen fejlede" in page.get_data(as_text=True)
+    assert "er ugyldig" in page.get_data(as_text=True)

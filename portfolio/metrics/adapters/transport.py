@@ -57,14 +57,33 @@ class Payload:
 
 
 def is_url(location: str) -> bool:
-    """Tell whether a location is an http(s) URL rather than a file path."""
-    return urlsplit(location).scheme in ("http", "https")
+    """Tell whether a location is an http(s) URL rather than a file path.
+
+    Never raises: a URL too broken to split ("http://[::1") still counts as one, so that
+    `request` refuses it in Danish instead of it being looked up as a file.
+    """
+    try:
+        scheme = urlsplit(location).scheme
+    except ValueError:
+        scheme = location.partition(":")[0].strip().lower()
+    return scheme in ("http", "https")
+
+
+def _check_splittable(url: str) -> None:
+    """Refuse a URL that urllib cannot split (an unclosed "[", characters NFKC changes)."""
+    try:
+        urlsplit(url).port  # noqa: B018 - the port is read for its ValueError
+    except ValueError:
+        raise SourceConfigError(
+            _("Adressen %(url)s er ugyldig.", url=short_text(mask_url_secrets(url), 200))
+        ) from None
 
 
 def read_location(location: str, deadline: Deadline, *, max_bytes: int = MAX_BYTES) -> Payload:
     """Read a URL (GET) or a local file path into memory."""
     if is_url(location):
         return request("GET", location, deadline, max_bytes=max_bytes)
+    _check_splittable(location)
     scheme = urlsplit(location).scheme
     # A one-letter "scheme" is a Windows drive letter, not a protocol.
     if scheme and len(scheme) > 1:
@@ -159,6 +178,7 @@ def request(
     """
     import httpx
 
+    _check_splittable(url)
     outcome: dict[str, Any] = {}
     hop = _Hop(url)
     remaining = deadline.remaining()
