@@ -155,13 +155,18 @@ def timeout_message(seconds: float, *, reading: bool = False) -> str:
 
 
 def log_source_error(error: SourceError, what: str) -> None:
-    """Log a source error with its technical detail, for the operator (never shown)."""
+    """Log a source error with its technical detail and traceback, for the operator.
+
+    The traceback (with the library exception it was raised from) says where a parser or
+    driver gave up; neither it nor the detail is ever shown to a user.
+    """
     log.warning(
         "metric source %s failed: %s: %s | detail: %s",
         what,
         type(error).__name__,
         error.message,
         error.detail or "-",
+        exc_info=error,
     )
 
 
