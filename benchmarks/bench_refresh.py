@@ -75,7 +75,14 @@ def build(url: str, base: str):
     from portfolio.extensions import db
     from portfolio.metrics.models import Metric, MetricSource
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            # Sources reach only public hosts unless allowed: let exactly the local server in.
+            "METRICS_ALLOWED_HOSTS": [base.removeprefix("http://")],
+        }
+    )
     with app.app_context():
         upgrade()
         with db.engine.begin() as connection:

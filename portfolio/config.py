@@ -1,5 +1,6 @@
 """Configuration, read from the environment with safe defaults for a local run."""
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -34,6 +35,32 @@ def _database_url() -> str:
         return url
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'styrbord.db'}"
+
+
+DEFAULT_METRIC_FILE_ROOT = INSTANCE_DIR / "metric-files"
+
+
+def metric_file_roots() -> list[str]:
+    """Return the folders metric sources may read local files from (METRICS_FILE_ROOTS).
+
+    Folders are separated by the platform's path separator (":" on Linux). Unset, it is
+    `instance/metric-files`; set but empty, no local file may be read at all.
+    """
+    text = os.environ.get("METRICS_FILE_ROOTS")
+    if text is None:
+        return [str(DEFAULT_METRIC_FILE_ROOT)]
+    return [part.strip() for part in text.split(os.pathsep) if part.strip()]
+
+
+def metric_allowed_hosts() -> list[str]:
+    """Return the internal hosts metric sources may reach after all (METRICS_ALLOWED_HOSTS).
+
+    Entries are separated by commas or spaces: a host name, an address or a network
+    (`warehouse.internal`, `10.20.0.0/16`), each optionally with a port (`:8443`; write an
+    IPv6 address in brackets then). Unset, only public internet addresses are reached.
+    """
+    text = os.environ.get("METRICS_ALLOWED_HOSTS") or ""
+    return [part for part in text.replace(",", " ").split() if part]
 
 
 class Config:
@@ -71,6 +98,9 @@ class Config:
     # `flask setup` creates the demo data platform's metrics unless this is off.
     DEMO_METRICS = os.environ.get("STYRBORD_DEMO_METRICS", "1") != "0"
     METRICS_REFRESH_WORKERS = int(os.environ.get("METRICS_REFRESH_WORKERS") or 32)
+    # The demo data platform's files ship with Styrbord and hold nothing but made-up public
+    # figures, so sources may always read them; this is not read from the environment.
+    METRICS_DEMO_FILE_ROOT = str(Path(__file__).resolve().parent / "seed" / "demo")
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False
@@ -84,7 +114,15 @@ def load_config(overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _secret_key()
     if "SQLALCHEMY_DATABASE_URI" not in overrides:
         config["SQLALCHEMY_DATABASE_URI"] = _database_url()
+    # Read when the app is made (not when this module is imported), like the URLs above.
+    config["METRICS_FILE_ROOTS"] = metric_file_roots()
+    config["METRICS_ALLOWED_HOSTS"] = metric_allowed_hosts()
     config.update(overrides)
+    default_roots = [str(DEFAULT_METRIC_FILE_ROOT)]
+    if config["METRICS_FILE_ROOTS"] == default_roots and not config.get("TESTING"):
+        # The default folder is made on first start, so operators can see where files go.
+        with contextlib.suppress(OSError):
+            DEFAULT_METRIC_FILE_ROOT.mkdir(parents=True, exist_ok=True)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     return config

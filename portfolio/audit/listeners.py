@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import get_history
 
 from portfolio.audit.context import current_actor
 from portfolio.audit.models import AuditEntry
+from portfolio.core.credentials import mask_url_secrets
 from portfolio.core.models import Versioned, utcnow
 from portfolio.core.months import Month
 
@@ -47,7 +48,11 @@ def to_text(value) -> str | None:
 
 
 def _field_text(name: str, value) -> str | None:
-    return REDACTED if name in REDACTED_FIELDS and value is not None else to_text(value)
+    if name in REDACTED_FIELDS and value is not None:
+        return REDACTED
+    # A password or API key written into a URL (a metric source's location) is a secret
+    # wherever it stands: the trail keeps the URL with those masked.
+    return mask_url_secrets(to_text(value))
 
 
 def entity_label(obj) -> str:

@@ -16,7 +16,7 @@ import click
 from flask.cli import AppGroup
 
 from portfolio.metrics.adapters import available_adapters
-from portfolio.metrics.adapters.base import DEFAULT_TIMEOUT, SourceError
+from portfolio.metrics.adapters.base import DEFAULT_TIMEOUT, SourceError, log_source_error
 from portfolio.metrics.observations import FetchResult
 from portfolio.metrics.services import check_source, observations_to_json, preview_source
 
@@ -35,6 +35,8 @@ def parse_option_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
             value = json.loads(text)
         except ValueError:
             value = text
+        except RecursionError:  # nested deeper than Python's limit: no config is
+            raise click.UsageError(f"--option {key}: the JSON is nested too deeply") from None
         target = options
         *parents, leaf = key.split(".")
         for parent in parents:
@@ -114,6 +116,8 @@ def preview_command(source_type, location, option_pairs, timeout, as_json):
     try:
         result = preview_source(source_type, location, options, timeout=timeout)
     except SourceError as error:
+        # The message never holds what the source said; the detail goes to the log.
+        log_source_error(error, f"{source_type} preview")
         raise click.ClickException(error.message) from None
     if as_json:
         click.echo(observations_to_json(result.observations))

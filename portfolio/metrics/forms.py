@@ -38,7 +38,15 @@ def Between(low: int, high: int):
 class SourceForm(EditForm):
     key = StringField(_l("Nøgle"), validators=[Required(), MaxLength(80), KEY_PATTERN])
     name = StringField(_l("Navn"), validators=[Required(), MaxLength(200)])
-    location = StringField(_l("Adresse (URL eller sti)"), validators=[MaxLength(1000)])
+    location = StringField(
+        _l("Adresse (URL eller sti)"),
+        validators=[MaxLength(1000)],
+        description=_l(
+            "En fil skal ligge i en af de mapper, driften har åbnet for kilder. En "
+            "adgangskode eller nøgle i adressen gemmes som hemmelig og vises som ••••; "
+            "lad •••• stå for at beholde den."
+        ),
+    )
     timeout_seconds = WholeNumberField(
         _l("Tidsgrænse (sekunder)"), default=30, validators=[Required(), Between(1, 600)]
     )

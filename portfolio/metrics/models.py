@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.core.credentials import mask_url_secrets
 from portfolio.core.models import DecimalText, Timestamped, UTCDateTime, Versioned, utcnow
 from portfolio.extensions import db
 from portfolio.metrics.observations import ObservationStatus
@@ -22,6 +23,9 @@ from portfolio.metrics.observations import ObservationStatus
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 # A source is paused after this many failed refreshes in a row.
 PAUSE_AFTER_FAILURES = 5
+# The key in `secret_config` that holds a location carrying a password or an API key; the
+# `location` column then holds the same URL with those masked (`core.credentials`).
+LOCATION_SECRET = "location"  # noqa: S105 - a key name, not a secret
 
 
 class MetricSource(Versioned, Timestamped, db.Model):
@@ -33,7 +37,8 @@ class MetricSource(Versioned, Timestamped, db.Model):
     key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     type: Mapped[str] = mapped_column(sa.String(40))  # an adapter's name in the registry
-    # The URL, file path or database URL the adapter reads (its `location_field`).
+    # The URL or file path the adapter reads (its `location_field`), with any password or
+    # API key in it masked; the real URL is then `secret_config["location"]`.
     location: Mapped[str] = mapped_column(sa.String(1000), default="")
     # The adapter's other settings, shown in the UI.
     config: Mapped[dict] = mapped_column(sa.JSON, default=dict)
@@ -57,6 +62,20 @@ class MetricSource(Versioned, Timestamped, db.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def shown_location(self) -> str:
+        """The location as pages, forms and the CLI show it: passwords and keys masked.
+
+        Masking here as well covers sources saved before URLs' secrets were split off.
+        """
+        return mask_url_secrets(self.location) or ""
+
+    def fetch_settings(self) -> tuple[str | None, dict]:
+        """Return (location, options) as the adapter reads them: secrets put back in."""
+        secrets = dict(self.secret_config or {})
+        location = secrets.pop(LOCATION_SECRET, None) or self.location or None
+        return location, {**(self.config or {}), **secrets}
 
     def __repr__(self) -> str:
         return f"<MetricSource {self.key} ({self.type})>"

@@ -54,6 +54,8 @@ from portfolio.metrics.adapters.base import (
     SourceError,
     SourceHTTPError,
     SourceTimeout,
+    log_source_error,
+    shown_names,
     timeout_message,
 )
 from portfolio.metrics.models import (
@@ -215,7 +217,12 @@ def fetch_with_retries(
             return adapter.fetch(config, since_revision=since_revision, timeout=left), None, made
         except SourceTimeout as error:
             # Say the source's own time limit, not what was left of it after retries.
-            return None, SourceTimeout(timeout_message(timeout), detail=error.detail), made
+            message = timeout_message(timeout, reading=error.reading)
+            return (
+                None,
+                SourceTimeout(message, detail=error.detail, reading=error.reading),
+                made,
+            )
         except SourceError as error:
             pause = backoff * 2 ** (made - 1)
             if not _is_transient(error) or made >= attempts or time.monotonic() + pause >= ends_at:
@@ -318,12 +325,13 @@ class _SourceInfo:
 
     @classmethod
     def of(cls, source: MetricSource) -> _SourceInfo:
+        location, options = source.fetch_settings()
         return cls(
             source.id,
             source.key,
             source.type,
-            source.location or None,
-            {**(source.config or {}), **(source.secret_config or {})},
+            location,
+            options,
             float(source.timeout_seconds),
             source.last_revision,
             source.failure_count,
@@ -449,7 +457,8 @@ def _record_metric(
         elif len(periods) < len(observations):
             error = _(
                 "Metrikkens filtre udvælger flere serier; fastlæg også: %(dimensions)s.",
-                dimensions=", ".join(_free_dimensions(observations)),
+                dimensions=shown_names(_free_dimensions(observations))
+                or _("dimensioner, hvis navne ikke kan vises"),
             )
         else:
             outcome.new, outcome.revised = store_observations(
@@ -549,6 +558,9 @@ def refresh_metrics(
     def write_source(item: tuple) -> tuple[list[MetricOutcome], bool]:
         source_id, started_at, result, error, attempts = item
         message = error.message if error is not None else None
+        if error is not None:
+            # The message is stored and shown; what the source said goes to the log only.
+            log_source_error(error, f"{sources[source_id].key} (refresh)")
         outcomes = [
             _record_metric(
                 metric, started_at=started_at, attempts=attempts, result=result, error=message

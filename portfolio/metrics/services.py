@@ -11,8 +11,14 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from portfolio.core.credentials import has_url_secrets, mask_url_secrets
 from portfolio.metrics.adapters import get_adapter
-from portfolio.metrics.adapters.base import DEFAULT_TIMEOUT, ConnectionCheck, SourceError
+from portfolio.metrics.adapters.base import (
+    DEFAULT_TIMEOUT,
+    ConnectionCheck,
+    SourceError,
+    log_source_error,
+)
 from portfolio.metrics.observations import FetchResult, Observation
 
 
@@ -52,6 +58,7 @@ def check_source(
         adapter = get_adapter(source_type)
         config = build_config(source_type, location, options)
     except SourceError as error:
+        log_source_error(error, f"{source_type} connection test")
         return ConnectionCheck(ok=False, message=error.message)
     return adapter.test_connection(config, timeout=timeout)
 
@@ -113,18 +120,28 @@ def create_source(
     description: str = "",
     disclosure_threshold: int | None = None,
 ):
-    """Add a metric source after checking its config against its adapter; flush only."""
+    """Add a metric source after checking its config against its adapter; flush only.
+
+    A location with a password or key in it is kept as a secret, and stored masked.
+    """
     from portfolio.extensions import db
-    from portfolio.metrics.models import DEFAULT_DISCLOSURE_THRESHOLD, MetricSource
+    from portfolio.metrics.models import (
+        DEFAULT_DISCLOSURE_THRESHOLD,
+        LOCATION_SECRET,
+        MetricSource,
+    )
 
     build_config(source_type, location, {**(config or {}), **(secret_config or {})})
+    secrets = dict(secret_config or {})
+    if has_url_secrets(location):
+        secrets[LOCATION_SECRET] = location
     source = MetricSource(
         key=key,
         name=name,
         type=source_type,
-        location=location or "",
+        location=mask_url_secrets(location) or "",
         config=dict(config or {}),
-        secret_config=dict(secret_config) if secret_config else None,
+        secret_config=secrets or None,
         timeout_seconds=timeout_seconds,
         is_demo=is_demo,
         description=description,

@@ -7,7 +7,11 @@ membership covers every programme, may manage them; a programme's own secretaria
 
 Secrets (the adapter's `SecretStr` fields, such as an SQL source's database URL) are kept in
 `MetricSource.secret_config`: written, replaced or cleared, never handed back to a page.
-The audit trail redacts that column.
+The audit trail redacts that column. A location with a password or an API key in it
+(`https://reader:pw@host/…`, `…?api_key=…`) is a secret too: the real URL is kept in
+`secret_config["location"]` and the `location` column holds it masked, which is what the
+pages, the form and the audit trail see. Typing the masked URL back keeps the stored
+secrets (for the same host only, see `core.credentials.restore_url_secrets`).
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from flask_babel import gettext as _
 
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
+from portfolio.core.credentials import has_url_secrets, mask_url_secrets, restore_url_secrets
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.services import apply_changes, check_version
 from portfolio.extensions import db
 from portfolio.metrics.adapters import available_adapters, get_adapter
 from portfolio.metrics.adapters.base import ConnectionCheck, SourceConfigError, _is_secret
-from portfolio.metrics.models import Metric, MetricSource
+from portfolio.metrics.models import LOCATION_SECRET, Metric, MetricSource
 from portfolio.metrics.services import build_config, check_source
 
 SOURCE_FIELDS = (
@@ -179,7 +184,7 @@ def parse_options(fields: list[OptionField], raw: dict[str, str]) -> dict[str, A
         if field.kind == "json" or (field.kind == "list" and text.startswith("[")):
             try:
                 options[field.name] = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # nested deeper than Python's limit
                 errors[f"opt-{field.name}"] = [_("Skal være gyldig JSON.")]
         elif field.kind == "list":
             options[field.name] = [part.strip() for part in text.split(",") if part.strip()]
@@ -215,6 +220,31 @@ def _config_errors(error: SourceConfigError) -> dict[str, list[str]]:
         name = line.partition(":")[0]
         placed.setdefault(f"opt-{name.split('.')[0].strip()}", []).append(line)
     return placed
+
+
+def _split_location(typed: str, stored: str | None) -> tuple[str, str | None]:
+    """Return (the location to store, the real URL to keep as a secret, if it has one).
+
+    `stored` is the source's real location so far: where the typed URL shows the mask,
+    the stored password or key is put back (only for the same scheme, host and port).
+    """
+    try:
+        real = restore_url_secrets(typed, stored)
+    except ValueError:
+        raise RuleViolation(
+            _("Adressen indeholder en skjult værdi (••••), som ikke kan genbruges her."),
+            errors={
+                "location": [
+                    _(
+                        "Skriv adgangskoden eller nøglen igen: en gemt værdi bruges kun til "
+                        "den samme server."
+                    )
+                ]
+            },
+        ) from None
+    if has_url_secrets(real):
+        return mask_url_secrets(real), real
+    return real, None
 
 
 def _validate(source_type: str, location: str | None, options: dict, secrets: dict) -> None:
@@ -286,9 +316,12 @@ def create_source(
     fields = option_fields(source_type)
     options = parse_options(fields, raw_options)
     secrets = merge_secrets(None, fields, typed_secrets, set())
-    location = (values.get("location") or "").strip() if has_location(source_type) else ""
+    typed = (values.get("location") or "").strip() if has_location(source_type) else ""
+    location, real_location = _split_location(typed, None)
     _check_positive(values, "timeout_seconds", "disclosure_threshold")
-    _validate(source_type, location, options, secrets)
+    _validate(source_type, real_location or location, options, secrets)
+    if real_location:
+        secrets[LOCATION_SECRET] = real_location
     key = (values.get("key") or "").strip()
     _check_key_free(MetricSource, key)
     source = MetricSource(
@@ -319,9 +352,12 @@ def update_source(
     fields = option_fields(source.type)
     options = parse_options(fields, raw_options)
     secrets = merge_secrets(source.secret_config, fields, typed_secrets, clear_secrets)
-    location = (values.get("location") or "").strip() if has_location(source.type) else ""
+    typed = (values.get("location") or "").strip() if has_location(source.type) else ""
+    location, real_location = _split_location(typed, source.fetch_settings()[0])
     _check_positive(values, "timeout_seconds", "disclosure_threshold")
-    _validate(source.type, location, options, secrets)
+    _validate(source.type, real_location or location, options, secrets)
+    if real_location:
+        secrets[LOCATION_SECRET] = real_location
     changes = {k: v for k, v in values.items() if k in SOURCE_FIELDS and v is not None}
     changes["location"] = location
     changes["config"] = options
@@ -332,12 +368,8 @@ def update_source(
 def test_source(actor: User, source: MetricSource) -> ConnectionCheck:
     """Try to read the source with its stored settings; changes nothing."""
     require_manager(actor)
-    return check_source(
-        source.type,
-        source.location or None,
-        {**(source.config or {}), **(source.secret_config or {})},
-        timeout=float(source.timeout_seconds),
-    )
+    location, options = source.fetch_settings()
+    return check_source(source.type, location, options, timeout=float(source.timeout_seconds))
 
 
 def resume_source(

@@ -91,6 +91,9 @@ def show(source_id):
 def edit(source_id):
     source = services.get_source(current_user, source_id)
     form = SourceForm(obj=source)
+    if not form.is_submitted():
+        # Never the stored URL itself: its password or key stays masked (•••• keeps it).
+        form.location.data = source.shown_location
     try:
         context = _option_context(source.type, source.config or {}, source.secret_config)
     except SourceConfigError as error:  # its adapter is gone or disabled here

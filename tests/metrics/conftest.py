@@ -8,6 +8,7 @@ bytes at a time, or no answer at all. Tests never reach any other host.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,21 @@ from pathlib import Path
 import pytest
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def source_access(monkeypatch, tmp_path):
+    """Let the adapters read the samples and the test's own files, and reach 127.0.0.1.
+
+    Sources may read local files only inside METRICS_FILE_ROOTS and reach only public
+    hosts (portfolio/metrics/adapters/access.py). The tests read the recorded samples,
+    files they write to `tmp_path`, and a local server on 127.0.0.1, so they allow exactly
+    those, through the same settings an operator uses: set in the environment, they reach
+    both the adapters called without an app and every app a test makes. Tests of the rules
+    themselves set narrower ones. Production never allows loopback by default.
+    """
+    monkeypatch.setenv("METRICS_FILE_ROOTS", os.pathsep.join([str(SAMPLES), str(tmp_path)]))
+    monkeypatch.setenv("METRICS_ALLOWED_HOSTS", "127.0.0.1")
 
 
 @pytest.fixture
@@ -48,6 +64,7 @@ class LocalServer:
     def __init__(self):
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str, bytes]] = []
+        self.headers: list[dict[str, str]] = []  # each request's headers, in order
         self.stopping = threading.Event()
         server = self
 
@@ -59,6 +76,7 @@ class LocalServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 server.requests.append((self.command, self.path, body))
+                server.headers.append(dict(self.headers.items()))
                 route = server.routes.get(self.path)
                 if route is None:
                     route = Route(body=b'{"message": "not found"}', status=404)

@@ -104,9 +104,10 @@ class TestCsv:
             "Kolonnen 'Aar' (periode) findes ikke. Kolonnerne er: Region, Køn, År, Antal."
         )
 
-    def test_text_that_is_no_number(self):
-        with pytest.raises(SourceParseError, match="Række 2: værdien 'mange' er ikke et tal"):
+    def test_text_that_is_no_number_names_the_row_and_column_not_the_cell(self):
+        with pytest.raises(SourceParseError) as caught:
             fetch(content="År;Antal\n2020;mange\n".encode(), **MAPPING)
+        assert caught.value.message == "Række 2: værdien i kolonnen 'Antal' er ikke et tal."
 
     def test_latin1_encoding(self):
         content = "Køn;År;Antal\nMænd;2020;3\n".encode("latin-1")

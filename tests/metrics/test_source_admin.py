@@ -4,13 +4,14 @@ import sqlite3
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from portfolio.core.models import utcnow
 from portfolio.extensions import db
 from portfolio.metrics import sources as services
 from portfolio.metrics.models import Metric, MetricSource
 from tests.conftest import sign_in
-from tests.metrics.conftest import SAMPLES
+from tests.metrics.conftest import SAMPLES, Route
 
 SECRET = "SuperHemmelig-42"
 
@@ -248,3 +249,125 @@ def test_option_fields_follow_the_adapter_schema(app):
     file_fields = {f.name for f in services.option_fields("file")}
     assert "content" not in file_fields and "location" not in file_fields
     assert services.has_location("file")
+
+
+# --- secrets written into a source's URL -------------------------------------------------
+
+URL_PASSWORD = "Url-Kodeord-77"
+URL_KEY = "nøgle0123456789"
+
+
+def _source_form(source, location, **extra):
+    return {
+        "version": source.version,
+        "key": source.key,
+        "name": source.name,
+        "location": location,
+        "timeout_seconds": "10",
+        "disclosure_threshold": "5",
+        **extra,
+    }
+
+
+def _pages(client, source):
+    return [
+        client.get("/metrics/sources/"),
+        client.get(f"/metrics/sources/{source.id}"),
+        client.get(f"/metrics/sources/{source.id}/edit"),
+        client.get("/admin/audit"),
+        client.get("/admin/audit.csv"),
+    ]
+
+
+def test_a_password_and_a_key_in_a_source_url_are_kept_secret(client, login_as, http_server):
+    login_as("admin")
+    host, port = http_server.httpd.server_address[:2]
+    query = "api_key=nøgle0123456789&lang=da"
+    http_server.routes["/data?" + query.replace("ø", "%C3%B8")] = Route(
+        body=(SAMPLES / "ssb_no_05300_jsonstat2_with_status.json").read_bytes()
+    )
+    real = f"http://reader:{URL_PASSWORD}@{host}:{port}/data?{query}"
+    created = client.post(
+        "/metrics/sources/new?type=jsonstat",
+        data={
+            "key": "ssb",
+            "name": "SSB",
+            "location": real,
+            "timeout_seconds": "10",
+            "disclosure_threshold": "5",
+        },
+    )
+    assert created.status_code == 302, created.get_data(as_text=True)
+    source = _source()
+    masked = f"http://reader:••••@{host}:{port}/data?api_key=••••&lang=da"
+    assert source.location == masked
+    assert source.secret_config == {"location": real}
+
+    # The real URL is what the source is read with (password as HTTP Basic auth).
+    tested = client.post(
+        f"/metrics/sources/{source.id}/test",
+        data={"version": source.version},
+        follow_redirects=True,
+    )
+    assert "Forbindelsen virker" in tested.get_data(as_text=True)
+    assert http_server.headers[-1]["Authorization"].startswith("Basic ")
+    assert URL_KEY.replace("ø", "%C3%B8") in http_server.requests[-1][1]
+
+    pages = _pages(client, source)
+    shown = str(escape(masked))
+    assert shown in pages[0].get_data(as_text=True)  # the list shows where, not the secret
+    assert f'value="{shown}"' in pages[2].get_data(as_text=True)  # so does the edit form
+    for response in [*pages, tested]:
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert URL_PASSWORD not in text and URL_KEY not in text
+
+    # Saving the form as shown keeps the stored password and key.
+    kept = client.post(
+        f"/metrics/sources/{source.id}/edit", data=_source_form(source, masked, name="Nyt navn")
+    )
+    assert kept.status_code == 302
+    source = _source()
+    assert source.name == "Nyt navn" and source.secret_config == {"location": real}
+
+    # The masked password is never sent to another server.
+    elsewhere = masked.replace(f"{host}:{port}", "collector.example.net")
+    edit_url = f"/metrics/sources/{source.id}/edit"
+    refused = client.post(edit_url, data=_source_form(source, elsewhere))
+    assert refused.status_code == 422
+    assert "kun til den samme server" in refused.get_data(as_text=True)
+    assert _source().secret_config == {"location": real}
+
+    # A URL without secrets replaces the stored one, and the secret goes.
+    plain = f"http://{host}:{port}/data"
+    assert (
+        client.post(
+            f"/metrics/sources/{source.id}/edit", data=_source_form(_source(), plain)
+        ).status_code
+        == 302
+    )
+    source = _source()
+    assert source.location == plain and source.secret_config is None
+    for response in _pages(client, source):
+        text = response.get_data(as_text=True)
+        assert URL_PASSWORD not in text and URL_KEY not in text
+
+
+def test_a_url_password_stored_before_it_was_split_off_is_masked(client, login_as):
+    # A source saved by an earlier version holds its password in the location column.
+    login_as("admin")
+    legacy = f"https://reader:{URL_PASSWORD}@stats.example.net/table.json"
+    source = MetricSource(key="gammel", name="Gammel", type="jsonstat", location=legacy, config={})
+    db.session.add(source)
+    db.session.commit()
+    for response in _pages(client, source):
+        assert response.status_code == 200
+        assert URL_PASSWORD not in response.get_data(as_text=True)
+    # Saving it moves the real URL to the secrets.
+    masked = "https://reader:••••@stats.example.net/table.json"
+    saved = client.post(f"/metrics/sources/{source.id}/edit", data=_source_form(source, masked))
+    assert saved.status_code == 302
+    source = _source("gammel")
+    assert source.location == masked and source.secret_config == {"location": legacy}
+    for response in _pages(client, source):
+        assert URL_PASSWORD not in response.get_data(as_text=True)

@@ -196,7 +196,9 @@ class TestAgainstLocalApi:
             adapter.fetch(self.config(http_server, variables="KØN=X;Tid=2023"), timeout=5)
         assert [path for _, path, _ in http_server.requests] == ["/v1/tableinfo"]
 
-    def test_provider_error_message_is_passed_on(self, adapter, http_server):
+    def test_provider_error_message_goes_to_the_detail_not_the_message(self, adapter, http_server):
+        # A server's error body can hold anything (also what it guards): the message says
+        # the status, the log gets the body.
         http_server.routes["/v1/tableinfo"] = Route(
             status=400,
             body=json.dumps(
@@ -206,7 +208,10 @@ class TestAgainstLocalApi:
         with pytest.raises(SourceHTTPError) as caught:
             adapter.fetch(self.config(http_server), timeout=5)
         assert caught.value.status_code == 400
-        assert caught.value.message == "Kilden svarede med HTTP-fejl 400: Tabellen findes ikke"
+        assert caught.value.message == (
+            "Kilden svarede med HTTP-fejl 400 (forespørgslen blev afvist)."
+        )
+        assert "Tabellen findes ikke" in caught.value.detail
 
     def test_connection_check(self, adapter, http_server):
         statbank_api(http_server)

@@ -65,15 +65,27 @@ def test_server_error(http_server):
     with pytest.raises(SourceHTTPError) as caught:
         fetch_json(http_server)
     assert caught.value.status_code == 500
-    assert caught.value.message == "Kilden svarede med HTTP-fejl 500."
+    assert caught.value.message == "Kilden svarede med HTTP-fejl 500 (fejl hos udbyderen)."
     assert "Internal Server Error" in caught.value.detail
 
 
-def test_not_found_passes_on_the_providers_message(http_server):
+def test_an_error_body_is_never_in_the_message(http_server):
+    # What an internal service answers (here a health check) must not reach the user.
+    http_server.routes["/health"] = Route(
+        body=b'{"database":"ok","message":"secret-token-123"}', status=404
+    )
     with pytest.raises(SourceHTTPError) as caught:
-        fetch_json(http_server, path="/nowhere")
+        fetch_json(http_server, path="/health")
     assert caught.value.status_code == 404
-    assert caught.value.message == "Kilden svarede med HTTP-fejl 404: not found"
+    assert caught.value.message == "Kilden svarede med HTTP-fejl 404 (adressen findes ikke)."
+    assert "secret-token-123" in caught.value.detail
+
+
+def test_an_unusual_status_is_shown_by_its_number_alone(http_server):
+    http_server.routes["/teapot"] = Route(body=b'{"message": "I am a teapot"}', status=418)
+    with pytest.raises(SourceHTTPError) as caught:
+        fetch_json(http_server, path="/teapot")
+    assert caught.value.message == "Kilden svarede med HTTP-fejl 418."
 
 
 @pytest.mark.parametrize(
@@ -131,7 +143,7 @@ def test_post_sends_json(http_server):
 def test_local_files_can_be_confined(app, tmp_path):
     outside = SAMPLES / "ssb_no_05300_jsonstat2_with_status.json"
     app.config["METRICS_FILE_ROOTS"] = [str(tmp_path)]
-    with pytest.raises(SourceConfigError, match="uden for de tilladte mapper"):
+    with pytest.raises(SourceConfigError, match="uden for de mapper, kilder må læse fra"):
         get_adapter("jsonstat").fetch({"location": str(outside)})
     inside = tmp_path / "data.json"
     inside.write_bytes(outside.read_bytes())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
@@ -18,13 +21,18 @@ from portfolio.metrics.observations import (
 )
 
 DEFAULT_TIMEOUT = 30.0
+log = logging.getLogger("portfolio.metrics")
 
 
 class SourceError(Exception):
     """A metric source could not be read; `message` is Danish and may be shown to users.
 
-    `detail` is the technical cause (in English, for logs); it may hold provider text and
-    is never shown back to a user as is.
+    `message` never repeats what the source held (no row values, file lines or response
+    bodies; at most column names that look like column names, see `shown_names`), because
+    it is shown on pages, stored as a metric's `last_error` and printed by the CLI, and a
+    source can be pointed at things its user must not read. `detail` is the technical
+    cause (in English, for logs); it may hold provider text and is only ever logged
+    (`log_source_error`), never shown.
     """
 
     def __init__(self, message: str, detail: str | None = None):
@@ -37,7 +45,14 @@ class SourceError(Exception):
 
 
 class SourceTimeout(SourceError):
-    """The source did not answer within the time allowed."""
+    """The source did not answer, or its answer could not be read, within the time allowed.
+
+    `reading` is true when the answer arrived but parsing it took the rest of the time.
+    """
+
+    def __init__(self, message: str, detail: str | None = None, *, reading: bool = False):
+        super().__init__(message, detail)
+        self.reading = reading
 
 
 class SourceConnectionError(SourceError):
@@ -62,6 +77,11 @@ class SourceConfigError(SourceError):
     def __init__(self, message: str, errors: list[str] | None = None, detail: str | None = None):
         super().__init__(message, detail)
         self.errors = errors or []
+
+
+class SourceAccessDenied(SourceConfigError):
+    """The location is one no source may read: a file outside the allowed folders, or a
+    host on an internal, reserved or cloud-metadata address (see `access.py`)."""
 
 
 class UnknownAdapter(SourceConfigError):
@@ -100,13 +120,102 @@ class Deadline:
         """Tell whether the budget is spent."""
         return time.monotonic() >= self._ends_at
 
+    def check_reading(self) -> None:
+        """Raise SourceTimeout when the budget is spent while an answer is being parsed.
 
-def timeout_message(seconds: float) -> str:
+        The parsers call this every few thousand cells or rows, so that a huge answer that
+        arrived in time cannot keep a request (or the refresh job) busy past its timeout.
+        """
+        if time.monotonic() >= self._ends_at:
+            raise SourceTimeout(timeout_message(self.seconds, reading=True), reading=True)
+
+
+# How many cells or rows a parser reads between two looks at the clock.
+CHECK_EVERY = 4096
+
+
+def check_deadline(deadline: Deadline | None, count: int) -> None:
+    """Look at the deadline every CHECK_EVERY cells or rows (`count` is the position)."""
+    if deadline is not None and count % CHECK_EVERY == 0:
+        deadline.check_reading()
+
+
+def timeout_message(seconds: float, *, reading: bool = False) -> str:
     """Return the Danish message for a source that took too long."""
+    if reading:
+        return _(
+            "Kildens svar kunne ikke læses inden for tidsgrænsen på %(seconds)s sekunder; "
+            "det er for stort. Afgræns udtrækket eller hæv tidsgrænsen.",
+            seconds=f"{seconds:g}",
+        )
     return _(
         "Kilden svarede ikke inden for tidsgrænsen på %(seconds)s sekunder.",
         seconds=f"{seconds:g}",
     )
+
+
+def log_source_error(error: SourceError, what: str) -> None:
+    """Log a source error with its technical detail and traceback, for the operator.
+
+    The traceback (with the library exception it was raised from) says where a parser or
+    driver gave up; neither it nor the detail is ever shown to a user.
+    """
+    log.warning(
+        "metric source %s failed: %s: %s | detail: %s",
+        what,
+        type(error).__name__,
+        error.message,
+        error.detail or "-",
+        exc_info=error,
+    )
+
+
+# --- names in messages -------------------------------------------------------------------
+
+# A message may name the columns or dimensions a source has, so that a user can fix a
+# mapping, but only names that look like names: short, printable, made of letters, digits
+# and a little punctuation. A "header" read from a file that is no table (a line of
+# /proc/self/environ, /etc/passwd, a private key) fails this test and is not repeated.
+MAX_NAME_LENGTH = 40
+MAX_NAMES_SHOWN = 8
+_NAME = re.compile(r"[\w .,()/%&+\-–]+")
+
+
+def looks_like_name(text: object) -> bool:
+    """Tell whether a column or dimension name may be repeated in a message."""
+    return (
+        isinstance(text, str)
+        and 0 < len(text) <= MAX_NAME_LENGTH
+        and text.isprintable()
+        and _NAME.fullmatch(text) is not None
+    )
+
+
+def shown_name(text: object) -> str:
+    """Return a source's name for a column, dimension or sheet as a message may show it."""
+    return str(text) if looks_like_name(text) else _("(et navn, der ikke kan vises)")
+
+
+def shown_names(names: Iterable[object]) -> str | None:
+    """Return a few of a source's names for a message, or None when they are no names.
+
+    When any of them does not look like a name, the "names" are probably a line of
+    something that is not a table, and none of them is shown.
+    """
+    # An empty header cell (a spreadsheet's unused column) is no content, and no name.
+    names = [name for name in names if name not in (None, "")]
+    if not names or not all(looks_like_name(name) for name in names):
+        return None
+    shown = ", ".join(str(name) for name in names[:MAX_NAMES_SHOWN])
+    if len(names) > MAX_NAMES_SHOWN:
+        shown += " " + _("og %(count)s flere", count=len(names) - MAX_NAMES_SHOWN)
+    return shown
+
+
+def short_text(text: object, length: int = MAX_NAME_LENGTH) -> str:
+    """Shorten a user's own setting (a column name typed in the form) for a message."""
+    text = str(text)
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @dataclass
@@ -307,6 +416,7 @@ class MetricAdapter:
         try:
             result = self.fetch(config, timeout=timeout)
         except SourceError as error:
+            log_source_error(error, f"{self.type} connection test")
             return ConnectionCheck(ok=False, message=error.message)
         return ConnectionCheck(
             ok=True,

@@ -26,7 +26,10 @@ from portfolio.metrics.adapters.base import (
     ParsedTable,
     SourceConfigError,
     SourceParseError,
+    check_deadline,
     finish,
+    short_text,
+    shown_names,
 )
 from portfolio.metrics.adapters.tabular import ColumnMapping, rows_to_observations
 from portfolio.metrics.adapters.transport import MAX_BYTES, read_location
@@ -86,7 +89,9 @@ def _is_xlsx(config: FileConfig, content: bytes) -> bool:
     return name.endswith((".xlsx", ".xlsm")) or content.startswith(XLSX_MAGIC)
 
 
-def _csv_rows(config: FileConfig, content: bytes) -> tuple[list[str], Iterator]:
+def _csv_rows(
+    config: FileConfig, content: bytes, deadline: Deadline | None
+) -> tuple[list[str], Iterator]:
     try:
         text = content.decode(config.encoding)
     except UnicodeDecodeError:
@@ -101,17 +106,32 @@ def _csv_rows(config: FileConfig, content: bytes) -> tuple[list[str], Iterator]:
         header_line = lines[0]
         separator = max((";", "\t", ",", "|"), key=header_line.count)
     reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=separator)
-    header = next(reader)
+    header = _csv_row(reader, config.header_row)
 
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
-        for offset, row in enumerate(reader):
+        offset = 0
+        while (row := _csv_row(reader, config.header_row + 1 + offset)) is not None:
+            check_deadline(deadline, offset)
             if any(cell.strip() for cell in row):
                 yield config.header_row + 1 + offset, row
+            offset += 1
 
+    if header is None:
+        raise SourceParseError(_("Filen har ingen overskriftsrække."))
     return header, numbered()
 
 
-def _xlsx_rows(config: FileConfig, content: bytes) -> tuple[list[Any], Iterator]:
+def _csv_row(reader, line: int) -> list[str] | None:
+    """Return the reader's next row, None at the end; a broken row is a SourceParseError."""
+    try:
+        return next(reader, None)
+    except csv.Error:  # a field longer than the csv module's limit, a stray NUL
+        raise SourceParseError(_("Række %(line)s kan ikke læses som CSV.", line=line)) from None
+
+
+def _xlsx_rows(
+    config: FileConfig, content: bytes, deadline: Deadline | None
+) -> tuple[list[Any], Iterator]:
     import openpyxl
 
     try:
@@ -129,8 +149,8 @@ def _xlsx_rows(config: FileConfig, content: bytes) -> tuple[list[Any], Iterator]
             raise SourceConfigError(
                 _(
                     "Arket '%(sheet)s' findes ikke. Arkene er: %(sheets)s.",
-                    sheet=config.sheet,
-                    sheets=", ".join(workbook.sheetnames),
+                    sheet=short_text(config.sheet),
+                    sheets=shown_names(workbook.sheetnames) or _("navnene kan ikke vises"),
                 )
             )
         worksheet = workbook[config.sheet]
@@ -143,6 +163,7 @@ def _xlsx_rows(config: FileConfig, content: bytes) -> tuple[list[Any], Iterator]
 
     def numbered() -> Iterator[tuple[int, Sequence[Any]]]:
         for offset, row in enumerate(rows):
+            check_deadline(deadline, offset)
             if any(cell is not None and str(cell).strip() for cell in row):
                 yield config.header_row + 1 + offset, row
         workbook.close()
@@ -150,11 +171,14 @@ def _xlsx_rows(config: FileConfig, content: bytes) -> tuple[list[Any], Iterator]
     return list(header), numbered()
 
 
-def parse_table_file(config: FileConfig, content: bytes) -> ParsedTable:
-    """Read a CSV or XLSX file's rows through the column mapping."""
-    header, rows = (
-        _xlsx_rows(config, content) if _is_xlsx(config, content) else _csv_rows(config, content)
-    )
+def parse_table_file(
+    config: FileConfig, content: bytes, deadline: Deadline | None = None
+) -> ParsedTable:
+    """Read a CSV or XLSX file's rows through the column mapping (within `deadline`)."""
+    if _is_xlsx(config, content):
+        header, rows = _xlsx_rows(config, content, deadline)
+    else:
+        header, rows = _csv_rows(config, content, deadline)
     observations = rows_to_observations(
         header,
         rows,
@@ -163,6 +187,7 @@ def parse_table_file(config: FileConfig, content: bytes) -> ParsedTable:
         thousands_separator=config.thousands_separator,
         suppression_markers=config.suppression_markers,
         missing_markers=config.missing_markers,
+        deadline=deadline,
     )
     return ParsedTable(observations, unit=config.unit)
 
@@ -185,13 +210,14 @@ class FileAdapter(MetricAdapter):
     ) -> FetchResult:
         """Read the uploaded or referenced file through its column mapping."""
         config = self.parse_config(config)
+        deadline = Deadline(timeout)
         revision = None
         if config.content is not None:
             content = config.content
         else:
-            payload = read_location(config.location, Deadline(timeout))
+            payload = read_location(config.location, deadline)
             content = payload.content
             revision = payload.etag or payload.last_modified
-        parsed = parse_table_file(config, content)
+        parsed = parse_table_file(config, content, deadline)
         parsed.revision = revision
         return finish(parsed, since_revision=since_revision, suppress_below=config.suppress_below)

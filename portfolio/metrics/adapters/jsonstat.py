@@ -33,8 +33,12 @@ from portfolio.metrics.adapters.base import (
     Deadline,
     MetricAdapter,
     ParsedTable,
+    check_deadline,
     finish,
     parse_error,
+    short_text,
+    shown_name,
+    shown_names,
 )
 from portfolio.metrics.adapters.transport import read_location
 from portfolio.metrics.observations import FetchResult, ObservationStatus, parse_decimal
@@ -57,15 +61,42 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON-stat allows")
 
 
-def load_json(content: bytes, format_name: str = "JSON-stat") -> Any:
-    """Decode JSON text with every number as an exact Decimal (never a float)."""
+# A table has more cells than any metric needs beyond this: a wrong URL, or an answer
+# built to exhaust memory (a dense list is bounded by the size limit, a sparse object or a
+# single value for all cells is not).
+MAX_CELLS = 2_000_000
+
+
+def load_json(
+    content: bytes, format_name: str = "JSON-stat", deadline: Deadline | None = None
+) -> Any:
+    """Decode JSON text with every number as an exact Decimal (never a float).
+
+    The message names where the text broke, never what it holds; nesting deeper than
+    Python's recursion limit (JSON-stat needs about six levels) is refused.
+    """
     try:
         text = content.decode("utf-8-sig")
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError) as error:
+    except UnicodeDecodeError:
+        raise parse_error(_("teksten er ikke UTF-8"), format_name) from None
+    try:
+        document = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
         raise parse_error(
-            _("ugyldig JSON (%(error)s)", error=str(error)[:200]), format_name
+            _(
+                "ugyldig JSON (linje %(line)s, kolonne %(column)s)",
+                line=error.lineno,
+                column=error.colno,
+            ),
+            format_name,
         ) from None
+    except RecursionError:
+        raise parse_error(_("JSON-teksten er for dybt indlejret"), format_name) from None
+    except ValueError:  # NaN or Infinity, which JSON-stat does not allow
+        raise parse_error(_("ugyldig JSON (et tal er NaN eller Infinity)"), format_name) from None
+    if deadline is not None:
+        deadline.check_reading()
+    return document
 
 
 def _looks_like_dataset(node: Any) -> bool:
@@ -99,7 +130,7 @@ def find_datasets(document: Any) -> dict[str, dict]:
 def _category_codes(dimension_id: str, dimension: Any, size: int) -> list[str]:
     """Return a dimension's category codes in position order."""
     if not isinstance(dimension, dict):
-        raise parse_error(_("dimensionen %(id)s mangler", id=dimension_id))
+        raise parse_error(_("dimensionen %(id)s mangler", id=shown_name(dimension_id)))
     category = dimension.get("category") or {}
     index = category.get("index")
     labels = category.get("label")
@@ -109,22 +140,26 @@ def _category_codes(dimension_id: str, dimension: Any, size: int) -> list[str]:
         by_position: dict[int, str] = {}
         for code, position in index.items():
             if not isinstance(position, int) or position in by_position:
-                raise parse_error(_("dimensionen %(id)s har ugyldige positioner", id=dimension_id))
+                raise parse_error(
+                    _("dimensionen %(id)s har ugyldige positioner", id=shown_name(dimension_id))
+                )
             by_position[position] = str(code)
         if sorted(by_position) != list(range(len(by_position))):
-            raise parse_error(_("dimensionen %(id)s har huller i positionerne", id=dimension_id))
+            raise parse_error(
+                _("dimensionen %(id)s har huller i positionerne", id=shown_name(dimension_id))
+            )
         codes = [by_position[position] for position in range(len(by_position))]
     elif index is None and isinstance(labels, dict) and labels:
         # Without an index the labels' order is the categories' order (JSON-stat allows
         # leaving out the index for a single category; some providers leave it out always).
         codes = [str(code) for code in labels]
     else:
-        raise parse_error(_("dimensionen %(id)s har ingen kategorier", id=dimension_id))
+        raise parse_error(_("dimensionen %(id)s har ingen kategorier", id=shown_name(dimension_id)))
     if len(codes) != size:
         raise parse_error(
             _(
                 "dimensionen %(id)s har %(count)s kategorier, men størrelsen %(size)s",
-                id=dimension_id,
+                id=shown_name(dimension_id),
                 count=len(codes),
                 size=size,
             )
@@ -216,11 +251,19 @@ def _revision(dataset: dict) -> str | None:
     return None
 
 
+def _dimension_list(ids: list[str]) -> str:
+    return shown_names(ids) or _("navnene kan ikke vises")
+
+
 def _find_time_dimension(ids: list[str], role: dict, wanted: str | None) -> str:
     if wanted:
         if wanted not in ids:
             raise parse_error(
-                _("tidsdimensionen %(id)s findes ikke (dimensioner: %(ids)s)", id=wanted, ids=ids)
+                _(
+                    "tidsdimensionen %(id)s findes ikke (dimensioner: %(ids)s)",
+                    id=short_text(wanted),
+                    ids=_dimension_list(ids),
+                )
             )
         return wanted
     for candidate in role.get("time") or []:
@@ -232,7 +275,7 @@ def _find_time_dimension(ids: list[str], role: dict, wanted: str | None) -> str:
     raise parse_error(
         _(
             "ingen dimension er markeret som tid; angiv time_dimension (dimensioner: %(ids)s)",
-            ids=ids,
+            ids=_dimension_list(ids),
         )
     )
 
@@ -261,8 +304,13 @@ def parse_dataset(
     status_table: StatusTable = "auto",
     status_map: dict[str, ObservationStatus] | None = None,
     unit: str | None = None,
+    deadline: Deadline | None = None,
 ) -> ParsedTable:
-    """Turn one JSON-stat dataset (1.x or 2.0) into observations."""
+    """Turn one JSON-stat dataset (1.x or 2.0) into observations.
+
+    With a `deadline`, the clock is checked every few thousand cells: a table too large to
+    read in the time left is refused with SourceTimeout rather than read past it.
+    """
     dimensions = dataset.get("dimension")
     if not isinstance(dimensions, dict):
         raise parse_error(_("datasættet har ingen 'dimension'"))
@@ -289,6 +337,14 @@ def parse_dataset(
         if metric in codes
     }
     count = math.prod(sizes)
+    if count > MAX_CELLS:
+        raise parse_error(
+            _(
+                "tabellen har %(count)s celler; der læses højst %(max)s. Afgræns udtrækket.",
+                count=f"{count:,}".replace(",", "."),
+                max=f"{MAX_CELLS:,}".replace(",", "."),
+            )
+        )
     values = _cells(dataset.get("value"), count, "value")
     status_container, labels = _status_labels(dataset)
     statuses = _cells(status_container, count, "status")
@@ -298,6 +354,7 @@ def parse_dataset(
     strides = [math.prod(sizes[k + 1 :]) for k in range(len(sizes))]
     observations = []
     for position in range(count):
+        check_deadline(deadline, position)
         coordinates = {
             dim: codes[dim][(position // stride) % size]
             for dim, stride, size in zip(ids, strides, sizes, strict=True)
@@ -332,16 +389,17 @@ def parse_jsonstat(
     status_table: StatusTable = "auto",
     status_map: dict[str, ObservationStatus] | None = None,
     unit: str | None = None,
+    deadline: Deadline | None = None,
 ) -> ParsedTable:
     """Parse a JSON-stat response and return the observations of one of its datasets."""
-    datasets = find_datasets(load_json(content))
+    datasets = find_datasets(load_json(content, deadline=deadline))
     if dataset is not None:
         if dataset not in datasets:
             raise parse_error(
                 _(
                     "datasættet %(name)s findes ikke (der er: %(names)s)",
-                    name=dataset,
-                    names=", ".join(datasets) or "–",
+                    name=short_text(dataset),
+                    names=_dimension_list(list(datasets)) if datasets else "–",
                 )
             )
         chosen = datasets[dataset]
@@ -351,7 +409,7 @@ def parse_jsonstat(
         raise parse_error(
             _(
                 "svaret har flere datasæt; angiv dataset (der er: %(names)s)",
-                names=", ".join(datasets),
+                names=_dimension_list(list(datasets)),
             )
         )
     return parse_dataset(
@@ -360,6 +418,7 @@ def parse_jsonstat(
         status_table=status_table,
         status_map=status_map,
         unit=unit,
+        deadline=deadline,
     )
 
 
@@ -407,6 +466,7 @@ class JsonStatAdapter(MetricAdapter):
             status_table=config.status_table,
             status_map=config.status_map,
             unit=config.unit,
+            deadline=deadline,
         )
         parsed.revision = parsed.revision or payload.etag or payload.last_modified
         return finish(parsed, since_revision=since_revision, suppress_below=config.suppress_below)

@@ -18,7 +18,6 @@ them explicitly.
 from __future__ import annotations
 
 import csv
-import io
 from decimal import Decimal
 from typing import Literal
 
@@ -29,14 +28,19 @@ from flask_babel import lazy_gettext as _l
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
+    MAX_NAMES_SHOWN,
     CommonOptions,
     Deadline,
     MetricAdapter,
     NameList,
     ParsedTable,
+    check_deadline,
     finish,
     parse_error,
+    short_text,
+    shown_names,
 )
+from portfolio.metrics.adapters.tabular import read_csv_rows
 from portfolio.metrics.adapters.transport import read_location
 from portfolio.metrics.observations import FetchResult, ObservationStatus, parse_decimal
 from portfolio.metrics.statuses import (
@@ -93,7 +97,7 @@ def code_of(cell: str) -> str:
 
 
 def _sniff_separator(text: str) -> str:
-    first_line = next(iter(text.splitlines()), "")
+    first_line = next(iter(text[:65536].splitlines()), "")
     widths = {
         separator: len(next(csv.reader([first_line], delimiter=separator), []))
         for separator in (",", ";")
@@ -121,6 +125,7 @@ def parse_sdmx_csv(
     decimal: str = "auto",
     status_map: dict[str, ObservationStatus] | None = None,
     unit: str | None = None,
+    deadline: Deadline | None = None,
 ) -> ParsedTable:
     """Turn an SDMX-CSV 1.0 or 2.0 message into observations."""
     try:
@@ -129,7 +134,7 @@ def parse_sdmx_csv(
         raise parse_error(_("teksten er ikke UTF-8"), FORMAT_NAME) from None
     if separator == "auto":
         separator = _sniff_separator(text)
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator) if row]
+    rows = read_csv_rows(text, separator, FORMAT_NAME, deadline)
     if not rows:
         raise parse_error(_("filen er tom"), FORMAT_NAME)
     header = [code_of(cell) for cell in rows[0]]
@@ -142,8 +147,8 @@ def parse_sdmx_csv(
             raise parse_error(
                 _(
                     "kolonnen %(column)s findes ikke; angiv den (kolonner: %(header)s)",
-                    column=required,
-                    header=", ".join(header),
+                    column=short_text(required),
+                    header=shown_names(header) or _("navnene kan ikke vises"),
                 ),
                 FORMAT_NAME,
             )
@@ -153,7 +158,11 @@ def parse_sdmx_csv(
         unknown = [name for name in dimension_columns if name not in header]
         if unknown:
             raise parse_error(
-                _("dimensionerne %(names)s findes ikke", names=", ".join(unknown)), FORMAT_NAME
+                _(
+                    "dimensionerne %(names)s findes ikke",
+                    names=", ".join(short_text(name) for name in unknown[:MAX_NAMES_SHOWN]),
+                ),
+                FORMAT_NAME,
             )
         dimension_indexes = [header.index(name) for name in dimension_columns]
     else:
@@ -174,6 +183,7 @@ def parse_sdmx_csv(
     observations = []
     deleted = 0
     for line_number, row in enumerate(rows[1:], start=2):
+        check_deadline(deadline, line_number)
         if len(row) != len(header):
             raise parse_error(
                 _("linje %(line)s har et forkert antal felter", line=line_number), FORMAT_NAME
@@ -186,9 +196,9 @@ def parse_sdmx_csv(
         except ValueError:
             raise parse_error(
                 _(
-                    "linje %(line)s: %(value)s er ikke et tal",
+                    "linje %(line)s: værdien i kolonnen %(column)s er ikke et tal",
                     line=line_number,
-                    value=row[value_index],
+                    column=short_text(value_column),
                 ),
                 FORMAT_NAME,
             ) from None
@@ -249,7 +259,8 @@ class SdmxCsvAdapter(MetricAdapter):
     ) -> FetchResult:
         """Read the SDMX-CSV message at the configured location."""
         config = self.parse_config(config)
-        payload = read_location(config.location, Deadline(timeout))
+        deadline = Deadline(timeout)
+        payload = read_location(config.location, deadline)
         parsed = parse_sdmx_csv(
             payload.content,
             time_column=config.time_column,
@@ -260,6 +271,7 @@ class SdmxCsvAdapter(MetricAdapter):
             decimal=config.decimal,
             status_map=config.status_map,
             unit=config.unit,
+            deadline=deadline,
         )
         parsed.revision = payload.etag or payload.last_modified
         return finish(parsed, since_revision=since_revision, suppress_below=config.suppress_below)

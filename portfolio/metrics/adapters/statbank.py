@@ -13,8 +13,7 @@ saved tableinfo response beside it then checks the variables and gives the revis
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -25,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
+    MAX_NAMES_SHOWN,
     AdapterConfig,
     CommonOptions,
     ConnectionCheck,
@@ -33,10 +33,16 @@ from portfolio.metrics.adapters.base import (
     ParsedTable,
     SourceConfigError,
     SourceError,
+    check_deadline,
     finish,
+    log_source_error,
     parse_error,
+    short_text,
+    shown_name,
+    shown_names,
 )
 from portfolio.metrics.adapters.jsonstat import TIME_DIMENSION_NAMES, load_json, parse_jsonstat
+from portfolio.metrics.adapters.tabular import read_csv_rows
 from portfolio.metrics.adapters.transport import is_url, read_file, request
 from portfolio.metrics.observations import (
     FetchResult,
@@ -131,8 +137,12 @@ class StatbankConfig(CommonOptions):
 
 
 def check_variables(info: dict, selections: list[VariableSelection]) -> list[str]:
-    """Return Danish lines for every selected variable or value the table does not have."""
-    table = info.get("id", "?")
+    """Return Danish lines for every selected variable or value the table does not have.
+
+    The lines name the table's variables (when they look like names), never its values'
+    texts: a tableinfo answer is provider text like any other.
+    """
+    table = shown_name(info.get("id", "?"))
     variables = {str(v.get("id", "")).casefold(): v for v in info.get("variables") or []}
     problems = []
     for selection in selections:
@@ -142,8 +152,9 @@ def check_variables(info: dict, selections: list[VariableSelection]) -> list[str
                 _(
                     "Tabellen %(table)s har ingen variabel %(code)s (den har: %(known)s).",
                     table=table,
-                    code=selection.code,
-                    known=", ".join(str(v.get("id")) for v in variables.values()),
+                    code=short_text(selection.code),
+                    known=shown_names(str(v.get("id")) for v in variables.values())
+                    or _("navnene kan ikke vises"),
                 )
             )
             continue
@@ -157,9 +168,9 @@ def check_variables(info: dict, selections: list[VariableSelection]) -> list[str
             problems.append(
                 _(
                     "Variablen %(code)s i tabellen %(table)s har ikke værdierne: %(values)s.",
-                    code=variable.get("id"),
+                    code=shown_name(variable.get("id")),
                     table=table,
-                    values=", ".join(unknown),
+                    values=", ".join(short_text(value) for value in unknown[:MAX_NAMES_SHOWN]),
                 )
             )
     chosen = {selection.code.casefold() for selection in selections}
@@ -168,21 +179,21 @@ def check_variables(info: dict, selections: list[VariableSelection]) -> list[str
             problems.append(
                 _(
                     "Variablen %(code)s i tabellen %(table)s skal have valgte værdier.",
-                    code=variable.get("id"),
+                    code=shown_name(variable.get("id")),
                     table=table,
                 )
             )
     return problems
 
 
-def _read_csv_rows(content: bytes) -> list[list[str]]:
+def _read_csv_rows(content: bytes, deadline: Deadline | None) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise parse_error(_("teksten er ikke UTF-8"), "CSV") from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line else ("\t" if "\t" in first_line else ",")
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if row]
+    rows = read_csv_rows(text, delimiter, "CSV", deadline)
     if not rows:
         raise parse_error(_("filen er tom"), "CSV")
     return rows
@@ -203,21 +214,22 @@ def parse_statbank_csv(
     info: dict | None = None,
     status_map: dict[str, ObservationStatus] | None = None,
     unit: str | None = None,
+    deadline: Deadline | None = None,
 ) -> ParsedTable:
     """Read StatBank's CSV: one column per variable, the time column, and the value column.
 
     With a tableinfo the column names are matched to the variable ids, and cells holding a
     value's text (the API's default presentation) are turned back into its code.
     """
-    rows = _read_csv_rows(content)
+    rows = _read_csv_rows(content, deadline)
     header = [cell.strip() for cell in rows[0]]
     folded = [cell.casefold() for cell in header]
     if value_column.casefold() not in folded:
         raise parse_error(
             _(
                 "kolonnen %(column)s findes ikke (kolonner: %(header)s)",
-                column=value_column,
-                header=", ".join(header)[:200],
+                column=short_text(value_column),
+                header=shown_names(header) or _("navnene kan ikke vises"),
             ),
             "CSV",
         )
@@ -233,11 +245,16 @@ def parse_statbank_csv(
             break
     if time_index is None:
         raise parse_error(
-            _("der er ingen tidskolonne (kolonner: %(header)s)", header=", ".join(header)), "CSV"
+            _(
+                "der er ingen tidskolonne (kolonner: %(header)s)",
+                header=shown_names(header) or _("navnene kan ikke vises"),
+            ),
+            "CSV",
         )
     table = {**PX_SYMBOLS, **(status_map or {})}
     observations: list[Observation] = []
     for line_number, row in enumerate(rows[1:], start=2):
+        check_deadline(deadline, line_number)
         if len(row) != len(header):
             raise parse_error(
                 _("linje %(line)s har et forkert antal felter", line=line_number), "CSV"
@@ -260,11 +277,23 @@ def parse_statbank_csv(
                 value = _parse_cell(text)
             except ValueError:
                 raise parse_error(
-                    _("linje %(line)s: %(value)s er ikke et tal", line=line_number, value=text),
+                    _(
+                        "linje %(line)s: værdien i kolonnen %(column)s er ikke et tal",
+                        line=line_number,
+                        column=short_text(value_column),
+                    ),
                     "CSV",
                 ) from None
         observations.append(make_observation(dimensions, period, value, raw_status, status, unit))
     return ParsedTable(observations, unit=unit)
+
+
+# StatBank's `updated` ("2024-03-21T08:00:00"); anything else is not repeated.
+_TIMESTAMP = re.compile(r"[0-9][0-9T:+\-. Z]{3,39}")
+
+
+def _timestamp_text(value: Any) -> str:
+    return value if isinstance(value, str) and _TIMESTAMP.fullmatch(value) else "?"
 
 
 def _code(variable: dict | None, cell: str) -> str:
@@ -339,6 +368,7 @@ class StatbankAdapter(MetricAdapter):
             if not config.tableinfo_location:
                 return {}
             content = read_file(config.tableinfo_location)
+            deadline.check_reading()
         else:
             content = request(
                 "POST",
@@ -346,7 +376,7 @@ class StatbankAdapter(MetricAdapter):
                 deadline,
                 json_body={"table": config.table, "format": "JSON", "lang": config.lang},
             ).content
-        info = load_json(content, "StatBank tableinfo")
+        info = load_json(content, "StatBank tableinfo", deadline)
         if not isinstance(info, dict) or not isinstance(info.get("variables"), list):
             raise parse_error(_("tableinfo har ingen variabler"), "StatBank tableinfo")
         return info
@@ -367,6 +397,7 @@ class StatbankAdapter(MetricAdapter):
             info = self._tableinfo(config, Deadline(timeout))
             self._check(config, info)
         except SourceError as error:
+            log_source_error(error, "statbank connection test")
             return ConnectionCheck(ok=False, message=error.message)
         if not info:
             return ConnectionCheck(ok=True, message=_("Filen kan læses."))
@@ -374,8 +405,8 @@ class StatbankAdapter(MetricAdapter):
             ok=True,
             message=_(
                 "Tabellen %(table)s findes og blev sidst opdateret %(updated)s.",
-                table=info.get("id", config.table),
-                updated=info.get("updated", "?"),
+                table=shown_name(info.get("id", config.table)),
+                updated=_timestamp_text(info.get("updated")),
             ),
         )
 
@@ -420,7 +451,9 @@ class StatbankAdapter(MetricAdapter):
             is_jsonstat = config.format == "JSONSTAT"
 
         if is_jsonstat:
-            parsed = parse_jsonstat(content, status_map=config.status_map, unit=unit)
+            parsed = parse_jsonstat(
+                content, status_map=config.status_map, unit=unit, deadline=deadline
+            )
         else:
             parsed = parse_statbank_csv(
                 content,
@@ -428,6 +461,7 @@ class StatbankAdapter(MetricAdapter):
                 info=info,
                 status_map=config.status_map,
                 unit=unit,
+                deadline=deadline,
             )
         # The table's `updated` is the revision the next fetch compares with, also when the
         # data carries its own (differently written) time stamp.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -11,7 +13,16 @@ from typing import Any
 import pydantic
 from flask_babel import gettext as _
 
-from portfolio.metrics.adapters.base import CommonOptions, NameList, SourceParseError
+from portfolio.metrics.adapters.base import (
+    CommonOptions,
+    Deadline,
+    NameList,
+    SourceParseError,
+    check_deadline,
+    parse_error,
+    short_text,
+    shown_names,
+)
 from portfolio.metrics.observations import (
     Observation,
     ObservationStatus,
@@ -49,6 +60,25 @@ class ColumnMapping(CommonOptions):
     )
 
 
+def read_csv_rows(
+    text: str, delimiter: str, format_name: str, deadline: Deadline | None = None
+) -> list[list[str]]:
+    """Read every non-empty CSV row, looking at the deadline as it goes.
+
+    A field longer than the csv module's limit (or a stray NUL) is a SourceParseError.
+    """
+    rows = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for count, row in enumerate(reader):
+            check_deadline(deadline, count)
+            if row:
+                rows.append(row)
+    except csv.Error:
+        raise parse_error(_("filen er ikke gyldig CSV"), format_name) from None
+    return rows
+
+
 def cell_text(value: Any) -> str:
     """Write a period or dimension cell as text: years as "2018", dates as "2019-01-31"."""
     if value is None:
@@ -70,12 +100,25 @@ def _resolve_column(header: list[str], name: str, role: str) -> int:
     folded = [column.casefold() for column in header]
     if name.casefold() in folded:
         return folded.index(name.casefold())
+    # The header is the first thing read from the source: only names that look like column
+    # names are repeated, so that a file that is no table (a server's own files, a key)
+    # cannot be read through this message.
+    shown = shown_names(header)
+    if shown is None:
+        raise SourceParseError(
+            _(
+                "Kolonnen '%(name)s' (%(role)s) findes ikke, og overskriftsrækken ligner ikke "
+                "kolonnenavne. Er det den rigtige fil og overskriftsrække?",
+                name=short_text(name),
+                role=role,
+            )
+        )
     raise SourceParseError(
         _(
             "Kolonnen '%(name)s' (%(role)s) findes ikke. Kolonnerne er: %(header)s.",
-            name=name,
+            name=short_text(name),
             role=role,
-            header=", ".join(header),
+            header=shown,
         )
     )
 
@@ -100,7 +143,7 @@ def _value_cell_status(
 
 
 def _read_value(
-    raw: Any, line: int, decimal_comma: bool, thousands_separator: str | None
+    raw: Any, line: int, column: str, decimal_comma: bool, thousands_separator: str | None
 ) -> Decimal:
     try:
         if isinstance(raw, str):
@@ -109,11 +152,12 @@ def _read_value(
             )
         return decimal_from_value(raw)
     except ValueError:
+        # The cell itself is not repeated: it is the source's content.
         raise SourceParseError(
             _(
-                "Række %(line)s: værdien '%(value)s' er ikke et tal.",
+                "Række %(line)s: værdien i kolonnen '%(column)s' er ikke et tal.",
                 line=line,
-                value=str(raw)[:40],
+                column=short_text(column),
             )
         ) from None
 
@@ -127,6 +171,7 @@ def rows_to_observations(
     thousands_separator: str | None = None,
     suppression_markers: Iterable[str] = (),
     missing_markers: Iterable[str] = (),
+    deadline: Deadline | None = None,
 ) -> list[Observation]:
     """Map numbered rows onto observations using the column mapping.
 
@@ -134,6 +179,7 @@ def rows_to_observations(
     missing marker, nothing or a spreadsheet error is missing; text in the status column
     is looked up in our own status names, the PX symbols and `status_map`. Two rows for the
     same period and dimensions are refused: a dimension column is probably missing.
+    With a `deadline` the clock is checked every few thousand rows (SourceTimeout).
     """
     names = [cell_text(column) for column in header]
     period_index = _resolve_column(names, mapping.period_column, _("periode"))
@@ -159,7 +205,8 @@ def rows_to_observations(
 
     observations: list[Observation] = []
     seen: dict[tuple, int] = {}
-    for line, row in rows:
+    for count, (line, row) in enumerate(rows, start=1):
+        check_deadline(deadline, count)
         cells = list(row) + [None] * (len(names) - len(row))
         period = cell_text(cells[period_index])
         if not period:
@@ -179,7 +226,9 @@ def rows_to_observations(
         if column_status is not None and not column_status.has_value:
             status = column_status
         elif status is None:
-            value = _read_value(cells[value_index], line, decimal_comma, thousands_separator)
+            value = _read_value(
+                cells[value_index], line, mapping.value_column, decimal_comma, thousands_separator
+            )
             # An unknown status text keeps the status the value implies.
             status = column_status
         if column_symbol:
@@ -188,10 +237,9 @@ def rows_to_observations(
         if key in seen:
             raise SourceParseError(
                 _(
-                    "Række %(line)s har samme periode (%(period)s) og dimensioner som række "
+                    "Række %(line)s har samme periode og dimensioner som række "
                     "%(first)s. Mangler der en dimensionskolonne?",
                     line=line,
-                    period=period,
                     first=seen[key],
                 )
             )
