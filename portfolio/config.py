@@ -38,6 +38,7 @@ def _database_url() -> str:
 
 
 DEFAULT_METRIC_FILE_ROOT = INSTANCE_DIR / "metric-files"
+DEMO_REGISTER_FILE = "demo-register.sqlite"
 
 
 def metric_file_roots() -> list[str]:
@@ -101,6 +102,7 @@ class Config:
     # The demo data platform's files ship with Styrbord and hold nothing but made-up public
     # figures, so sources may always read them; this is not read from the environment.
     METRICS_DEMO_FILE_ROOT = str(Path(__file__).resolve().parent / "seed" / "demo")
+    DEMO_REGISTER_PATH = os.environ.get("DEMO_REGISTER_PATH") or None
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False
@@ -123,6 +125,23 @@ def load_config(overrides: dict | None = None) -> dict:
         # The default folder is made on first start, so operators can see where files go.
         with contextlib.suppress(OSError):
             DEFAULT_METRIC_FILE_ROOT.mkdir(parents=True, exist_ok=True)
+    if not config.get("DEMO_REGISTER_PATH"):
+        config["DEMO_REGISTER_PATH"] = str(default_demo_register(config["SQLALCHEMY_DATABASE_URI"]))
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     return config
+
+
+def default_demo_register(database_url: str) -> Path:
+    """Return where `flask seed demo-metrics` builds the demo register database.
+
+    Beside a SQLite database file, else in the instance folder. Metric sources may read this
+    one file wherever it lies (it holds only the demo's made-up figures); DEMO_REGISTER_PATH
+    (environment or config) puts it elsewhere.
+    """
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / DEMO_REGISTER_FILE
+    return INSTANCE_DIR / DEMO_REGISTER_FILE

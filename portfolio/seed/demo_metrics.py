@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portfolio.benefits.models import Benefit
+from portfolio.config import DEMO_REGISTER_FILE, default_demo_register
 from portfolio.core.months import Month
 from portfolio.extensions import db
 from portfolio.indicators.models import (
@@ -38,7 +39,7 @@ from portfolio.programmes.models import Programme, Track
 from portfolio.risks.models import Risk
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-REGISTER_FILE = "demo-register.sqlite"
+REGISTER_FILE = DEMO_REGISTER_FILE
 PROGRAMME = "ddns"
 DESCRIPTION = "DEMODATA: opdigtede tal fra Styrbords indbyggede demo-dataplatform."
 
@@ -312,17 +313,9 @@ INDICATORS = [
 
 
 def register_path() -> Path:
-    """Return where the demo register database lives.
-
-    DEMO_REGISTER_PATH when set; else beside a SQLite database; else the instance folder.
-    """
+    """Return where the demo register database lives (DEMO_REGISTER_PATH, see config.py)."""
     configured = current_app.config.get("DEMO_REGISTER_PATH")
-    if configured:
-        return Path(configured)
-    url = db.engine.url
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().parent / REGISTER_FILE
-    return Path(current_app.instance_path) / REGISTER_FILE
+    return Path(configured) if configured else default_demo_register(str(db.engine.url))
 
 
 def build_register(path: Path) -> bool:

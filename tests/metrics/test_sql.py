@@ -237,6 +237,20 @@ class TestSqlite:
         app.config["METRICS_FILE_ROOTS"] = [str(tmp_path)]
         assert len(get_adapter("sql").fetch(config(warehouse), timeout=5).observations) == 4
 
+    def test_an_empty_setting_lets_no_sqlite_file_through(self, app, warehouse):
+        app.config["METRICS_FILE_ROOTS"] = []
+        with pytest.raises(SourceConfigError, match="uden for de tilladte mapper"):
+            get_adapter("sql").fetch(config(warehouse), timeout=5)
+
+    def test_the_demo_register_is_readable_but_not_its_neighbours(self, app, warehouse, tmp_path):
+        app.config["METRICS_FILE_ROOTS"] = [str(tmp_path / "elsewhere")]
+        app.config["DEMO_REGISTER_PATH"] = str(warehouse)
+        assert len(get_adapter("sql").fetch(config(warehouse), timeout=5).observations) == 4
+        neighbour = tmp_path / "neighbour.db"
+        shutil.copy(warehouse, neighbour)
+        with pytest.raises(SourceConfigError, match="uden for de tilladte mapper"):
+            get_adapter("sql").fetch(config(neighbour), timeout=5)
+
     def test_bound_parameters(self, warehouse):
         result = get_adapter("sql").fetch(
             config(

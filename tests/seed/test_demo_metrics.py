@@ -103,3 +103,19 @@ def test_setup_fills_an_empty_database_with_refreshed_demo_metrics(empty_app, tm
     assert "Refreshed 9 demo metrics" in result.output
     assert counts()["indicators"] == 10
     assert (tmp_path / "register.sqlite").is_file()
+
+
+def test_the_demo_register_lies_beside_a_sqlite_database_and_sources_may_read_it(tmp_path):
+    # `make run` keeps the default folders: the register is outside instance/metric-files,
+    # yet the demo's SQL sources must read it (and only it) there.
+    from portfolio.config import INSTANCE_DIR, load_config
+    from portfolio.metrics.adapters.access import policy_from_config
+
+    config = load_config({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/app.db"})
+    register = tmp_path / "demo-register.sqlite"
+    assert config["DEMO_REGISTER_PATH"] == str(register)
+    policy = policy_from_config(config)
+    assert policy.allows_file(register.resolve())
+    assert not policy.allows_file((tmp_path / "app.db").resolve())
+    on_postgres = load_config({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/x"})
+    assert on_postgres["DEMO_REGISTER_PATH"] == str(INSTANCE_DIR / "demo-register.sqlite")

@@ -4,7 +4,8 @@ Whoever may manage sources types their locations, and the server then reads them
 its own rights: a path or URL is therefore hostile until checked here.
 
 - **Files** only inside `METRICS_FILE_ROOTS` (default `instance/metric-files`) or the demo
-  data platform's own folder. A path is resolved first (symbolic links followed, `..`
+  data platform's own folder, plus the one demo register database the app builds itself
+  (`DEMO_REGISTER_PATH`). A path is resolved first (symbolic links followed, `..`
   removed) and the *resolved* path must lie inside a root; `/proc`, `/sys` and `/dev` are
   refused whatever the roots say, and so is anything but a regular file. The file is
   then opened without following a symbolic link in its last part.
@@ -105,6 +106,14 @@ class AccessPolicy:
 
     file_roots: tuple[Path, ...] = ()
     allowed_hosts: tuple[HostRule, ...] = ()
+    # Single files allowed wherever they lie: the demo register the app builds itself.
+    files: tuple[Path, ...] = ()
+
+    def allows_file(self, resolved: Path) -> bool:
+        """Say whether a resolved path lies inside a root (or is an allowed file)."""
+        if _inside(resolved, SPECIAL_FOLDERS):
+            return False
+        return resolved in self.files or _inside(resolved, self.file_roots)
 
 
 def policy_from_config(config: Mapping) -> AccessPolicy:
@@ -119,10 +128,13 @@ def policy_from_config(config: Mapping) -> AccessPolicy:
         except ValueError:
             # A mistyped entry lets nothing through; the operator finds it in the log.
             log.warning("METRICS_ALLOWED_HOSTS: ignoring %r, which is no host or network", entry)
+    demo_register = config.get("DEMO_REGISTER_PATH")
+    files = (Path(demo_register),) if demo_register else ()
     # Resolved once, so that a root reached through a symbolic link still contains its files.
     return AccessPolicy(
         file_roots=tuple(root.resolve() for root in roots if root.is_absolute()),
         allowed_hosts=tuple(rules),
+        files=tuple(path.resolve() for path in files if path.is_absolute()),
     )
 
 
@@ -137,6 +149,7 @@ def current_policy() -> AccessPolicy:
             "METRICS_FILE_ROOTS": metric_file_roots(),
             "METRICS_ALLOWED_HOSTS": metric_allowed_hosts(),
             "METRICS_DEMO_FILE_ROOT": Config.METRICS_DEMO_FILE_ROOT,
+            "DEMO_REGISTER_PATH": Config.DEMO_REGISTER_PATH,
         }
     )
 
@@ -171,7 +184,7 @@ def checked_path(location: str, policy: AccessPolicy) -> Path:
         resolved = path.resolve()
     except (OSError, RuntimeError):  # a loop of symbolic links
         raise FileRefused("outside") from None
-    if not _inside(resolved, policy.file_roots) or _inside(resolved, SPECIAL_FOLDERS):
+    if not policy.allows_file(resolved):
         raise FileRefused("outside")
     mode = resolved.stat().st_mode  # FileNotFoundError for a missing file
     if not stat.S_ISREG(mode):

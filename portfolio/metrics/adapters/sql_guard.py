@@ -42,6 +42,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
+from portfolio.metrics.adapters.access import current_policy
 from portfolio.metrics.adapters.base import SourceConfigError
 
 DEFAULT_PORT = 5432
@@ -238,13 +239,12 @@ class AppDatabase:
     # Before connecting ---------------------------------------------------------------
 
     def refuse_sqlite_file(self, path: Path, spelt: str | None) -> None:
-        """Refuse the app's own SQLite file (same device and inode), and any file outside
-        METRICS_FILE_ROOTS when that is set (as the file adapter does)."""
+        """Refuse the app's own SQLite file (same device and inode), and any file the file
+        adapter could not read either: outside METRICS_FILE_ROOTS, bar the demo register."""
         own = self.sqlite_identity()
         if own is not None and file_identity(path) == own:
             raise own_database_error()
-        roots = current_app.config.get("METRICS_FILE_ROOTS")
-        if roots and not any(path.is_relative_to(Path(root).resolve()) for root in roots):
+        if not current_policy().allows_file(path.resolve()):
             raise SourceConfigError(
                 _("Filen %(path)s ligger uden for de tilladte mapper.", path=spelt)
             )
