@@ -20,6 +20,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from portfolio.auth.models import Membership, Role, User
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.locking import delete_once
 from portfolio.extensions import db, login_manager
 
 MIN_PASSWORD_LENGTH = 12
@@ -261,7 +262,7 @@ def grant_role(
 
 
 def revoke_membership(membership: Membership) -> None:
-    db.session.delete(membership)
+    delete_once(membership)
     db.session.flush()
 
 

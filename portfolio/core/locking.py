@@ -33,13 +33,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
+from portfolio.core.errors import NotFound
 from portfolio.extensions import db
 
 
-def take_turn(obj) -> None:
-    """Wait until no other transaction holds `obj`'s row, then hold it until this one ends."""
+def take_turn(obj) -> sa.Row | None:
+    """Wait until no other transaction holds `obj`'s row, then hold it until this one ends.
+
+    Returns the row's primary key as committed now, or None if the row is gone meanwhile.
+    """
     mapper = sa.inspect(type(obj))
-    _locking_read(obj, *mapper.primary_key)
+    return _locking_read(obj, *mapper.primary_key).first()
 
 
 def stored_version(obj) -> int | None:
@@ -60,6 +64,23 @@ def next_number(parent, highest: Callable[[], int | None]) -> int:
     """
     take_turn(parent)
     return (highest() or 0) + 1
+
+
+def delete_once(obj) -> None:
+    """Delete `obj`'s row, or raise NotFound when a parallel request deleted it first.
+
+    Two people pressing "Slet" at once both loaded the row; the row is locked and read
+    again first, so the second waits for the first and then finds nothing to delete,
+    rather than deleting nothing and auditing a deletion that never happened.
+    """
+    hold_for_delete(obj)
+    db.session.delete(obj)
+
+
+def hold_for_delete(obj) -> None:
+    """Lock `obj`'s row for a deletion; NotFound if a parallel request deleted it first."""
+    if take_turn(obj) is None:
+        raise NotFound(_("Det, du ville slette, er allerede slettet af en anden."))
 
 
 def _locking_read(obj, *columns) -> sa.Result:

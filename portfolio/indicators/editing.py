@@ -12,6 +12,7 @@ from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.locking import hold_for_delete
 from portfolio.core.months import Month
 from portfolio.core.services import check_version
 from portfolio.extensions import db
@@ -205,6 +206,7 @@ def update_indicator(
 def delete_indicator(actor: User, indicator: Indicator) -> None:
     """Remove an indicator with its trajectory and manual values."""
     require(actor, edit_action(indicator.subject), indicator.subject)
+    hold_for_delete(indicator)
     for value in db.session.scalars(
         sa.select(ManualValue).where(ManualValue.indicator_id == indicator.id)
     ):

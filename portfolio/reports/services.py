@@ -12,6 +12,7 @@ from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.locking import delete_once
 from portfolio.core.models import utcnow
 from portfolio.core.services import apply_changes
 from portfolio.extensions import db
@@ -112,7 +113,7 @@ def delete_report(actor: User, report: StatusReport) -> None:
     """Delete a draft (a mistaken one); approved reports are kept."""
     require(actor, Action.MANAGE_REPORTS, report)
     _check_draft(report)
-    db.session.delete(report)
+    delete_once(report)
     db.session.flush()
 
 

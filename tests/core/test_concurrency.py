@@ -192,3 +192,41 @@ def test_parallel_edits_from_one_version_save_exactly_one(app, live):
     risk = db.session.scalar(sa.select(Risk).where(Risk.code == "R2"))
     saved = [f["owner"] for f, a in zip(forms, answers, strict=True) if a.status_code == 302]
     assert (risk.owner, risk.version) == (saved[0], 2)
+
+
+def _csrf_token(server: LiveServer, path: str) -> str:
+    with httpx.Client(base_url=server.base_url, cookies=_signed_in_cookies(server)) as client:
+        html = client.get(path).text
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_parallel_deletes_of_one_draft_report_delete_it_once_and_refuse_the_rest(app, live):
+    import datetime as dt
+
+    from portfolio.auth.models import User
+    from portfolio.programmes.models import Programme
+    from portfolio.reports.models import StatusReport
+    from portfolio.reports.services import create_report
+
+    with live.app.app_context():
+        actor = db.session.scalar(sa.select(User).where(User.email == "secretariat@example.dk"))
+        programme = db.session.scalar(sa.select(Programme).where(Programme.slug == "ddns"))
+        report_id = create_report(
+            actor,
+            programme,
+            title="Kladde",
+            meeting_on=dt.date(2026, 12, 10),
+            today=dt.date(2026, 12, 3),
+        ).id
+        db.session.commit()
+        db.session.remove()
+    token = _csrf_token(live, "/programmes/ddns/status")
+    answers = _all_at_once(
+        live, f"/programmes/ddns/reports/{report_id}/delete", [{"csrf_token": token}] * PARALLEL
+    )
+    statuses = _statuses(answers)
+    assert statuses[302] == 1 and set(statuses) <= {302, 404, 409}, statuses
+    _assert_refusals_are_clear(answers)
+    with live.app.app_context():
+        assert db.session.get(StatusReport, report_id) is None
+        db.session.remove()

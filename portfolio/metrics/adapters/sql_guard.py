@@ -39,7 +39,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import gettext as _
 
 from portfolio.metrics.adapters.access import current_policy
