@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from portfolio.audit.models import AuditEntry
+from portfolio.audit.versions import apply_changes
 from portfolio.auth import services as auth_services
 from portfolio.auth.models import Membership, Role, User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import NotFound, RuleViolation
-from portfolio.core.services import apply_changes
 from portfolio.core.text import neutralise_formula
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme, Track

@@ -9,6 +9,7 @@ from portfolio.api.openapi import RISK_PATCH, build_spec
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
+from portfolio.core import clock
 from portfolio.core.errors import DomainError, RuleViolation, StaleEdit
 from portfolio.core.models import Versioned
 from portfolio.extensions import csrf, db
@@ -32,9 +33,7 @@ def openapi():
 @bp.get("/programmes")
 def programmes():
     programmes = programme_services.list_programmes(current_user)
-    phases = programme_services.current_phases(
-        [p.id for p in programmes], programme_services.today_month()
-    )
+    phases = programme_services.current_phases([p.id for p in programmes], clock.today_month())
     items = [s.programme_summary(p, phases[p.id]) for p in programmes]
     return jsonify(items=items)
 
@@ -46,7 +45,7 @@ def _programme(slug):
 @bp.get("/programmes/<slug>")
 def programme(slug):
     loaded = programme_services.load_programme_page(current_user, slug)
-    phase = programme_services.current_phase(loaded.timeline, programme_services.today_month())
+    phase = programme_services.current_phase(loaded.timeline, clock.today_month())
     return jsonify(s.programme_detail(loaded, phase))
 
 

@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from portfolio.audit.versions import check_version
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.models import utcnow
-from portfolio.core.services import check_version
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme, Project, Track, VisionGoal
 

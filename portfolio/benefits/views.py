@@ -12,11 +12,11 @@ from portfolio.benefits.models import BenefitType
 from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.responses import svg_response
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.charts import benefit_map_data, trend_data
 from portfolio.indicators.editing import value_action
 from portfolio.programmes import services as programme_services
-from portfolio.status.views import svg_response
 
 bp = Blueprint("benefits", __name__, url_prefix="/programmes/<slug>/benefits")
 

@@ -125,7 +125,7 @@ class Export:
 
 def export_budget(actor, programme, *, today: dt.date | None = None) -> Export:
     """Build the programme's budget workbook and its file name."""
-    from portfolio.programmes.services import today as local_today
+    from portfolio.core.clock import today as local_today
 
     data = workbook_data(actor, programme)
     return Export(

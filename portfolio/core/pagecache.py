@@ -10,8 +10,9 @@ the day, the language and what the user may do) is exactly what drawing it again
 The cache lives in each worker's memory: it is a speed-up, never a source of truth, so an
 instance that has not seen a page yet simply draws it. Nothing has to be shared or cleared
 between instances, and a write on one instance is seen by all at their next request.
-The one writer that bypasses the trail, `seed synthetic`, only adds new programmes (whose
-pages nobody has drawn yet) and is meant for scratch databases.
+The version itself is read by portfolio/audit/versions.py. The one writer that bypasses
+the trail, `seed synthetic`, only adds new programmes (whose pages nobody has drawn yet)
+and is meant for scratch databases.
 """
 
 from __future__ import annotations
@@ -20,35 +21,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-import sqlalchemy as sa
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
 
-from portfolio.extensions import db
-
 # Written into a cached fragment where the user's CSRF token was, and replaced on the way out.
 _CSRF_SENTINEL = "\x00csrf\x00"
-
-
-def data_version() -> tuple:
-    """Return what names the current state of all data, in one query.
-
-    That is the latest audit row (its id, and its time, which tells two histories apart
-    after a backup was restored and edited anew) and the latest metric fetch's id.
-    """
-    from portfolio.audit.models import AuditEntry
-    from portfolio.metrics.models import MetricFetch
-
-    latest = sa.select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)
-    latest = latest.subquery()
-    row = db.session.execute(
-        sa.select(
-            sa.select(latest.c.id).scalar_subquery(),
-            sa.select(latest.c.at).scalar_subquery(),
-            sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
 
 
 class FragmentCache:

@@ -8,13 +8,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portfolio.audit.versions import check_version
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import hold_for_delete
 from portfolio.core.months import Month
-from portfolio.core.services import check_version
 from portfolio.extensions import db
 from portfolio.indicators.models import Indicator, ManualValue, TrajectoryPoint
 from portfolio.metrics.models import Metric

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portfolio.benefits.models import Benefit
+from portfolio.core import clock
 from portfolio.core.i18n import format_number, locale_code
 from portfolio.core.models import UTCDateTime
 from portfolio.core.months import Month
@@ -34,7 +35,6 @@ from portfolio.indicators.models import (
 )
 from portfolio.metrics.models import Metric, StoredObservation
 from portfolio.metrics.observations import ObservationStatus
-from portfolio.programmes import services as programme_services
 
 # An indicator short of its plan by at most this share of the planned improvement (from
 # the baseline to the planned value) is at risk; further behind, it is off track.
@@ -135,7 +135,7 @@ def readings_for(
     indicators = list(indicators)
     if not indicators:
         return {}
-    today = today or programme_services.today()
+    today = today or clock.today()
     _load_missing(indicators)
     metric_ids = sorted({i.metric_id for i in indicators if i.metric_id is not None})
     manual_ids = [i.id for i in indicators if i.metric_id is None]

@@ -9,6 +9,7 @@ from portfolio.benefits import services as benefit_services
 from portfolio.charts.cache import render_chart
 from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.responses import svg_response
 from portfolio.extensions import db
 from portfolio.indicators import editing, services
 from portfolio.indicators.charts import trend_data
@@ -17,7 +18,6 @@ from portfolio.indicators.models import IndicatorKind
 from portfolio.metrics.models import Metric
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services as risk_services
-from portfolio.status.views import svg_response
 
 bp = Blueprint("indicators", __name__, url_prefix="/programmes/<slug>/indicators")
 

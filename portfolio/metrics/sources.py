@@ -26,11 +26,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portfolio.audit.versions import apply_changes, check_version
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.core.credentials import has_url_secrets, mask_url_secrets, restore_url_secrets
 from portfolio.core.errors import NotFound, RuleViolation
-from portfolio.core.services import apply_changes, check_version
 from portfolio.extensions import db
 from portfolio.metrics.adapters import available_adapters, get_adapter
 from portfolio.metrics.adapters.base import ConnectionCheck, SourceConfigError, _is_secret

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import next_number, take_turn
-from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.organisation.models import GovernanceBody, Stakeholder
 from portfolio.programmes.models import Programme

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from flask import render_template, request
 from flask_login import current_user
 
+from portfolio.audit.versions import data_version
 from portfolio.auth.permissions import Action, Target, permission_key, require
+from portfolio.core.clock import today
 from portfolio.core.i18n import locale_code
-from portfolio.core.pagecache import data_version, fragments
-from portfolio.programmes.services import today
+from portfolio.core.pagecache import fragments
 
 
 def cached_programme_page(name: str, slug: str, draw: Callable[[], tuple[int, dict]]) -> str:

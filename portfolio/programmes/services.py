@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require, visible_programme_ids
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.months import Month
 from portfolio.core.pagination import Page, paginate
-from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.programmes.models import (
     Deliverable,
@@ -151,18 +148,6 @@ def get_project(programme: Programme, code: str) -> Project:
     if project is None:
         raise NotFound(_("Projektet findes ikke."))
     return project
-
-
-def today() -> dt.date:
-    """Today in Copenhagen; the TODAY setting (YYYY-MM-DD) pins it for demos and tests."""
-    pinned = current_app.config.get("TODAY")
-    if pinned:
-        return dt.date.fromisoformat(str(pinned))
-    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def today_month() -> Month:
-    return Month.of(today())
 
 
 def current_phase(timeline: list[TimelineItem], month: Month) -> TimelineItem | None:

@@ -8,6 +8,7 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
+from portfolio.core import clock
 from portfolio.core.forms import options, save_form
 from portfolio.core.pagecache import render_blocks
 from portfolio.core.pagination import requested_page
@@ -30,7 +31,7 @@ def overview():
         "programmes/overview.html",
         page=page,
         programmes=page.items,
-        phases=services.current_phases(ids, services.today_month()),
+        phases=services.current_phases(ids, clock.today_month()),
         track_counts=services.track_counts(ids),
     )
 
@@ -42,7 +43,7 @@ def show(slug):
 
 def _draw_programme_page(slug):
     programme = services.load_programme_page(current_user, slug)
-    month = services.today_month()
+    month = clock.today_month()
     bodies = organisation_services.governance_bodies(programme.id)
     budget = budget_services.budget_overview(programme)
     return programme.id, render_blocks(

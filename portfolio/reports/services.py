@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import delete_once
 from portfolio.core.models import utcnow
-from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
 from portfolio.reports.models import ReportChart, ReportStatus, StatusReport

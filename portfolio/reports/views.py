@@ -19,16 +19,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.auth.permissions import Action, can, require
+from portfolio.core import clock
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.responses import svg_response
 from portfolio.core.urls import id_arg
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.reports import services
 from portfolio.reports.forms import ApproveForm, NewReportForm, ReportForm
 from portfolio.reports.pdf import PdfUnavailable, html_to_pdf
-from portfolio.status.views import svg_response
 
 bp = Blueprint("reports", __name__, url_prefix="/programmes/<slug>/reports")
 
@@ -41,7 +42,7 @@ def index(slug):
         "reports/index.html",
         programme=programme,
         reports=reports,
-        form=NewReportForm(meeting_on=programme_services.today()),
+        form=NewReportForm(meeting_on=clock.today()),
         can_manage=can(current_user, Action.MANAGE_REPORTS, programme),
     )
 
@@ -63,7 +64,7 @@ def create(slug):
         programme,
         title=form.title.data,
         meeting_on=form.meeting_on.data,
-        today=programme_services.today(),
+        today=clock.today(),
         locale=locale_code(),
     )
     db.session.commit()

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import next_number
-from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
 from portfolio.risks.models import Level, MitigationAction, Risk, RiskAssessment, RiskStatus
@@ -246,7 +246,7 @@ def close_risk(
 
 
 def today_for_history() -> dt.date:
-    from portfolio.programmes.services import today
+    from portfolio.core.clock import today
 
     return today()
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
+from portfolio.core import clock
 from portfolio.core.forms import options, save_form
 from portfolio.extensions import db
 from portfolio.indicators import services as indicator_services
@@ -82,7 +83,7 @@ def reassess(slug, code):
     programme = programme_services.get_programme_for(current_user, slug)
     risk = services.get_risk(programme, code)
     require(current_user, Action.EDIT_RISK, risk)
-    form = ReassessForm(obj=risk, assessed_on=programme_services.today())
+    form = ReassessForm(obj=risk, assessed_on=clock.today())
     return save_form(
         form,
         lambda: services.reassess_risk(

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.budgets.services import budget_overview
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.lights import Colour, Light
 from portfolio.core.models import utcnow
-from portfolio.core.services import apply_changes
 from portfolio.extensions import db
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
+from portfolio.audit.versions import data_version
 from portfolio.auth.permissions import Action, Target, can, require
 from portfolio.charts.cache import chart_alt_text, render_chart
+from portfolio.core import clock
 from portfolio.core.errors import RuleViolation
 from portfolio.core.forms import options, save_form
 from portfolio.core.i18n import locale_code
-from portfolio.core.pagecache import data_version, fragments, render_blocks
+from portfolio.core.pagecache import fragments, render_blocks
+from portfolio.core.responses import svg_response
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.programmes.caching import cached_programme_page
@@ -37,15 +40,8 @@ def _snapshot(slug):
     programme = programme_services.get_programme_for(
         current_user, slug, Action.VIEW_PROGRAMME, *services.STATUS_OPTIONS
     )
-    today = programme_services.today()
+    today = clock.today()
     return programme, build_snapshot(services.load_status_data(programme), today)
-
-
-def svg_response(svg: bytes) -> Response:
-    response = Response(svg, mimetype="image/svg+xml")
-    # The SVG carries its own style sheet; shown as an image it runs nothing.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
 
 
 @bp.get("/status")
@@ -54,7 +50,7 @@ def page(slug):
 
     def draw():
         programme, snapshot = _snapshot(slug)
-        today = programme_services.today()
+        today = clock.today()
         allowed = {
             "override": can(current_user, Action.OVERRIDE_LIGHT, programme),
             "decisions": can(current_user, Action.MANAGE_DECISIONS, programme),
@@ -89,7 +85,7 @@ def page(slug):
 def chart(slug, name):
     if name not in CHARTS:
         abort(404)
-    key = ("status-chart", slug, name, data_version(), programme_services.today())
+    key = ("status-chart", slug, name, data_version(), clock.today())
     key += (locale_code(),)
     cached = fragments().get(key)
     if cached is None:

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from portfolio.audit.versions import apply_changes, check_version
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, can, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.models import utcnow
 from portfolio.core.months import Month
-from portfolio.core.services import apply_changes, check_version
 from portfolio.extensions import db
 from portfolio.indicators.models import Progress
 from portfolio.programmes.models import Programme, ProgrammeStatus, TimelineKind
@@ -367,7 +367,7 @@ def _closed_on(status: ActionStatus, today: dt.date | None) -> dt.date | None:
     if status is ActionStatus.OPEN:
         return None
     if today is None:
-        from portfolio.programmes.services import today as programme_today
+        from portfolio.core.clock import today as programme_today
 
         today = programme_today()
     return today

@@ -7,14 +7,15 @@ from flask_login import current_user
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.charts.cache import render_chart
+from portfolio.core import clock
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import commit_or_flash, options, save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.responses import svg_response
 from portfolio.core.security import local_target
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.programmes.models import ProgrammeStatus
-from portfolio.status.views import svg_response
 from portfolio.workshops import services
 from portfolio.workshops.export import (
     achievement_text,
@@ -77,7 +78,7 @@ def _benefit_choices(form, programme):
 def index(slug):
     programme = programme_services.get_programme_for(current_user, slug)
     workshops = services.list_workshops(programme.id)
-    today = programme_services.today()
+    today = clock.today()
     plan = None
     if services.is_closing(programme, today):
         plan = services.follow_up_plan(
@@ -99,7 +100,7 @@ def new(slug):
     form = NewWorkshopForm()
     _benefit_choices(form, programme)
     if not form.is_submitted():
-        form.held_on.data = programme_services.today()
+        form.held_on.data = clock.today()
         # Once the programme has closed, its workshops are the follow-up after closure.
         form.phase.data = (
             FollowUpPhase.AFTER_CLOSURE
@@ -121,7 +122,7 @@ def new(slug):
 def show(slug, workshop_id):
     programme = programme_services.get_programme_for(current_user, slug)
     workshop = services.get_workshop(programme, workshop_id)
-    today = programme_services.today()
+    today = clock.today()
     print_view = request.args.get("print") == "1"
     return render_template(
         "workshops/show.html",
@@ -200,9 +201,7 @@ def hold(slug, workshop_id):
     return _step(
         slug,
         workshop_id,
-        lambda w, version: services.hold_workshop(
-            current_user, w, version, today=programme_services.today()
-        ),
+        lambda w, version: services.hold_workshop(current_user, w, version, today=clock.today()),
         _("Workshoppen er afholdt: tallene er fastfrosset."),
     )
 
@@ -244,7 +243,7 @@ def _item_page(programme, workshop, agenda_item, form, conflict=None, status=200
         programme=programme,
         workshop=workshop,
         item=agenda_item,
-        snap=services.shown_snapshot(agenda_item, today=programme_services.today()),
+        snap=services.shown_snapshot(agenda_item, today=clock.today()),
         earlier=services.earlier_items(agenda_item),
         chart_url=_chart_url(programme, workshop, agenda_item),
         can_record=services.can_record(current_user, agenda_item)
@@ -261,7 +260,7 @@ def trend(slug, workshop_id, code, trend_code):
     programme = programme_services.get_programme_for(current_user, slug)
     workshop = services.get_workshop(programme, workshop_id)
     agenda_item = services.get_item(workshop, code)
-    snap = services.shown_snapshot(agenda_item, today=programme_services.today())
+    snap = services.shown_snapshot(agenda_item, today=clock.today())
     indicator = next((i for i in snap.get("indicators") or [] if i.get("code") == trend_code), None)
     data = trend_data(indicator) if indicator else None
     if data is None:
@@ -294,7 +293,7 @@ def record_item(slug, workshop_id, code):
         programme=programme,
         workshop=workshop,
         item=agenda_item,
-        snap=services.shown_snapshot(agenda_item, today=programme_services.today()),
+        snap=services.shown_snapshot(agenda_item, today=clock.today()),
         earlier=services.earlier_items(agenda_item),
         chart_url=_chart_url(programme, workshop, agenda_item),
         can_record=True,
@@ -316,9 +315,7 @@ def add_action(slug, workshop_id):
                 flash(str(error), "error")
         return redirect(back)
     commit_or_flash(
-        lambda: services.add_action(
-            current_user, workshop, {**form.data, "today": programme_services.today()}
-        ),
+        lambda: services.add_action(current_user, workshop, {**form.data, "today": clock.today()}),
         _("Handlingen er tilføjet."),
     )
     return redirect(back)
@@ -348,7 +345,7 @@ def update_action(slug, workshop_id, workshop_action_id):
             action,
             form.status.data,
             form.expected_version,
-            today=programme_services.today(),
+            today=clock.today(),
         ),
         _("Handlingen er opdateret."),
     )
@@ -370,7 +367,7 @@ def actions(slug):
         programme.id,
         status=status,
         benefit_id=benefit.id if benefit else None,
-        today=programme_services.today(),
+        today=clock.today(),
     )
     return render_template(
         "workshops/actions.html",
@@ -393,7 +390,7 @@ def actions(slug):
 def export(slug, workshop_id):
     programme = programme_services.get_programme_for(current_user, slug)
     workshop = services.get_workshop(programme, workshop_id)
-    today = programme_services.today()
+    today = clock.today()
     content = build_workshop_workbook(
         workshop,
         services.shown_snapshots(workshop.items, today=today),

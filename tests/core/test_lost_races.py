@@ -47,7 +47,7 @@ def _colleague_commits_first(table: str, statement: str):
 
 def _without_the_locked_check(monkeypatch):
     """Check versions as the app did before it took turns, so the race can happen."""
-    monkeypatch.setattr("portfolio.core.services.stored_version", lambda obj: obj.version)
+    monkeypatch.setattr("portfolio.audit.versions.stored_version", lambda obj: obj.version)
 
 
 def test_an_edit_overtaken_at_the_write_is_a_conflict_with_the_text_kept(
