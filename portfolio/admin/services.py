@@ -18,6 +18,7 @@ from portfolio.auth.models import Membership, Role, User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.pagination import Page, paginate
 from portfolio.core.text import neutralise_formula
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme, Track
@@ -126,19 +127,10 @@ def _audit_query(filters: AuditFilter) -> sa.Select:
     return query
 
 
-def audit_page(actor: User, filters: AuditFilter, page: int = 1) -> tuple[list[AuditEntry], int]:
-    """Return one page of matching audit entries, newest first, and the number of matches."""
+def audit_page(actor: User, filters: AuditFilter, page: int = 1) -> Page:
+    """Return one page of matching audit entries, newest first (past the end: the last page)."""
     require(actor, Action.VIEW_AUDIT)
-    query = _audit_query(filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    if (page - 1) * PAGE_SIZE >= total:
-        # Past the last page: nothing to show, and an offset beyond what the database's
-        # integers hold would be an error rather than an empty page.
-        return [], total
-    entries = db.session.scalars(
-        query.order_by(AuditEntry.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    )
-    return list(entries), total
+    return paginate(_audit_query(filters).order_by(AuditEntry.id.desc()), page, PAGE_SIZE)
 
 
 def audit_entities() -> list[str]:

@@ -14,6 +14,7 @@ from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import RuleViolation
 from portfolio.core.forms import options, save_form
+from portfolio.core.pagination import Page, requested_page
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme, Track
 
@@ -154,23 +155,17 @@ def audit():
     require(current_user, Action.VIEW_AUDIT)
     form = _audit_form()
     valid = form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
-    entries, total = (
-        services.audit_page(current_user, _audit_filters(form), page) if valid else ([], 0)
+    page = (
+        services.audit_page(current_user, _audit_filters(form), requested_page())
+        if valid
+        else Page(items=[], number=1, per_page=services.PAGE_SIZE, total=0)
     )
-
-    def page_url(number):
-        return url_for("admin.audit", **{**request.args.to_dict(), "page": number})
-
     return render_template(
         "admin/audit.html",
         form=form,
-        entries=entries,
-        total=total,
+        entries=page.items,
+        total=page.total,
         page=page,
-        prev_url=page_url(page - 1) if page > 1 else None,
-        next_url=page_url(page + 1) if total > page * services.PAGE_SIZE else None,
-        page_size=services.PAGE_SIZE,
     ), 200 if valid else 422
 
 
