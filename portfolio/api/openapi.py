@@ -181,7 +181,7 @@ SCHEMAS = {
     "IndicatorPoint": _obj(
         {
             "period": _month(),
-            "label": _string(description="The period as shown: 2025, 2025K3, jan. 2025"),
+            "label": _string(description="The period as shown: 2025, K3 2025, jan. 2025"),
             "value": _decimal(
                 True,
                 description="Null when withheld: below the disclosure threshold, "

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from portfolio.core.months import Month
+from portfolio.core.periods import Frequency
 
 # --------------------------------------------------------------------------- serialisation
 
@@ -335,18 +336,6 @@ class ObservationStatus(enum.StrEnum):
     MISSING = "missing"
 
 
-class Frequency(enum.StrEnum):
-    """How often the indicator is measured; a skipped period counts as missing."""
-
-    YEAR = "year"
-    QUARTER = "quarter"
-    MONTH = "month"
-
-    @property
-    def months(self) -> int:
-        return {"year": 12, "quarter": 3, "month": 1}[self.value]
-
-
 class Direction(enum.StrEnum):
     HIGHER_IS_BETTER = "higher"
     LOWER_IS_BETTER = "lower"
@@ -392,7 +381,7 @@ class IndicatorTrendData:
     unit: str
     direction: Direction
     points: tuple[IndicatorPoint, ...]
-    frequency: Frequency = Frequency.YEAR
+    frequency: Frequency = Frequency.YEARLY
     baseline: IndicatorMark | None = None
     target: IndicatorMark | None = None
     trajectory: tuple[IndicatorMark, ...] = ()

@@ -13,9 +13,10 @@ from matplotlib.lines import Line2D
 
 from portfolio.charts import common
 from portfolio.charts.common import DARK, GRID, GRID_STRONG, INK, MUTED
-from portfolio.charts.data import Direction, Frequency, IndicatorTrendData, ObservationStatus
+from portfolio.charts.data import Direction, IndicatorTrendData, ObservationStatus
 from portfolio.charts.labels import text
 from portfolio.core.months import Month
+from portfolio.core.periods import period_label
 
 
 @dataclass(frozen=True)
@@ -93,15 +94,6 @@ def prepare_series(data: IndicatorTrendData, locale: str = "da") -> IndicatorSer
         tuple(ys),
         tuple(gaps),
     )
-
-
-def period_label(period: Month, frequency: Frequency, locale: str) -> str:
-    """Name a period: "2024", "K1 2024" / "Q1 2024", or "jan. 2024"."""
-    if frequency is Frequency.YEAR:
-        return str(period.year)
-    if frequency is Frequency.QUARTER:
-        return text("quarter", locale, q=(period.month - 1) // 3 + 1, year=period.year)
-    return common.month_year(period, locale)
 
 
 def _with_unit(value, unit: str, decimals: int, locale: str) -> str:

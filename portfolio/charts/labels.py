@@ -80,7 +80,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "missing_legend": ("Ingen måling", "No measurement"),
     "higher_is_better": ("↑ Højere er bedre", "↑ Higher is better"),
     "lower_is_better": ("↓ Lavere er bedre", "↓ Lower is better"),
-    "quarter": ("K{q} {year}", "Q{q} {year}"),
     # Benefit map
     "benefit_map": ("Gevinstdiagram", "Benefit map"),
     "sources_column": ("Spor og projekter", "Tracks and projects"),

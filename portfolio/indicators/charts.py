@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from portfolio.charts import data as chart
-from portfolio.indicators.models import Direction, Frequency
+from portfolio.indicators.models import Direction
 from portfolio.indicators.services import Reading
-
-_FREQUENCIES = {
-    Frequency.MONTHLY: chart.Frequency.MONTH,
-    Frequency.QUARTERLY: chart.Frequency.QUARTER,
-    # The chart knows no half-years: stepping by year marks a skipped year, never a
-    # half-year that was measured as missing.
-    Frequency.HALF_YEARLY: chart.Frequency.YEAR,
-    Frequency.YEARLY: chart.Frequency.YEAR,
-}
 
 
 def _point(point) -> chart.IndicatorPoint:
@@ -43,7 +34,7 @@ def trend_data(reading: Reading) -> chart.IndicatorTrendData:
             "higher" if indicator.direction is Direction.HIGHER_IS_BETTER else "lower"
         ),
         points=tuple(_point(point) for point in reading.points),
-        frequency=_FREQUENCIES[indicator.frequency],
+        frequency=indicator.frequency,
         baseline=baseline,
         target=target,
         trajectory=tuple(chart.IndicatorMark(p.period, p.value) for p in indicator.trajectory),

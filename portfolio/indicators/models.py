@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.core.models import DecimalText, Timestamped, Versioned, enum_column
 from portfolio.core.months import Month, MonthType
+from portfolio.core.periods import Frequency
 from portfolio.extensions import db
 
 
@@ -32,35 +33,6 @@ class Direction(enum.Enum):
 _DIRECTION_LABELS = {
     Direction.HIGHER_IS_BETTER: _l("Højere er bedre"),
     Direction.LOWER_IS_BETTER: _l("Lavere er bedre"),
-}
-
-
-class Frequency(enum.Enum):
-    MONTHLY = "month"
-    QUARTERLY = "quarter"
-    HALF_YEARLY = "half_year"
-    YEARLY = "year"
-
-    @property
-    def months(self) -> int:
-        return _FREQUENCY_MONTHS[self]
-
-    @property
-    def label(self) -> str:
-        return str(_FREQUENCY_LABELS[self])
-
-
-_FREQUENCY_MONTHS = {
-    Frequency.MONTHLY: 1,
-    Frequency.QUARTERLY: 3,
-    Frequency.HALF_YEARLY: 6,
-    Frequency.YEARLY: 12,
-}
-_FREQUENCY_LABELS = {
-    Frequency.MONTHLY: _l("Månedlig"),
-    Frequency.QUARTERLY: _l("Kvartalsvis"),
-    Frequency.HALF_YEARLY: _l("Halvårlig"),
-    Frequency.YEARLY: _l("Årlig"),
 }
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from babel.dates import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,11 +22,11 @@ from portfolio.core import clock
 from portfolio.core.i18n import format_number, locale_code
 from portfolio.core.models import UTCDateTime
 from portfolio.core.months import Month
+from portfolio.core.periods import period_label
 from portfolio.extensions import db
 from portfolio.indicators import disclosure
 from portfolio.indicators.models import (
     Direction,
-    Frequency,
     Indicator,
     ManualValue,
     Progress,
@@ -67,17 +66,6 @@ class Reading:
 
 
 # --------------------------------------------------------------------------- periods
-
-
-def period_label(period: Month, frequency: Frequency) -> str:
-    """Write a period the way the indicator is measured: "2025", "2025K3", "2025H1", "jan. 2025"."""
-    if frequency is Frequency.YEARLY:
-        return str(period.year)
-    if frequency is Frequency.QUARTERLY:
-        return f"{period.year}K{(period.month - 1) // 3 + 1}"
-    if frequency is Frequency.HALF_YEARLY:
-        return f"{period.year}H{(period.month - 1) // 6 + 1}"
-    return format_date(period.first_day, "MMM y", locale=locale_code())
 
 
 def _month_of(text: str | None) -> Month | None:
@@ -257,7 +245,7 @@ def _reading(
         points.append(
             Point(
                 period=month,
-                label=period_label(month, indicator.frequency),
+                label=period_label(month, indicator.frequency, locale_code()),
                 value=cell.value,
                 status=cell.status,
                 shown=cell.shown,

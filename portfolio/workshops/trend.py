@@ -10,16 +10,15 @@ from decimal import Decimal
 
 from portfolio.charts.data import (
     Direction,
-    Frequency,
     IndicatorMark,
     IndicatorPoint,
     IndicatorTrendData,
     ObservationStatus,
 )
 from portfolio.core.months import Month
+from portfolio.core.periods import Frequency
 
-# The chart knows years, quarters and months; a half-yearly series is shown as a table only.
-_FREQUENCIES = {"year": Frequency.YEAR, "quarter": Frequency.QUARTER, "month": Frequency.MONTH}
+_FREQUENCIES = {frequency.value: frequency for frequency in Frequency}
 
 
 def _mark(mark: dict | None) -> IndicatorMark | None:

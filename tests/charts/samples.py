@@ -18,7 +18,6 @@ from portfolio.charts.data import (
     BudgetYearsData,
     CumulativeSpendData,
     Direction,
-    Frequency,
     IndicatorMark,
     IndicatorPoint,
     IndicatorTrendData,
@@ -34,6 +33,7 @@ from portfolio.charts.data import (
     TimelineTrack,
 )
 from portfolio.core.months import Month
+from portfolio.core.periods import Frequency
 
 TODAY = dt.date(2025, 11, 21)
 
@@ -195,7 +195,7 @@ def readmissions_indicator() -> IndicatorTrendData:
         title="Andel kommuner med daglig indberetning",
         unit="%",
         direction=Direction.HIGHER_IS_BETTER,
-        frequency=Frequency.YEAR,
+        frequency=Frequency.YEARLY,
         points=(
             IndicatorPoint(Month(2019, 1), D("41.5")),
             IndicatorPoint(Month(2020, 1), D("48.0")),

@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 from portfolio.charts.data import (
     Direction,
-    Frequency,
     IndicatorPoint,
     IndicatorTrendData,
     ObservationStatus,
@@ -14,10 +13,10 @@ from portfolio.charts.data import (
 from portfolio.charts.indicators import (
     build_indicator_trend,
     describe_indicator_trend,
-    period_label,
     prepare_series,
 )
 from portfolio.core.months import Month
+from portfolio.core.periods import Frequency, period_label
 from tests.charts import samples, svg
 
 
@@ -85,7 +84,7 @@ def test_lower_is_better_in_english():
             IndicatorPoint(Month(2024, 4), status=ObservationStatus.SUPPRESSED),
             IndicatorPoint(Month(2024, 7), D("9.5")),
         ),
-        frequency=Frequency.QUARTER,
+        frequency=Frequency.QUARTERLY,
         decimals=0,
     )
     labels = svg.labels(build_indicator_trend(data, locale="en"))
@@ -95,10 +94,13 @@ def test_lower_is_better_in_english():
 
 
 def test_period_labels():
-    assert period_label(Month(2024, 1), Frequency.YEAR, "da") == "2024"
-    assert period_label(Month(2024, 10), Frequency.QUARTER, "da") == "K4 2024"
-    assert period_label(Month(2024, 5), Frequency.MONTH, "da") == "maj 2024"
-    assert period_label(Month(2024, 5), Frequency.MONTH, "en") == "May 2024"
+    assert period_label(Month(2024, 1), Frequency.YEARLY, "da") == "2024"
+    assert period_label(Month(2024, 10), Frequency.QUARTERLY, "da") == "K4 2024"
+    assert period_label(Month(2024, 5), Frequency.MONTHLY, "da") == "maj 2024"
+    assert period_label(Month(2024, 5), Frequency.MONTHLY, "en") == "May 2024"
+    assert period_label(Month(2024, 10), Frequency.QUARTERLY, "en") == "Q4 2024"
+    assert period_label(Month(2024, 7), Frequency.HALF_YEARLY, "da") == "2. halvår 2024"
+    assert period_label(Month(2024, 1), Frequency.HALF_YEARLY, "en") == "H1 2024"
 
 
 def test_monthly_series_detects_a_skipped_month():
@@ -107,7 +109,7 @@ def test_monthly_series_detects_a_skipped_month():
         "antal",
         Direction.HIGHER_IS_BETTER,
         (IndicatorPoint(Month(2025, 1), 10), IndicatorPoint(Month(2025, 3), 12)),
-        frequency=Frequency.MONTH,
+        frequency=Frequency.MONTHLY,
     )
     series = prepare_series(data)
     assert series.periods == (Month(2025, 1), Month(2025, 2), Month(2025, 3))
