@@ -14,6 +14,7 @@ from portfolio.charts import common
 from portfolio.charts.common import DARK, GRID, GRID_STRONG, INK, LIGHT, MUTED
 from portfolio.charts.data import BudgetPanel, BudgetYear, BudgetYearsData, CumulativeSpendData
 from portfolio.charts.labels import text
+from portfolio.core.i18n import format_amount, format_mio
 
 KINDS = ("baseline", "forecast", "actual")
 
@@ -63,7 +64,7 @@ def describe_budget_years(data: BudgetYearsData, locale: str = "da") -> str:
             values = []
             for kind in KINDS:
                 value = getattr(year, kind)
-                shown = common.amount(value, locale) if value is not None else "–"
+                shown = format_amount(value, locale) if value is not None else "–"
                 values.append(f"{text(kind, locale).lower()} {shown}")
             years.append(f"{year.year}: {', '.join(values)}")
         parts.append(f"{panel.label}: " + "; ".join(years))
@@ -158,7 +159,7 @@ def _draw_panel(ax, panel: BudgetPanel, highest: float, small: bool, locale: str
         ax.text(
             slot.x,
             float(slot.value) + highest * 0.015,
-            common.amount(slot.value, locale),
+            format_amount(slot.value, locale),
             ha="center",
             va="bottom",
             fontsize=label_size,
@@ -243,10 +244,10 @@ def cumulative_series(years: tuple[BudgetYear, ...]) -> CumulativeSeries:
 def _gap_words(difference: Decimal, locale: str) -> tuple[str, str]:
     """Name a spend-minus-budget difference: (Merforbrug|Mindreforbrug|Som budgetteret, amount)."""
     if difference > 0:
-        return text("overspend", locale), common.mio(difference, locale)
+        return text("overspend", locale), format_mio(difference, locale)
     if difference < 0:
-        return text("underspend", locale), common.mio(-difference, locale)
-    return text("on_budget", locale), common.mio(0, locale)
+        return text("underspend", locale), format_mio(-difference, locale)
+    return text("on_budget", locale), format_mio(Decimal(0), locale)
 
 
 def spend_gaps(series: CumulativeSeries) -> dict[str, tuple[int, Decimal] | None]:
@@ -295,7 +296,7 @@ def describe_cumulative_spend(data: CumulativeSpendData, locale: str = "da") -> 
         if known:
             last = known[-1]
             totals.append(
-                f"{text(name, locale)} {series.years[last]}: {common.mio(values[last], locale)}"
+                f"{text(name, locale)} {series.years[last]}: {format_mio(values[last], locale)}"
             )
     gaps = [sentence for _key, sentence in gap_sentences(series, locale)]
     return common.sentences([head, *totals, *gaps])
@@ -461,7 +462,7 @@ def _label_line_ends(fig, ax, series: CumulativeSeries, top: float, locale: str)
     gap = 13 / 72 / CUMULATIVE_HEIGHT  # one label's height in figure fractions
     placed: list[float] = []
     for name, index, value in sorted(ends, key=lambda end: end[2]):
-        label = f"{text(name, locale)}: {common.amount(value, locale)}"
+        label = f"{text(name, locale)}: {format_amount(value, locale)}"
         weight = "bold" if name == "actual" else "normal"
         if index < last_year:
             ax.annotate(

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from portfolio.charts.labels import check_locale
-from portfolio.core.i18n import format_amount, format_mio
+from portfolio.core.i18n import format_mio
 from portfolio.core.months import Month
 
 # A fixed salt makes matplotlib's generated ids (clip paths, markers, hatches) the same on
@@ -112,27 +112,11 @@ def new_figure(width: float, height: float) -> Figure:
 # --------------------------------------------------------------------------- formatting
 
 
-def number(value: Decimal | int | float, locale: str, decimals: int = 1) -> str:
-    """Write a number the locale's way: 1.234,5 in Danish, 1,234.5 in English."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=locale)
-
-
-def amount(value: Decimal | int, locale: str) -> str:
-    """Write mio. kr. with one to three decimals, as the pages do: 2,9 / 12,45."""
-    return format_amount(Decimal(value), locale)
-
-
-def mio(value: Decimal | int, locale: str) -> str:
-    """Write an amount with its unit: "2,9 mio. kr." / "DKK 2.9m"."""
-    return format_mio(Decimal(value), locale)
-
-
 def signed_mio(value: Decimal | int, locale: str) -> str:
     """Write an amount with its sign: "+1,2 mio. kr." or "−1,2 mio. kr." (a true minus)."""
     value = Decimal(value)
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    return sign + mio(abs(value), locale)
+    return sign + format_mio(abs(value), locale)
 
 
 def axis_formatter(locale: str, decimals: int = 1) -> FuncFormatter:

@@ -15,6 +15,7 @@ from portfolio.charts import common
 from portfolio.charts.common import DARK, GRID, GRID_STRONG, INK, MUTED
 from portfolio.charts.data import Direction, IndicatorTrendData, ObservationStatus
 from portfolio.charts.labels import text
+from portfolio.core.i18n import format_number
 from portfolio.core.months import Month
 from portfolio.core.periods import period_label
 
@@ -97,7 +98,7 @@ def prepare_series(data: IndicatorTrendData, locale: str = "da") -> IndicatorSer
 
 
 def _with_unit(value, unit: str, decimals: int, locale: str) -> str:
-    return f"{common.number(value, locale, decimals)} {unit}".rstrip()
+    return f"{format_number(value, decimals, locale)} {unit}".rstrip()
 
 
 def describe_indicator_trend(data: IndicatorTrendData, locale: str = "da") -> str:
@@ -117,7 +118,7 @@ def describe_indicator_trend(data: IndicatorTrendData, locale: str = "da") -> st
             readings.append(f"{name}: {status}{shown}")
         else:
             readings.append(
-                f"{name}: {common.number(by_period[period].value, locale, data.decimals)}"
+                f"{name}: {format_number(by_period[period].value, data.decimals, locale)}"
             )
     direction = text(
         "higher_is_better" if data.direction is Direction.HIGHER_IS_BETTER else "lower_is_better",
@@ -219,7 +220,7 @@ def _draw(data: IndicatorTrendData, locale: str) -> common.Drawing:
             # Above the point, unless the target line runs just above it.
             below = target is not None and 0 <= (target - y) / span < 0.1
             ax.annotate(
-                common.number(y, locale, data.decimals),
+                format_number(y, data.decimals, locale),
                 xy=(x, y),
                 xytext=(0, -9 if below else 8),
                 textcoords="offset points",

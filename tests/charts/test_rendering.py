@@ -7,6 +7,7 @@ import pytest
 
 from portfolio.charts import common
 from portfolio.charts.cache import KINDS
+from portfolio.core.i18n import format_amount, format_mio, format_number
 from tests.charts import samples, svg
 
 ALL_KINDS = sorted(samples.SAMPLES)
@@ -95,10 +96,10 @@ def test_charts_drawn_in_parallel_threads_are_identical():
 
 
 def test_numbers_are_written_the_danish_way():
-    assert common.number(1234.5, "da") == "1.234,5"
-    assert common.amount(2.9, "da") == "2,9"
-    assert common.mio(19.3, "da") == "19,3 mio. kr."
-    assert common.mio(19.3, "en") == "DKK 19.3m"
+    assert format_number(1234.5, 1, "da") == "1.234,5"
+    assert format_amount(2.9, "da") == "2,9"
+    assert format_mio(19.3, "da") == "19,3 mio. kr."
+    assert format_mio(19.3, "en") == "DKK 19.3m"
     assert common.signed_mio(-2.3, "da") == "−2,3 mio. kr."
     assert common.axis_formatter("da")(2.5, 0) == "2,5"
     assert common.axis_formatter("da")(-5.0, 0) == "−5"
