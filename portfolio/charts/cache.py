@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -34,6 +33,7 @@ from portfolio.charts.data import (
 )
 from portfolio.charts.labels import check_locale
 from portfolio.charts.models import ChartCache
+from portfolio.core.lru import LRU
 from portfolio.core.models import utcnow
 from portfolio.extensions import db
 
@@ -106,7 +106,7 @@ class CacheStats:
 
 
 _lock = threading.Lock()
-_memory: OrderedDict[str, bytes] = OrderedDict()
+_memory: LRU[bytes] = LRU(MEMORY_ENTRIES)
 _stats = CacheStats()
 
 
@@ -132,8 +132,7 @@ def reset_cache_stats() -> None:
 
 def clear_memory_cache() -> None:
     """Forget this process's cached charts (the shared store keeps them)."""
-    with _lock:
-        _memory.clear()
+    _memory.clear()
 
 
 def _kind(name: str) -> ChartKind:
@@ -163,10 +162,7 @@ def chart_alt_text(kind: str, data, *, locale: str = "da") -> str:
 def render_chart(kind: str, data, *, locale: str = "da") -> bytes:
     """Return the chart as SVG, drawing it only if no cache (memory, then store) has it."""
     key = chart_key(kind, data, locale=locale)
-    with _lock:
-        svg = _memory.get(key)
-        if svg is not None:
-            _memory.move_to_end(key)
+    svg = _memory.get(key)
     if svg is not None:
         _count(memory_hits=1)
         return svg
@@ -184,11 +180,8 @@ def render_chart(kind: str, data, *, locale: str = "da") -> bytes:
 
 
 def _remember(key: str, svg: bytes) -> None:
-    with _lock:
-        _memory[key] = svg
-        _memory.move_to_end(key)
-        while len(_memory) > MEMORY_ENTRIES:
-            _memory.popitem(last=False)
+    _memory.size = MEMORY_ENTRIES  # read each time, so a test may shrink it
+    _memory.put(key, svg)
 
 
 _TABLE = ChartCache.__table__

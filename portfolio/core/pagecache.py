@@ -17,12 +17,12 @@ and is meant for scratch databases.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
+
+from portfolio.core.lru import LRU
 
 # Written into a cached fragment where the user's CSRF token was, and replaced on the way out.
 _CSRF_SENTINEL = "\x00csrf\x00"
@@ -37,20 +37,20 @@ class FragmentCache:
     """
 
     def __init__(self, size: int = 256):
-        self.size = size
-        self._items: OrderedDict[Hashable, dict] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+        self._entries: LRU[dict] = LRU(size)
+
+    @property
+    def hits(self) -> int:
+        return self._entries.hits
+
+    @property
+    def misses(self) -> int:
+        return self._entries.misses
 
     def get(self, key: Hashable) -> dict | None:
-        with self._lock:
-            entry = self._items.get(key)
-            if entry is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
         if any(isinstance(v, str) and _CSRF_SENTINEL in v for v in entry.values()):
             token = generate_csrf()
             entry = {k: _put_token(v, token) for k, v in entry.items()}
@@ -60,17 +60,11 @@ class FragmentCache:
         """Store the entry (its HTML as rendered for the current user); return it as given."""
         # The templates put a token in only if they have a form (flask-wtf keeps it in g).
         token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-        stored = {k: _take_token(v, token) for k, v in entry.items()}
-        with self._lock:
-            self._items[key] = stored
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._entries.put(key, {k: _take_token(v, token) for k, v in entry.items()})
         return entry
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._entries.clear()
 
 
 def _take_token(value, token: str | None):
