@@ -244,3 +244,26 @@ def test_prune_removes_old_rows_only(app):
         )
     assert prune_chart_cache(dt.timedelta(days=30)) == 1
     assert [kind for _key, kind in stored_rows()] == ["risk_matrix"]
+
+
+def test_flask_charts_prune_drops_old_charts_and_keeps_recent_ones(app, runner):
+    render_chart("risk_matrix", samples.ddns_risks())
+    with db.engine.begin() as connection:
+        for days in (3, 45):
+            connection.execute(
+                sa.insert(ChartCache.__table__).values(
+                    key=str(days) * 32,
+                    kind="timeline",
+                    svg=b"<svg/>",
+                    created_at=utcnow() - dt.timedelta(days=days),
+                )
+            )
+    result = runner.invoke(args=["charts", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Pruned 1 stored charts older than 30 days." in result.output
+    assert sorted(kind for _key, kind in stored_rows()) == ["risk_matrix", "timeline"]
+    result = runner.invoke(args=["charts", "prune", "--older-than-days", "2"])
+    assert "Pruned 1 stored charts" in result.output
+    assert [kind for _key, kind in stored_rows()] == ["risk_matrix"]
+    refused = runner.invoke(args=["charts", "prune", "--older-than-days", "0"])
+    assert refused.exit_code != 0 and stored_rows()
