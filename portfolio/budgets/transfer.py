@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from portfolio.auth.permissions import Action, require
+from portfolio.auth.permissions import Action, can, require
 from portfolio.budgets import services
 from portfolio.budgets.importer import ImportProblem, checksum, parse_budget_import
 from portfolio.budgets.models import LASTING, TOTAL, BudgetImport, BudgetKind
+from portfolio.budgets.portfolio_workbook import build_portfolio_workbook
 from portfolio.budgets.workbook import build_budget_workbook, workbook_filename
 from portfolio.budgets.workbook_data import (
     BaselineVersion,
@@ -23,6 +26,10 @@ from portfolio.budgets.workbook_data import (
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.models import utcnow
 from portfolio.extensions import db
+
+if TYPE_CHECKING:
+    from portfolio.auth.models import User
+    from portfolio.programmes.models import Programme
 
 
 class ImportRefused(RuleViolation):
@@ -131,6 +138,34 @@ def export_budget(actor, programme, *, today: dt.date | None = None) -> Export:
     return Export(
         workbook_filename(programme.slug, today or local_today()), build_budget_workbook(data)
     )
+
+
+def export_portfolio(
+    actor: User, programmes: Sequence[Programme], *, today: dt.date | None = None
+) -> Export:
+    """Build one workbook with the budgets of the given programmes (those the actor may see
+    that have an approved budget; the others are left out), for the finance office."""
+    from portfolio.core.clock import today as local_today
+
+    exported_at = utcnow()
+    books = []
+    for programme in programmes:
+        if not can(actor, Action.VIEW_PROGRAMME, programme):
+            continue
+        try:
+            books.append(workbook_data(actor, programme, exported_at=exported_at))
+        except NotFound:  # no approved budget yet
+            continue
+    if not books:
+        raise NotFound(_("Ingen af dine programmer har et godkendt budget at eksportere."))
+    content = build_portfolio_workbook(
+        books,
+        exported_at=exported_at,
+        exported_by=getattr(actor, "email", None) or "system",
+        timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+    )
+    day = (today or local_today()).isoformat()
+    return Export(f"portefoelje-budgetter-{day}.xlsx", content)
 
 
 @dataclass

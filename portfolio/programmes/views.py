@@ -1,6 +1,6 @@
 """Pages of the portfolio, a programme, its tracks and its projects."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
+from portfolio.budgets import transfer
 from portfolio.core import clock
 from portfolio.core.forms import options, save_form
 from portfolio.core.pagecache import render_blocks
@@ -33,6 +34,17 @@ def overview():
         programmes=page.items,
         phases=services.current_phases(ids, clock.today_month()),
         track_counts=services.track_counts(ids),
+    )
+
+
+@bp.get("/portfolio/budgets.xlsx")
+def portfolio_budgets():
+    """The budgets of every programme the user may see, in one workbook for the finance office."""
+    exported = transfer.export_portfolio(current_user, services.list_programmes(current_user))
+    return Response(
+        exported.content,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
     )
 
 
