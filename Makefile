@@ -25,7 +25,7 @@ translations: $(VENV)/.installed
 
 # After changing user-facing text: collect it and merge it into the English catalogue.
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		--project Styrbord --ignore-dirs=".venv tests benchmarks migrations" \
 		-o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 # Part of every key: bump it whenever a builder's output changes for the same input, and
 # every cached chart is drawn afresh (old rows then age out through prune_chart_cache).
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"  # 2: period labels and English texts from the catalogue
 
 MEMORY_ENTRIES = 64  # charts kept per process; an SVG is typically 30–150 kB
 # How long a cache write waits for SQLite's write lock (ms). The request's own session may

@@ -1,96 +1,84 @@
-"""The charts' own fixed words, in Danish and English.
+"""The charts' own fixed words: Danish here, English in the gettext catalogue.
 
 The builders take the locale as an argument instead of asking Flask-Babel, so that they run
-outside a request (PDF reports, the CLI) and so the locale is part of the cache key.
+outside a request (PDF reports, the CLI) and so the locale is part of the cache key; the
+catalogue is therefore read with `core.i18n.translate`, which needs no app.
 """
 
 from __future__ import annotations
 
+from portfolio.core.i18n import N_, translate
+
 LOCALES = ("da", "en")
 
-_TEXTS: dict[str, tuple[str, str]] = {
-    # key: (Danish, English)
+_TEXTS: dict[str, str] = {
+    # key: the Danish text; its English is in the catalogue (translations/)
     # Timeline
-    "timeline": ("Tidsplan", "Timeline"),
-    "today": ("I dag", "Today"),
-    "phases": ("Faser", "Phases"),
-    "waves": ("Bølger", "Waves"),
-    "phase": ("Fase", "Phase"),
-    "wave": ("Bølge", "Wave"),
-    "project": ("Projekt", "Project"),
-    "milestones": ("Milepæle", "Milestones"),
-    "milestone_planned": ("Milepæl (plan)", "Milestone (plan)"),
-    "milestone_reached": ("Milepæl nået", "Milestone reached"),
-    "milestone_forecast": ("Prognose (forskudt)", "Forecast (slipped)"),
-    "not_dated": ("ikke dateret", "not dated"),
-    "start_only": ("start {start}, slut ikke dateret", "starts {start}, end not dated"),
-    "end_only": ("slut {end}, start ikke dateret", "ends {end}, start not dated"),
-    "current_phase": ("Aktuel fase", "Current phase"),
-    "current_marker": ("◀ aktuel", "◀ current"),
-    "no_current_phase": ("ingen fase i gang", "no phase under way"),
-    "today_outside": ("I dag ({day}) ligger uden for tidslinjen", "Today ({day}) is off the chart"),
-    "track": ("Spor", "Track"),
+    "timeline": N_("Tidsplan"),
+    "today": N_("I dag"),
+    "phases": N_("Faser"),
+    "waves": N_("Bølger"),
+    "phase": N_("Fase"),
+    "wave": N_("Bølge"),
+    "project": N_("Projekt"),
+    "milestones": N_("Milepæle"),
+    "milestone_planned": N_("Milepæl (plan)"),
+    "milestone_reached": N_("Milepæl nået"),
+    "milestone_forecast": N_("Prognose (forskudt)"),
+    "not_dated": N_("ikke dateret"),
+    "start_only": N_("start {start}, slut ikke dateret"),
+    "end_only": N_("slut {end}, start ikke dateret"),
+    "current_phase": N_("Aktuel fase"),
+    "current_marker": N_("◀ aktuel"),
+    "no_current_phase": N_("ingen fase i gang"),
+    "today_outside": N_("I dag ({day}) ligger uden for tidslinjen"),
+    "track": N_("Spor"),
     # Risks
-    "risk_matrix": ("Risikomatrix", "Risk matrix"),
-    "probability": ("Sandsynlighed", "Probability"),
-    "consequence": ("Konsekvens", "Consequence"),
-    "level_1": ("Lav", "Low"),
-    "level_2": ("Medium", "Medium"),
-    "level_3": ("Stor", "High"),
-    "score_note": (
-        "Tallet i hjørnet er scoren: sandsynlighed × konsekvens (1–9).",
-        "The number in the corner is the score: probability × consequence (1–9).",
-    ),
-    "trend_note": (
-        "↑ højere score end sidst   ↓ lavere score   → flyttet, samme score",
-        "↑ higher score than last time   ↓ lower score   → moved, same score",
-    ),
-    "moves_note": ("Pil: fra forrige placering", "Arrow: from previous position"),
-    "no_risks": ("Ingen risici", "No risks"),
+    "risk_matrix": N_("Risikomatrix"),
+    "probability": N_("Sandsynlighed"),
+    "consequence": N_("Konsekvens"),
+    "level_1": N_("Lav"),
+    "level_2": N_("Medium"),
+    "level_3": N_("Stor"),
+    "score_note": N_("Tallet i hjørnet er scoren: sandsynlighed × konsekvens (1–9)."),
+    "trend_note": N_("↑ højere score end sidst   ↓ lavere score   → flyttet, samme score"),
+    "moves_note": N_("Pil: fra forrige placering"),
+    "no_risks": N_("Ingen risici"),
     # Budget
-    "budget_years": ("Budget pr. år", "Budget by year"),
-    "cumulative_spend": ("Akkumuleret forbrug", "Cumulative spend"),
-    "baseline": ("Godkendt budget", "Approved budget"),
-    "forecast": ("Prognose", "Forecast"),
-    "actual": ("Forbrug", "Actual spend"),
-    "estimate": ("Forbrug + prognose", "Actual + forecast"),
-    "mio_kr": ("mio. kr.", "DKK million"),
-    "year": ("År", "Year"),
-    "year_end": ("Akkumuleret til og med år", "Cumulative to end of year"),
-    "no_data": ("ingen data", "no data"),
-    "underspend": ("Mindreforbrug", "Underspend"),
-    "overspend": ("Merforbrug", "Overspend"),
-    "on_budget": ("Som budgetteret", "On budget"),
-    "gap_to_date": ("{what} til og med {year}: {amount}", "{what} to end of {year}: {amount}"),
-    "gap_at_end": (
-        "Forventet ved afslutning ({year}): {what} {amount}",
-        "Expected at close ({year}): {what} {amount}",
-    ),
+    "budget_years": N_("Budget pr. år"),
+    "cumulative_spend": N_("Akkumuleret forbrug"),
+    "baseline": N_("Godkendt budget"),
+    "forecast": N_("Prognose"),
+    "actual": N_("Forbrug"),
+    "estimate": N_("Forbrug + prognose"),
+    "mio_kr": N_("mio. kr."),
+    "year": N_("År"),
+    "year_end": N_("Akkumuleret til og med år"),
+    "no_data": N_("ingen data"),
+    "underspend": N_("Mindreforbrug"),
+    "overspend": N_("Merforbrug"),
+    "on_budget": N_("Som budgetteret"),
+    "gap_to_date": N_("{what} til og med {year}: {amount}"),
+    "gap_at_end": N_("Forventet ved afslutning ({year}): {what} {amount}"),
     # Indicators
-    "indicator": ("Indikator", "Indicator"),
-    "measured": ("Målt værdi", "Measured"),
-    "target": ("Mål", "Target"),
-    "trajectory": ("Forventet udvikling", "Planned trajectory"),
-    "suppressed": ("skjult", "suppressed"),
-    "suppressed_legend": (
-        "Skjult værdi (diskretioneret)",
-        "Suppressed value (small numbers)",
-    ),
-    "missing": ("mangler", "missing"),
-    "missing_legend": ("Ingen måling", "No measurement"),
-    "higher_is_better": ("↑ Højere er bedre", "↑ Higher is better"),
-    "lower_is_better": ("↓ Lavere er bedre", "↓ Lower is better"),
+    "indicator": N_("Indikator"),
+    "measured": N_("Målt værdi"),
+    "target": N_("Mål"),
+    "trajectory": N_("Forventet udvikling"),
+    "suppressed": N_("skjult"),
+    "suppressed_legend": N_("Skjult værdi (diskretioneret)"),
+    "missing": N_("mangler"),
+    "missing_legend": N_("Ingen måling"),
+    "higher_is_better": N_("↑ Højere er bedre"),
+    "lower_is_better": N_("↓ Lavere er bedre"),
     # Benefit map
-    "benefit_map": ("Gevinstdiagram", "Benefit map"),
-    "sources_column": ("Spor og projekter", "Tracks and projects"),
-    "benefits_column": ("Gevinster", "Benefits"),
-    "goals_column": ("Vision", "Vision"),
-    "no_benefits": (
-        "Programmet har endnu ingen gevinster.",
-        "The programme has no benefits yet.",
-    ),
-    "no_sources": ("Ingen spor eller projekter.", "No tracks or projects."),
-    "no_goals": ("Visionen har ingen mål.", "The vision has no goals."),
+    "benefit_map": N_("Gevinstdiagram"),
+    "sources_column": N_("Spor og projekter"),
+    "benefits_column": N_("Gevinster"),
+    "goals_column": N_("Vision"),
+    "no_benefits": N_("Programmet har endnu ingen gevinster."),
+    "no_sources": N_("Ingen spor eller projekter."),
+    "no_goals": N_("Visionen har ingen mål."),
 }
 
 
@@ -101,8 +89,7 @@ def check_locale(locale: str) -> str:
     return locale
 
 
-def text(key: str, locale: str, **values) -> str:
+def text(key: str, locale: str, **values: object) -> str:
     """Return the fixed text `key` in the locale, with `values` filled in."""
-    danish, english = _TEXTS[key]
-    chosen = english if check_locale(locale) == "en" else danish
+    chosen = translate(_TEXTS[key], check_locale(locale))
     return chosen.format(**values) if values else chosen

@@ -4,13 +4,34 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
-from babel import Locale
+from babel import Locale, support
 from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 
+from portfolio.config import PROJECT_ROOT
 from portfolio.core.months import Month
+
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+
+
+def N_(text: str) -> str:
+    """Mark text for the catalogue where it is defined; it is translated where it is shown."""
+    return text
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue(locale: str) -> support.NullTranslations:
+    return support.Translations.load(str(TRANSLATIONS_DIR), [locale])
+
+
+def translate(text: str, locale: str) -> str:
+    """Translate Danish source text into `locale` from the catalogue, without needing an app
+    (charts and workbooks are built in CLI commands and for PDF reports too)."""
+    if locale == "da":
+        return text
+    return _catalogue(locale).gettext(text)
 
 
 def select_locale() -> str:
