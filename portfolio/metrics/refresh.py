@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import re
 import threading
 import time
@@ -42,6 +41,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+import filelock
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import gettext as _
@@ -176,11 +176,31 @@ def select_metrics(
 # Fetching (worker threads)
 
 
-@dataclass
-class _Outcome:
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What fetching a source gave: a result or an error (exactly one), after `attempts`."""
+
     result: FetchResult | None = None
     error: SourceError | None = None
     attempts: int = 0
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """A source's fetch, finished (or given up on), waiting to be stored."""
+
+    source_id: int
+    started_at: dt.datetime
+    outcome: FetchOutcome
+
+
+@dataclass(frozen=True)
+class _Running:
+    """A source's fetch submitted to a worker thread."""
+
+    source_id: int
+    started_at: dt.datetime
+    timeout: float
 
 
 def _is_transient(error: SourceError) -> bool:
@@ -199,11 +219,8 @@ def fetch_with_retries(
     since_revision: str | None,
     attempts: int = MAX_ATTEMPTS,
     backoff: float | None = None,
-) -> tuple[FetchResult | None, SourceError | None, int]:
-    """Fetch a source, retrying transient errors with backoff, all within `timeout` seconds.
-
-    Returns (result, error, attempts made); exactly one of result and error is set.
-    """
+) -> FetchOutcome:
+    """Fetch a source, retrying transient errors with backoff, all within `timeout` seconds."""
     ends_at = time.monotonic() + timeout
     backoff = BACKOFF_SECONDS if backoff is None else backoff
     adapter = get_adapter(source_type)
@@ -212,40 +229,32 @@ def fetch_with_retries(
         made += 1
         left = ends_at - time.monotonic()
         if left <= 0:
-            return None, SourceTimeout(timeout_message(timeout)), made - 1
+            return FetchOutcome(error=SourceTimeout(timeout_message(timeout)), attempts=made - 1)
         try:
-            return adapter.fetch(config, since_revision=since_revision, timeout=left), None, made
+            result = adapter.fetch(config, since_revision=since_revision, timeout=left)
+            return FetchOutcome(result=result, attempts=made)
         except SourceTimeout as error:
             # Say the source's own time limit, not what was left of it after retries.
             message = timeout_message(timeout, reading=error.reading)
-            return (
-                None,
-                SourceTimeout(message, detail=error.detail, reading=error.reading),
-                made,
-            )
+            timed_out = SourceTimeout(message, detail=error.detail, reading=error.reading)
+            return FetchOutcome(error=timed_out, attempts=made)
         except SourceError as error:
             pause = backoff * 2 ** (made - 1)
             if not _is_transient(error) or made >= attempts or time.monotonic() + pause >= ends_at:
-                return None, error, made
+                return FetchOutcome(error=error, attempts=made)
             time.sleep(pause)
         except Exception as error:  # an adapter's bug must not end the whole run
-            return (
-                None,
-                SourceError(_("Uventet fejl under læsning af kilden."), detail=repr(error)),
-                made,
-            )
+            unexpected = SourceError(_("Uventet fejl under læsning af kilden."), detail=repr(error))
+            return FetchOutcome(error=unexpected, attempts=made)
 
 
 def _fetch_in_thread(
     app: Flask, started: dict, key: int, source_type: str, config: Any, timeout: float, since
-) -> _Outcome:
+) -> FetchOutcome:
     started[key] = time.monotonic()
     # The adapters translate their messages and may read the app's config.
     with app.app_context():
-        result, error, attempts = fetch_with_retries(
-            source_type, config, timeout=timeout, since_revision=since
-        )
-    return _Outcome(result, error, attempts)
+        return fetch_with_retries(source_type, config, timeout=timeout, since_revision=since)
 
 
 # ---------------------------------------------------------------------------------------
@@ -555,21 +564,26 @@ def refresh_metrics(
         if metric.source_id not in sources:
             sources[metric.source_id] = _SourceInfo.of(metric.source)
 
-    def write_source(item: tuple) -> tuple[list[MetricOutcome], bool]:
-        source_id, started_at, result, error, attempts = item
+    def write_source(item: _Fetched) -> tuple[list[MetricOutcome], bool]:
+        """Record a source's fetch on its metrics and itself; say if the source was paused."""
+        error, result = item.outcome.error, item.outcome.result
         message = error.message if error is not None else None
         if error is not None:
             # The message is stored and shown; what the source said goes to the log only.
-            log_source_error(error, f"{sources[source_id].key} (refresh)")
+            log_source_error(error, f"{sources[item.source_id].key} (refresh)")
         outcomes = [
             _record_metric(
-                metric, started_at=started_at, attempts=attempts, result=result, error=message
+                metric,
+                started_at=item.started_at,
+                attempts=item.outcome.attempts,
+                result=result,
+                error=message,
             )
-            for metric in by_source[source_id]
+            for metric in by_source[item.source_id]
         ]
-        return outcomes, _record_source(sources[source_id], result=result, error=message)
+        return outcomes, _record_source(sources[item.source_id], result=result, error=message)
 
-    def store(items: list[tuple]) -> None:
+    def store(items: list[_Fetched]) -> None:
         # The results that arrived together share a transaction: a commit per metric costs
         # an fsync each, which on SQLite alone would take longer than all the fetching.
         try:
@@ -585,12 +599,12 @@ def refresh_metrics(
         for item, (outcomes, paused) in zip(items, written, strict=True):
             report.outcomes.extend(outcomes)
             if paused:
-                report.sources_paused.append(sources[item[0]].key)
+                report.sources_paused.append(sources[item.source_id].key)
             if progress:
                 progress(len(outcomes))
 
     started: dict[int, float] = {}
-    futures: dict[Future, tuple[int, dt.datetime, float]] = {}
+    futures: dict[Future[FetchOutcome], _Running] = {}
     pool = ThreadPoolExecutor(
         max_workers=max(1, min(workers, len(by_source))), thread_name_prefix="metric-refresh"
     )
@@ -605,7 +619,7 @@ def refresh_metrics(
             try:
                 config = build_config(source.type, source.location, source.options)
             except SourceError as error:
-                store([(source_id, started_at, None, error, 0)])
+                store([_Fetched(source_id, started_at, FetchOutcome(error=error))])
                 continue
             # Skip the download when nothing changed, unless a metric has no data yet.
             since = source.last_revision if all(m.has_data for m in source_metrics) else None
@@ -619,35 +633,32 @@ def refresh_metrics(
                 source.timeout,
                 since,
             )
-            futures[future] = (source_id, started_at, source.timeout)
+            futures[future] = _Running(source_id, started_at, source.timeout)
 
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            arrived = []
-            for future in done:
-                source_id, started_at, _timeout = futures[future]
-                outcome = future.result()
-                arrived.append(
-                    (source_id, started_at, outcome.result, outcome.error, outcome.attempts)
-                )
+            arrived = [
+                _Fetched(futures[f].source_id, futures[f].started_at, f.result()) for f in done
+            ]
             if arrived:
                 store(arrived)
             now = time.monotonic()
             stuck = []
             for future in list(pending):
-                source_id, started_at, timeout = futures[future]
-                began = started.get(source_id)
+                running = futures[future]
+                began = started.get(running.source_id)
                 if (
                     began is not None
-                    and now - began > timeout + GRACE_SECONDS
+                    and now - began > running.timeout + GRACE_SECONDS
                     and not future.done()  # finished while earlier results were stored
                 ):
                     # The worker is stuck past its budget: stop waiting for it.
                     pending.discard(future)
                     future.cancel()
-                    error = SourceTimeout(timeout_message(timeout))
-                    stuck.append((source_id, started_at, None, error, 1))
+                    gave_up = SourceTimeout(timeout_message(running.timeout))
+                    outcome = FetchOutcome(error=gave_up, attempts=1)
+                    stuck.append(_Fetched(running.source_id, running.started_at, outcome))
             if stuck:
                 store(stuck)
     finally:
@@ -727,43 +738,13 @@ def _advisory_lock(engine: sa.Engine) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _file_lock(path: str) -> Iterator[None]:
-    handle = open(path, "a+")  # noqa: SIM115 - held open for the whole block
+    """Hold an exclusive lock on `path` (filelock: flock on Unix, msvcrt on Windows)."""
+    lock = filelock.FileLock(path, thread_local=False)
     try:
-        try:
-            _lock_file(handle)
-        except OSError:
-            raise RefreshLocked(f"another refresh holds the lock file {path}") from None
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            yield
-        finally:
-            _unlock_file(handle)
+        lock.acquire(blocking=False)
+    except filelock.Timeout:
+        raise RefreshLocked(f"another refresh holds the lock file {path}") from None
+    try:
+        yield
     finally:
-        handle.close()
-
-
-def _lock_file(handle) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _unlock_file(handle) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        lock.release()
