@@ -131,6 +131,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def login_throttle_key(email: str) -> str:
+    """Return the login throttle's key for an account ("" for no e-mail: nothing to count).
+
+    Hashed, so the limiter's store (Redis) holds no list of e-mail addresses.
+    """
+    email = normalise_email(email)
+    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()[:32] if email else ""
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 

@@ -90,8 +90,9 @@ def rate_limit_message(error: RateLimitExceeded) -> str:
         reset_at = limiter.current_limit.reset_at
     except Exception:  # the limiter's store went away: say so vaguely rather than fail
         log.warning("rate limit store did not say when the limit ends")
-        return f"{reason} {_('Vent lidt, og prøv igen.')}"
-    minutes = max(1, math.ceil((reset_at - time.time()) / 60))
+        return _("%(reason)s Vent lidt, og prøv igen.", reason=reason)
+    # The limiter rounds the end up by a second; a wait of 15:00.6 is "15 minutes".
+    minutes = max(1, math.ceil((reset_at - time.time() - 1) / 60))
     at = format_time(dt.datetime.fromtimestamp(reset_at, dt.UTC), "HH:mm")
     wait = ngettext(
         "Prøv igen om %(num)d minut (kl. %(time)s).",

@@ -99,9 +99,7 @@ def test_set_role_list_and_token(runner, client):
     second = runner.invoke(args=["users", "token", "d@example.dk", "--name", "Power BI"])
     assert second.exit_code == 0, second.output
     for secret in (token, second.output.strip()):
-        again = client.get(
-            "/api/v1/programmes/ddns", headers={"Authorization": f"Bearer {secret}"}
-        )
+        again = client.get("/api/v1/programmes/ddns", headers={"Authorization": f"Bearer {secret}"})
         assert again.status_code == 200
 
 
