@@ -16,6 +16,9 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
+# The rows moved here are the same tokens in a new place, not changes anybody made: they
+# write no audit rows (and the test suite's audit ledger is told so).
+MOVED_NOT_CHANGED = {'audit_exempt': True}
 TOKEN_ENDS = ('revoked_by_owner', 'revoked_by_admin', 'password_changed', 'account_deactivated')
 
 
@@ -46,11 +49,11 @@ def upgrade():
     ).all()
     now = dt.datetime.now(dt.UTC)
     if held:
-        op.bulk_insert(tokens, [
+        connection.execute(tokens.insert(), [
             {'user_id': user_id, 'name': 'API-token', 'token_hash': digest, 'prefix': '',
              'created_at': now, 'updated_at': now}
             for user_id, digest in held
-        ])
+        ], execution_options=MOVED_NOT_CHANGED)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_api_token_hash'), type_='unique')
@@ -77,7 +80,8 @@ def downgrade():
             sa.select(tokens.c.token_hash).where(tokens.c.id == token_id)
         ).scalar_one()
         connection.execute(
-            users.update().where(users.c.id == user_id).values(api_token_hash=digest)
+            users.update().where(users.c.id == user_id).values(api_token_hash=digest),
+            execution_options=MOVED_NOT_CHANGED,
         )
 
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:

@@ -86,7 +86,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash(_("Du er logget ud."), "info")
+    flash(_("Du er logget ud – også i dine andre browsere."), "info")
     return redirect(url_for("auth.login"))
 
 
