@@ -277,9 +277,10 @@ def sign_in(client, user: User) -> None:
     A login names the user's session epoch as the database holds it now: an earlier
     request may have raised it (a logout ends every session of the user).
     """
-    epoch = db.session.scalar(sa.select(User.session_epoch).where(User.id == user.id))
+    user_id = int(user.get_id().partition(":")[0])
+    epoch = db.session.scalar(sa.select(User.session_epoch).where(User.id == user_id))
     with client.session_transaction() as session:
-        session["_user_id"] = f"{user.id}:{epoch}"
+        session["_user_id"] = f"{user_id}:{epoch}"
         session["_fresh"] = True
 
 

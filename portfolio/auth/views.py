@@ -156,7 +156,9 @@ def new_token():
         db.session.rollback()
         form.name.errors.extend(error.errors.get("name", [error.message]))
         return _tokens_page(form, status=422)
-    response = make_response(_tokens_page(NewTokenForm(formdata=None), secret=secret))
+    # 201 and the page itself rather than a redirect: the secret must not travel in the
+    # session cookie or an address to reach the page after one.
+    response = make_response(_tokens_page(NewTokenForm(formdata=None), secret=secret, status=201))
     # The secret is on this page only: no cache or back button keeps a copy.
     response.headers["Cache-Control"] = "no-store"
     return response

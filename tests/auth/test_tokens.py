@@ -22,7 +22,7 @@ def _api(app, secret):
 
 def _new_token(client, name="Power BI"):
     response = client.post("/account/tokens", data={"name": name})
-    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.status_code == 201, response.get_data(as_text=True)
     match = re.search(r'<code class="secret">([^<]+)</code>', response.get_data(as_text=True))
     return response, match.group(1)
 
