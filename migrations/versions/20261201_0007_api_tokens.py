@@ -1,5 +1,6 @@
 """API tokens as rows of their own: several per user, named, listable and revocable, ended
-by a password change or a closed account. A user's existing token becomes one such row.
+by a password change or a closed account. A user's existing token becomes one such row;
+users.api_token_hash is emptied and left for the previous release (dropped later).
 
 Revision ID: 0007
 Revises: 0005
@@ -55,16 +56,16 @@ def upgrade():
             for user_id, digest in held
         ], execution_options=MOVED_NOT_CHANGED)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_users_api_token_hash'), type_='unique')
-        batch_op.drop_column('api_token_hash')
+    # The old column is emptied, not dropped: the previous release still selects it while
+    # instances are restarted one by one (docs/deploy.md, Upgrades). A token lives in one
+    # place only, so revoking it here ends it everywhere. A later migration drops it.
+    connection.execute(
+        users.update().where(users.c.api_token_hash.is_not(None)).values(api_token_hash=None),
+        execution_options=MOVED_NOT_CHANGED,
+    )
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('api_token_hash', sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_users_api_token_hash'), ['api_token_hash'])
-
     # The old schema holds one token per user: each keeps its newest live one.
     tokens = sa.table('api_tokens', sa.column('id', sa.Integer), sa.column('user_id', sa.Integer),
                       sa.column('token_hash', sa.String), sa.column('ended_at', sa.DateTime))

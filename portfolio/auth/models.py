@@ -44,6 +44,11 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Neither read nor written any more: API tokens are rows of api_tokens (migration 0007
+    # moved each one there and emptied this column). It stays one release, so that the
+    # release before it still loads users during a rolling upgrade; a later migration
+    # drops it. Deferred, so no query loads it.
+    api_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, deferred=True)
     # Raised on logout, a password change, deactivation and reactivation: each ends every
     # session issued before it (the epoch travels in the session cookie, see get_id).
     session_epoch: Mapped[int] = mapped_column(default=0)

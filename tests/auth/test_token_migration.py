@@ -64,6 +64,11 @@ def test_an_existing_token_survives_the_migration_as_a_revocable_row(tmp_path):
                     ],
                 )
             upgrade(revision="0007")
+            users = _users_table()
+            with db.engine.connect() as connection:
+                # The old column is left for the previous release, empty: one place per token.
+                left = connection.execute(sa.select(users.c.api_token_hash)).scalars().all()
+            assert left == [None, None], dialect
             with app.test_request_context():
                 owner = auth_services.user_by_token(SECRET)
                 assert owner is not None and owner.email == "med@example.dk", dialect
@@ -72,7 +77,6 @@ def test_an_existing_token_survives_the_migration_as_a_revocable_row(tmp_path):
                 db.session.remove()
 
             downgrade(revision="0007-1")
-            users = _users_table()
             with db.engine.connect() as connection:
                 held = dict(
                     connection.execute(sa.select(users.c.email, users.c.api_token_hash)).all()
