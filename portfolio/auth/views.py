@@ -1,5 +1,6 @@
 """Signing in and out, and one's own account: password and API tokens."""
 
+import logging
 import time
 
 from flask import (
@@ -28,11 +29,22 @@ from portfolio.core.security import local_target
 from portfolio.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def _login_account_key() -> str:
     """Key the account throttle by the e-mail tried, whatever address it comes from."""
     return services.login_throttle_key(request.form.get("email", ""))
+
+
+def _throttled(which: str):
+    """Log each refused login where the operator looks: which limit, and from where."""
+
+    def on_breach(_limit) -> None:
+        # The address, never the e-mail tried: the log names no account of a stranger's.
+        log.warning("login refused: the %s limit is reached (from %s)", which, get_remote_address())
+
+    return on_breach
 
 
 def _login_failed(_response) -> bool:
@@ -46,6 +58,7 @@ def _login_failed(_response) -> bool:
     methods=["POST"],
     key_func=_login_account_key,
     deduct_when=_login_failed,
+    on_breach=_throttled("account"),
     error_message=lambda: _("Der er forsøgt for mange forkerte adgangskoder til denne konto."),
 )
 @limiter.limit(
@@ -53,6 +66,7 @@ def _login_failed(_response) -> bool:
     methods=["POST"],
     key_func=get_remote_address,
     deduct_when=_login_failed,
+    on_breach=_throttled("address"),
     error_message=lambda: _("Der er forsøgt for mange forkerte adgangskoder fra din adresse."),
 )
 def login():

@@ -52,7 +52,7 @@ def _post(app, email, password, address=OFFICE, **headers):
     )
 
 
-def test_a_locked_account_does_not_lock_out_its_office(throttled, users):
+def test_a_locked_account_does_not_lock_out_its_office(throttled, users, caplog):
     app = throttled()
     with app.app_context():
         guessed, colleague = users.make("viewer"), users.make("secretariat")
@@ -61,6 +61,9 @@ def test_a_locked_account_does_not_lock_out_its_office(throttled, users):
         # Past the limit, the account waits even for its right password …
         locked = _post(app, guessed.email, PASSWORD)
         assert locked.status_code == 429
+        refusals = [r.getMessage() for r in caplog.records if r.name == "portfolio.auth.views"]
+        assert f"login refused: the account limit is reached (from {OFFICE})" in refusals
+        assert not any(guessed.email in message for message in refusals)
         # … but everybody else behind the same address signs in as usual.
         assert _post(app, colleague.email, PASSWORD).status_code == 302
 

@@ -166,7 +166,7 @@ def test_token_changes_are_audited_without_the_secret(app, client, login_as):
             .order_by(AuditEntry.id)
         )
     )
-    assert [e.action for e in entries][0] == "create"
+    assert entries[0].action == "create"
     assert {e.field for e in entries if e.action == "update"} >= {"ended_at", "end_reason"}
     assert all(e.actor == user.email and e.entity_label == "Revideret" for e in entries)
     stored = " ".join(f"{e.old_value} {e.new_value}" for e in entries)
