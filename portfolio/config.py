@@ -93,6 +93,9 @@ class Config:
     # In memory (per worker process) unless set; redis://host:6379/0 shares the counts
     # between workers and instances, which each see only their own otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    # When that store (Redis) does not answer, count in memory meanwhile, rather than
+    # answer every login with a 500; the limiter logs that it fell back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # A moving window: an account locked at 14:00 opens one attempt at a time from 14:15,
     # rather than all ten at once at the turn of a fixed window.
     RATELIMIT_STRATEGY = "moving-window"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from portfolio.auth.services import login_throttle_key
-from portfolio.extensions import db
+from portfolio.extensions import db, limiter
 from tests.conftest import PASSWORD, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +40,9 @@ def throttled(tmp_path, _sqlite_template, _postgres_schema):
     for app in made:
         with app.app_context():
             db.session.remove()
+    # The limiter is one object per process (one app in production), and it remembers a
+    # store that stopped answering across init_app: forget it, for the next test's app.
+    limiter._storage_dead = False
 
 
 def _post(app, email, password, address=OFFICE, **headers):
@@ -243,3 +246,12 @@ def test_memory_storage_counts_per_instance(throttled, users):
             assert _post(app, user.email, "forkert").status_code == 422
         statuses = _other_instance(app, "memory://", user.email, "192.0.2.200", 5, "forkert")
         assert statuses == [422] * 5
+
+
+def test_logins_go_on_when_the_shared_store_is_down(throttled, users):
+    """Redis away: each worker counts in memory meanwhile, instead of every login failing."""
+    app = throttled(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", SHOW_ERROR_PAGES=True)
+    with app.app_context():
+        user = users.make("viewer")
+        assert _post(app, user.email, "forkert").status_code == 422
+        assert _post(app, user.email, PASSWORD).status_code == 302
