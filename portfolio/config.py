@@ -84,8 +84,22 @@ class Config:
     PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=10)
     # Uploads (budget workbooks, metric files) are small; anything bigger is refused (413).
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
-    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Failed logins only are counted (a wrong password, an unknown e-mail, a closed account).
+    # Per account, from wherever they come: past the limit even the right password waits.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT") or "10 per 15 minutes"
+    # Per address, far above one person's typos, so one office behind a NAT is not locked
+    # out by a colleague; only guessing across many accounts from one address reaches it.
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT") or "300 per hour"
+    # In memory (per worker process) unless set; redis://host:6379/0 shares the counts
+    # between workers and instances, which each see only their own otherwise.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    # When that store (Redis) does not answer, count in memory meanwhile, rather than
+    # answer every login with a 500; the limiter logs that it fell back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # A moving window: an account locked at 14:00 opens one attempt at a time from 14:15,
+    # rather than all ten at once at the turn of a fixed window.
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "styrbord"
     RATELIMIT_HEADERS_ENABLED = True
     # Set when nginx (or another proxy) terminates HTTPS in front of the app.
     BEHIND_PROXY = os.environ.get("BEHIND_PROXY", "") == "1"

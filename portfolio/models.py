@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from portfolio.audit.models import AuditEntry
-from portfolio.auth.models import Membership, Role, User
+from portfolio.auth.models import ApiToken, Membership, Role, TokenEnd, User
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.budgets.models import (
     Baseline,
@@ -78,6 +78,7 @@ from portfolio.workshops.models import (
 __all__ = [
     "ActionStatus",
     "Annex",
+    "ApiToken",
     "Approval",
     "Attitude",
     "AuditEntry",
@@ -138,6 +139,7 @@ __all__ = [
     "StoredObservation",
     "TimelineItem",
     "TimelineKind",
+    "TokenEnd",
     "Track",
     "TrajectoryPoint",
     "User",

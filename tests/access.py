@@ -16,6 +16,9 @@ ALLOWED = {
     "programmes.overview": ALL,
     "auth.account": ALL,
     "auth.logout": ALL,
+    "auth.tokens": ALL,
+    "auth.new_token": ALL,
+    "auth.revoke_token": ALL,  # one's own only: another's token is 404 (tests/auth/test_tokens)
     "api.programmes": ALL,
     "programmes.show": MEMBERS,
     "programmes.track": MEMBERS,
@@ -107,6 +110,7 @@ ALLOWED = {
     "admin.user": ADMIN,
     "admin.add_membership": ADMIN,
     "admin.remove_membership": ADMIN,
+    "admin.revoke_token": ADMIN,
     "admin.audit": ADMIN,
     "admin.audit_csv": ADMIN,
 }

@@ -272,9 +272,15 @@ def users(app):
 
 
 def sign_in(client, user: User) -> None:
-    """Put the user's session in the client's cookie, as a login would."""
+    """Put the user's session in the client's cookie, as a login would.
+
+    A login names the user's session epoch as the database holds it now: an earlier
+    request may have raised it (a logout ends every session of the user).
+    """
+    user_id = int(user.get_id().partition(":")[0])
+    epoch = db.session.scalar(sa.select(User.session_epoch).where(User.id == user_id))
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = f"{user_id}:{epoch}"
         session["_fresh"] = True
 
 

@@ -16,7 +16,7 @@ PUBLIC = {"auth.login", "static", "core.healthz", "core.set_language", "api.open
 def sample_values() -> dict[str, object]:
     """Values for every URL parameter: DDNS objects, and a user with one role to manage."""
     from portfolio.auth import services as auth_services
-    from portfolio.auth.models import Role
+    from portfolio.auth.models import ApiToken, Role
 
     ddns = get_programme("ddns")
     stakeholder_id = db.session.scalar(
@@ -28,6 +28,15 @@ def sample_values() -> dict[str, object]:
     if not target.memberships:  # a test may just have removed it
         auth_services.grant_role(target, Role.VIEWER, programme=ddns)
         db.session.commit()
+    token_id = db.session.scalar(
+        sa.select(ApiToken.id).where(ApiToken.user_id == target.id).limit(1)
+    )
+    if token_id is None:
+        auth_services.issue_token(target, "Prøvetoken")
+        db.session.commit()
+        token_id = db.session.scalar(
+            sa.select(ApiToken.id).where(ApiToken.user_id == target.id).limit(1)
+        )
     ids = _sample_objects(ddns)
     return {
         **ids,
@@ -39,6 +48,7 @@ def sample_values() -> dict[str, object]:
         "name": "timeline",
         "user_id": target.id,
         "membership_id": target.memberships[0].id,
+        "token_id": token_id,
         "subject": "benefit",
         "indicator_code": ids.pop("indicator_code"),
     }

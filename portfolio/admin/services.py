@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.versions import apply_changes
 from portfolio.auth import services as auth_services
-from portfolio.auth.models import Membership, Role, User
+from portfolio.auth.models import ApiToken, Membership, Role, TokenEnd, User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import NotFound, RuleViolation
@@ -55,8 +55,22 @@ def update_user(actor: User, user: User, changes: dict, expected_version: int | 
         raise RuleViolation(
             _("Du kan ikke fjerne din egen administratorrettighed eller lukke din egen konto.")
         )
-    fields = {k: v for k, v in changes.items() if k in {"name", "is_admin", "is_active_account"}}
-    return apply_changes(user, fields, expected_version)
+    fields = {k: v for k, v in changes.items() if k in {"name", "is_admin"}}
+    changed = apply_changes(user, fields, expected_version)
+    active = changes.get("is_active_account")
+    if active is not None and active != user.is_active_account:
+        # Through the service, so closing or reopening the account ends its sessions.
+        auth_services.set_active(user, active)
+        changed.append("is_active_account")
+    return changed
+
+
+def revoke_token(actor: User, user: User, token_id: int) -> ApiToken:
+    """End one of a user's API tokens on an administrator's word."""
+    require(actor, Action.MANAGE_USERS)
+    token = auth_services.get_token(user, token_id)
+    auth_services.end_token(token, TokenEnd.REVOKED_BY_ADMIN)
+    return token
 
 
 def grant(

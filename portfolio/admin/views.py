@@ -81,6 +81,7 @@ def user(user_id):
         success_message=_("Brugeren er gemt."),
         user=user,
         membership_form=_membership_form(),
+        tokens=auth_services.list_tokens(user),
         history=history_of(user),
     )
 
@@ -114,6 +115,7 @@ def add_membership(user_id):
         form=UserForm(obj=user),
         membership_form=form,
         conflict=None,
+        tokens=auth_services.list_tokens(user),
         history=history_of(user),
     )
     return page, 422
@@ -125,6 +127,15 @@ def remove_membership(user_id, membership_id):
     services.revoke(current_user, user, membership_id)
     db.session.commit()
     flash(_("Rollen er fjernet."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def revoke_token(user_id, token_id):
+    user = auth_services.get_user(user_id)
+    token = services.revoke_token(current_user, user, token_id)
+    db.session.commit()
+    flash(_("Tokenet »%(name)s« er tilbagekaldt.", name=token.name), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
 

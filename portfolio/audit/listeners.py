@@ -18,7 +18,7 @@ from portfolio.core.models import Versioned, utcnow
 from portfolio.core.months import Month
 
 # Never written to the trail in clear: the trail records that they changed, not to what.
-REDACTED_FIELDS = {"password_hash", "api_token_hash", "secret_config"}
+REDACTED_FIELDS = {"password_hash", "token_hash", "api_token_hash", "secret_config"}
 REDACTED = "••••••"
 # Bookkeeping the trail keeps in its own columns (the id, and a Versioned edit counter).
 SKIPPED_FIELDS = {"id", "created_at", "updated_at"}

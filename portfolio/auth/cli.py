@@ -146,13 +146,22 @@ def list_command():
 
 @users_cli.command("token")
 @click.argument("email")
-def token_command(email):
-    """Print a new personal API token for the user (replaces the old one)."""
+@click.option("--name", default="CLI", show_default=True, help="What the token is for.")
+def token_command(email, name):
+    """Print a new personal API token for the user (their other tokens keep working).
+
+    The user sees it, and can revoke it, on their account page; an administrator on the
+    user's page in the administration.
+    """
     user = services.get_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user {email}.")
-    token = services.issue_token(user)
-    db.session.commit()
+    try:
+        token = services.issue_token(user, name)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error)
     click.echo(token)
 
 

@@ -23,3 +23,11 @@ class ChangePasswordForm(Form):
         _l("Gentag ny adgangskode"),
         validators=[Required(), EqualTo("new_password", message=_l("Adgangskoderne er ikke ens."))],
     )
+
+
+class NewTokenForm(Form):
+    name = StringField(
+        _l("Navn"),
+        validators=[Required(), MaxLength(100)],
+        description=_l("Hvad tokenet bruges til, fx »Power BI-rapport«."),
+    )

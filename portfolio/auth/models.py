@@ -44,9 +44,13 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    # SHA-256 of the personal API token; the token itself is shown once and never stored.
-    api_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    # Raised on a password change, which ends every session issued before it.
+    # Neither read nor written any more: API tokens are rows of api_tokens (migration 0007
+    # moved each one there and emptied this column). It stays one release, so that the
+    # release before it still loads users during a rolling upgrade; a later migration
+    # drops it. Deferred, so no query loads it.
+    api_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, deferred=True)
+    # Raised on logout, a password change, deactivation and reactivation: each ends every
+    # session issued before it (the epoch travels in the session cookie, see get_id).
     session_epoch: Mapped[int] = mapped_column(default=0)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -68,6 +72,57 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class TokenEnd(enum.Enum):
+    """Why an API token stopped working."""
+
+    REVOKED_BY_OWNER = "revoked_by_owner"
+    REVOKED_BY_ADMIN = "revoked_by_admin"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+
+    @property
+    def label(self) -> str:
+        return str(_TOKEN_END_LABELS[self])
+
+
+_TOKEN_END_LABELS = {
+    TokenEnd.REVOKED_BY_OWNER: _l("Tilbagekaldt af ejeren"),
+    TokenEnd.REVOKED_BY_ADMIN: _l("Tilbagekaldt af en administrator"),
+    TokenEnd.PASSWORD_CHANGED: _l("Ophørt ved skift af adgangskode"),
+    TokenEnd.ACCOUNT_DEACTIVATED: _l("Ophørt, da kontoen blev lukket"),
+}
+
+
+class ApiToken(Timestamped, db.Model):
+    """A personal API token: a bearer secret that acts with its owner's rights.
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when it is made. An
+    ended token stays as a row (with when and why it ended) so its owner can see it.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The secret's first characters, so its owner can tell which token is which.
+    prefix: Mapped[str] = mapped_column(sa.String(8), default="")
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[TokenEnd | None] = mapped_column(enum_column(TokenEnd, "token_end"))
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None
+
+    def __repr__(self) -> str:
+        state = "live" if self.is_live else self.end_reason.value if self.end_reason else "ended"
+        return f"<ApiToken {self.id} user={self.user_id} {state}>"
 
 
 class Membership(db.Model):

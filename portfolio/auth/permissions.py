@@ -173,6 +173,12 @@ def permission_table_markdown() -> str:
         "operator who has shell access to the server; those that change programme data act",
         "as a named user (`--as EMAIL`) and are checked against this table too.",
         "",
+        "Every signed-in user may see, make and revoke their own API tokens (Min konto →",
+        "API-tokens); a token acts with its owner's rights, checked on every request against",
+        "this table. Administrators (`users.manage`) see and revoke any user's tokens on the",
+        "user's page. A token ends when it is revoked, when its owner's password changes and",
+        "when the account is closed; reopening the account does not revive it.",
+        "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]

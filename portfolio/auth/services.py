@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 
@@ -14,14 +16,18 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from portfolio.auth.models import Membership, Role, User
+from portfolio.auth.models import ApiToken, Membership, Role, TokenEnd, User
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import delete_once
+from portfolio.core.models import utcnow
 from portfolio.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -126,6 +132,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def login_throttle_key(email: str) -> str:
+    """Return the login throttle's key for an account ("" for no e-mail: nothing to count).
+
+    Hashed, so the limiter's store (Redis) holds no list of e-mail addresses.
+    """
+    email = normalise_email(email)
+    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()[:32] if email else ""
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
@@ -197,33 +212,156 @@ def create_user(email: str, password: str, *, name: str = "", is_admin: bool = F
     return user
 
 
-def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end every other session of the user."""
+def change_password(user: User, new_password: str) -> list[ApiToken]:
+    """Set a new password; end every session of the user and every API token they hold.
+
+    Return the tokens that ended. The request that changed it carries on by logging in
+    again under the new epoch.
+    """
     if problems := password_problems(new_password, context=(user.email, user.name)):
         raise RuleViolation(_("Adgangskoden blev ikke ændret."), errors={"password": problems})
     user.password_hash = _hash(new_password)
-    user.session_epoch += 1
+    end_sessions(user)
+    ended = end_tokens(user, TokenEnd.PASSWORD_CHANGED)
     db.session.flush()
+    return ended
 
 
 def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def issue_token(user: User) -> str:
-    """Give the user a new personal API token (replacing any old one) and return it once."""
-    token = secrets.token_urlsafe(32)
-    user.api_token_hash = _token_hash(token)
+def end_sessions(user: User) -> None:
+    """End every session the user has anywhere: their cookies name an epoch that is gone."""
+    user.session_epoch += 1
     db.session.flush()
+
+
+def log_out(user: User) -> None:
+    """Log the user out everywhere: a copy of the session cookie dies with this one."""
+    end_sessions(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Open or close an account; either way its sessions end, and closing ends its tokens.
+
+    Ending the sessions on reactivation too means no cookie from before the account was
+    closed comes back to life when it is opened again.
+    """
+    if user.is_active_account == active:
+        return
+    user.is_active_account = active
+    end_sessions(user)
+    if not active:
+        end_tokens(user, TokenEnd.ACCOUNT_DEACTIVATED)
+    db.session.flush()
+
+
+# A user with this many live tokens revokes one before making another.
+MAX_LIVE_TOKENS = 20
+# How stale a token's "last used" may get before a request writes it again.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+def issue_token(user: User, name: str = "API") -> str:
+    """Give the user a new personal API token and return its secret (shown this once)."""
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise RuleViolation(
+            _("Tokenet blev ikke oprettet."), errors={"name": [_("Feltet skal udfyldes.")]}
+        )
+    if len(live_tokens(user)) >= MAX_LIVE_TOKENS:
+        raise RuleViolation(
+            _(
+                "Du har allerede %(n)d aktive tokens. Tilbagekald et, før du opretter et nyt.",
+                n=MAX_LIVE_TOKENS,
+            )
+        )
+    secret = secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(user=user, name=name, token_hash=_token_hash(secret), prefix=secret[:6])
+    )
+    db.session.flush()
+    return secret
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    """Return the user's tokens: the live ones first, newest first within each group."""
+    query = (
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.ended_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def live_tokens(user: User) -> list[ApiToken]:
+    query = sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.ended_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def get_token(user: User, token_id: int) -> ApiToken:
+    """Return one of the user's tokens (NotFound for another user's, so none is revealed)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("Tokenet findes ikke."))
     return token
 
 
-def user_by_token(token: str) -> User | None:
-    digest = _token_hash(token)
-    user = db.session.scalar(sa.select(User).where(User.api_token_hash == digest))
-    if user is None or not user.is_active or not hmac.compare_digest(user.api_token_hash, digest):
+def end_token(token: ApiToken, reason: TokenEnd) -> None:
+    """Make the token stop working now (an ended token stays ended)."""
+    if token.ended_at is None:
+        token.ended_at = utcnow()
+        token.end_reason = reason
+        db.session.flush()
+
+
+def end_tokens(user: User, reason: TokenEnd) -> list[ApiToken]:
+    """End every live token of the user and return them."""
+    ended = live_tokens(user)
+    for token in ended:
+        end_token(token, reason)
+    return ended
+
+
+def user_by_token(secret: str) -> User | None:
+    """Return the active owner of a live token with this secret, or None."""
+    digest = _token_hash(secret)
+    token = db.session.scalar(
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == digest, ApiToken.ended_at.is_(None))
+        .options(joinedload(ApiToken.user).joinedload(User.memberships))
+    )
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
-    return user
+    if not token.user.is_active:
+        return None
+    _note_use(token)
+    return token.user
+
+
+def _note_use(token: ApiToken) -> None:
+    """Record when the token was last used, at most every LAST_USED_RESOLUTION.
+
+    Bookkeeping, not a change anybody made: written straight to the table in a transaction
+    of its own (no audit row, no version bump, nothing of the request's own work committed
+    with it), since a read-only API request commits nothing. A busy database only costs
+    the note, never the request.
+    """
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
+        return
+    table = ApiToken.__table__
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(table).where(table.c.id == token.id).values(last_used_at=now),
+                execution_options={"audit_exempt": True},
+            )
+    except sa.exc.OperationalError as error:
+        log.info("token use not recorded: %s", error.__class__.__name__)
+        return
+    set_committed_value(token, "last_used_at", now)
 
 
 def _token_hash(token: str) -> str:

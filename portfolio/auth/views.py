@@ -1,11 +1,14 @@
-"""Signing in and out."""
+"""Signing in and out, and one's own account: password and API tokens."""
 
+import logging
 import time
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -13,28 +16,58 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portfolio.auth import services
-from portfolio.auth.forms import ChangePasswordForm, LoginForm
+from portfolio.auth.forms import ChangePasswordForm, LoginForm, NewTokenForm
+from portfolio.auth.models import TokenEnd
 from portfolio.core.errors import RuleViolation
 from portfolio.core.models import utcnow
 from portfolio.core.security import local_target
 from portfolio.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
-def _login_key() -> str:
-    """Throttle per address and e-mail, so one client cannot try many accounts quickly."""
-    return f"{get_remote_address()}|{request.form.get('email', '').strip().lower()}"
+def _login_account_key() -> str:
+    """Key the account throttle by the e-mail tried, whatever address it comes from."""
+    return services.login_throttle_key(request.form.get("email", ""))
+
+
+def _throttled(which: str):
+    """Log each refused login where the operator looks: which limit, and from where."""
+
+    def on_breach(_limit) -> None:
+        # The address, never the e-mail tried: the log names no account of a stranger's.
+        log.warning("login refused: the %s limit is reached (from %s)", which, get_remote_address())
+
+    return on_breach
+
+
+def _login_failed(_response) -> bool:
+    """Count only attempts whose password was checked and found wrong."""
+    return bool(g.get("login_failed"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_key
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_login_account_key,
+    deduct_when=_login_failed,
+    on_breach=_throttled("account"),
+    error_message=lambda: _("Der er forsøgt for mange forkerte adgangskoder til denne konto."),
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=get_remote_address,
+    deduct_when=_login_failed,
+    on_breach=_throttled("address"),
+    error_message=lambda: _("Der er forsøgt for mange forkerte adgangskoder fra din adresse."),
 )
 def login():
     if current_user.is_authenticated:
@@ -43,6 +76,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            g.login_failed = True
             form.password.errors.append(_("Forkert e-mail eller adgangskode."))
         else:
             lang = session.get("lang")
@@ -61,9 +95,12 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Server-side: every copy of this session's cookie (and the user's other sessions) ends.
+    services.log_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
-    flash(_("Du er logget ud."), "info")
+    flash(_("Du er logget ud – også i dine andre browsere."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -78,7 +115,7 @@ def account():
             status = 422
         else:
             try:
-                services.change_password(current_user, form.new_password.data)
+                ended = services.change_password(current_user, form.new_password.data)
                 db.session.commit()
             except RuleViolation as error:
                 db.session.rollback()
@@ -89,7 +126,62 @@ def account():
                 login_user(current_user._get_current_object())
                 session["started"] = session["seen"] = int(time.time())
                 flash(_("Adgangskoden er ændret. Du er logget ud alle andre steder."), "success")
+                if ended:
+                    flash(
+                        ngettext(
+                            "Dit API-token er ophørt. Opret et nyt, hvis du stadig har"
+                            " brug for et.",
+                            "Dine %(num)d API-tokens er ophørt. Opret nye, hvis du stadig har"
+                            " brug for dem.",
+                            len(ended),
+                        ),
+                        "info",
+                    )
                 return redirect(url_for("auth.account"))
     elif form.is_submitted():
         status = 422
     return render_template("auth/account.html", form=form), status
+
+
+def _tokens_page(form: NewTokenForm, secret: str | None = None, status: int = 200):
+    user = current_user._get_current_object()
+    page = render_template(
+        "auth/tokens.html", form=form, tokens=services.list_tokens(user), secret=secret
+    )
+    return page, status
+
+
+@bp.get("/account/tokens")
+def tokens():
+    """List the user's own API tokens."""
+    return _tokens_page(NewTokenForm())
+
+
+@bp.post("/account/tokens")
+def new_token():
+    """Make a token and show its secret on this one page (never in a flash or a redirect)."""
+    form = NewTokenForm()
+    if not form.validate():
+        return _tokens_page(form, status=422)
+    try:
+        secret = services.issue_token(current_user._get_current_object(), form.name.data)
+        db.session.commit()
+    except RuleViolation as error:
+        db.session.rollback()
+        form.name.errors.extend(error.errors.get("name", [error.message]))
+        return _tokens_page(form, status=422)
+    # 201 and the page itself rather than a redirect: the secret must not travel in the
+    # session cookie or an address to reach the page after one.
+    response = make_response(_tokens_page(NewTokenForm(formdata=None), secret=secret, status=201))
+    # The secret is on this page only: no cache or back button keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id):
+    token = services.get_token(current_user._get_current_object(), token_id)
+    services.end_token(token, TokenEnd.REVOKED_BY_OWNER)
+    db.session.commit()
+    flash(_("Tokenet »%(name)s« er tilbagekaldt.", name=token.name), "success")
+    return redirect(url_for("auth.tokens"))

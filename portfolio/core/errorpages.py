@@ -1,9 +1,14 @@
 """Error pages in Danish and English without stack traces, and JSON errors for the API."""
 
+import datetime as dt
 import logging
+import math
+import time
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -13,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from portfolio.core.errors import DomainError
 from portfolio.core.i18n import locale_code
 from portfolio.core.locking import RETRY_AFTER_SECONDS, lost_turn
-from portfolio.extensions import db
+from portfolio.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +79,28 @@ def error_response(status: int, message: str | None = None, details: dict | None
         return jsonify(body), status
     title = TITLES.get(status, TITLES[500])()
     return _page(status, title, message), status
+
+
+def rate_limit_message(error: RateLimitExceeded) -> str:
+    """Say which limit was reached (when the limit names itself) and when to try again."""
+    reason = (
+        error.description if error.limit.error_message else _("Du har forsøgt for mange gange.")
+    )
+    try:
+        reset_at = limiter.current_limit.reset_at
+    except Exception:  # the limiter's store went away: say so vaguely rather than fail
+        log.warning("rate limit store did not say when the limit ends")
+        return _("%(reason)s Vent lidt, og prøv igen.", reason=reason)
+    # The limiter rounds the end up by a second; a wait of 15:00.6 is "15 minutes".
+    minutes = max(1, math.ceil((reset_at - time.time() - 1) / 60))
+    at = format_time(dt.datetime.fromtimestamp(reset_at, dt.UTC), "HH:mm")
+    wait = ngettext(
+        "Prøv igen om %(num)d minut (kl. %(time)s).",
+        "Prøv igen om %(num)d minutter (kl. %(time)s).",
+        minutes,
+        time=at,
+    )
+    return f"{reason} {wait}"
 
 
 def _page(status: int, title: str, message: str) -> str:
@@ -139,7 +166,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        response = make_response(error_response(status))
+        message = rate_limit_message(error) if isinstance(error, RateLimitExceeded) else None
+        response = make_response(error_response(status, message))
         # Keep what the error says besides its page, e.g. the Allow header of a 405.
         for name, value in error.get_headers():
             if name.lower() != "content-type":

@@ -60,7 +60,7 @@ def test_login_is_throttled(tmp_path, _sqlite_template, _postgres_schema, users)
         _sqlite_template,
         snapshot=_postgres_schema,
         RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="3 per minute",
+        LOGIN_ACCOUNT_RATE_LIMIT="3 per minute",
     )
     with app.app_context():
         users.make("viewer")
