@@ -87,10 +87,13 @@ def rate_limit_message(error: RateLimitExceeded) -> str:
         error.description if error.limit.error_message else _("Du har forsøgt for mange gange.")
     )
     try:
-        reset_at = limiter.current_limit.reset_at
+        current = limiter.current_limit
+        if current is None:
+            raise LookupError("no current limit")
+        reset_at = current.reset_at
     except Exception:  # the limiter's store went away: say so vaguely rather than fail
         log.warning("rate limit store did not say when the limit ends")
-        return _("%(reason)s Vent lidt, og prøv igen.", reason=reason)
+        return str(_("%(reason)s Vent lidt, og prøv igen.", reason=reason))
     # The limiter rounds the end up by a second; a wait of 15:00.6 is "15 minutes".
     minutes = max(1, math.ceil((reset_at - time.time() - 1) / 60))
     at = format_time(dt.datetime.fromtimestamp(reset_at, dt.UTC), "HH:mm")
