@@ -61,10 +61,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy | $(BIN)/mypy-baseline filter --no-colors
+	$(BIN)/mypy | $(BIN)/mypy-baseline filter --no-colors --sort-baseline
 
 typecheck-baseline: install
-	$(BIN)/mypy | $(BIN)/mypy-baseline sync
+	$(BIN)/mypy | $(BIN)/mypy-baseline sync --sort-baseline
 
 format: install
 	$(BIN)/ruff format .
