@@ -194,6 +194,19 @@ def password_problems(password: str, *, context: tuple[str, ...] = ()) -> list[s
     return problems
 
 
+FIRST_ADMIN_EMAIL = "admin@styrbord.local"
+
+
+def create_first_admin() -> str | None:
+    """Create the first administrator with a fresh random password and return the password;
+    return None (and create nothing) once any account exists."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(FIRST_ADMIN_EMAIL, password, name="Administrator", is_admin=True)
+    return password
+
+
 def create_user(email: str, password: str, *, name: str = "", is_admin: bool = False) -> User:
     """Create an account; refuse a taken e-mail or a weak password."""
     email = normalise_email(email)

@@ -1,14 +1,11 @@
 """`flask seed …` and `flask setup`: load the embedded data and prepare a first run."""
 
-import secrets
-
 import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
 from portfolio.auth import services as auth_services
-from portfolio.auth.models import User
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
 from portfolio.seed.loader import SeedError, load_seed, read_seed_file
@@ -43,15 +40,12 @@ def setup_command():
         _seed_ddns()
     if current_app.config.get("DEMO_METRICS", True):
         _seed_demo_metrics()
-    if db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0:
-        password = secrets.token_urlsafe(12)
-        auth_services.create_user(
-            "admin@styrbord.local", password, name="Administrator", is_admin=True
-        )
+    password = auth_services.create_first_admin()
+    if password is not None:
         db.session.commit()
         click.echo("")
         click.echo("Created the first administrator (shown only this once):")
-        click.echo("  e-mail:   admin@styrbord.local")
+        click.echo(f"  e-mail:   {auth_services.FIRST_ADMIN_EMAIL}")
         click.echo(f"  password: {password}")
         click.echo("Change it after signing in, or create your own users with")
         click.echo("  flask --app app users create EMAIL --role admin")
