@@ -21,7 +21,7 @@ ALLOWED = {
     "auth.revoke_token": ALL,  # one's own only: another's token is 404 (tests/auth/test_tokens)
     "api.programmes": ALL,
     "programmes.show": MEMBERS,
-    "programmes.portfolio_budgets": MEMBERS,  # an outsider sees no budget: 404
+    "programmes.portfolio_budgets": MEMBERS,
     "programmes.track": MEMBERS,
     "programmes.history": MEMBERS,
     "programmes.project": MEMBERS,

@@ -12,27 +12,34 @@ from portfolio.benefits.models import BenefitType
 from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
+from portfolio.core.pagecache import render_blocks
 from portfolio.core.responses import svg_response
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.charts import benefit_map_data, trend_data
 from portfolio.indicators.editing import value_action
 from portfolio.programmes import services as programme_services
+from portfolio.programmes.caching import cached_programme_page
 
 bp = Blueprint("benefits", __name__, url_prefix="/programmes/<slug>/benefits")
 
 
 @bp.get("", strict_slashes=False)
 def index(slug):
-    programme = programme_services.get_programme_for(current_user, slug)
-    benefits = services.list_benefits_with_indicators(programme.id)
-    readings = indicator_services.readings_for(
-        [i for b in benefits for i in b.indicators], latest_only=True
-    )
-    rows = []
-    for benefit in benefits:
-        own = [readings[i.id] for i in benefit.indicators]
-        rows.append((benefit, own, indicator_services.benefit_progress(own)))
-    return render_template("benefits/index.html", programme=programme, rows=rows)
+    """The benefits and their progress, drawn once per data version (programmes/caching.py)."""
+
+    def draw():
+        programme = programme_services.get_programme_for(current_user, slug)
+        benefits = services.list_benefits_with_indicators(programme.id)
+        readings = indicator_services.readings_for(
+            [i for b in benefits for i in b.indicators], latest_only=True
+        )
+        rows = []
+        for benefit in benefits:
+            own = [readings[i.id] for i in benefit.indicators]
+            rows.append((benefit, own, indicator_services.benefit_progress(own)))
+        return programme.id, render_blocks("benefits/index.html", programme=programme, rows=rows)
+
+    return cached_programme_page("benefits", slug, draw)
 
 
 def _map_data(programme):

@@ -23,7 +23,7 @@ from portfolio.budgets.workbook_data import (
     RiskRow,
     WorkbookRow,
 )
-from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.errors import NotFound, PermissionDenied, RuleViolation
 from portfolio.core.models import utcnow
 from portfolio.extensions import db
 
@@ -147,6 +147,10 @@ def export_portfolio(
     that have an approved budget; the others are left out), for the finance office."""
     from portfolio.core.clock import today as local_today
 
+    if not programmes:
+        raise PermissionDenied(
+            _("Du har endnu ikke adgang til nogen programmer. Kontakt en administrator.")
+        )
     exported_at = utcnow()
     books = []
     for programme in programmes:

@@ -416,7 +416,8 @@ def crossed_by_risk(risk_ids: list[int]) -> dict[int, list[Reading]]:
         Indicator.risk_id.in_(risk_ids), Indicator.threshold_value.is_not(None)
     )
     crossed: dict[int, list[Reading]] = defaultdict(list)
-    for reading in readings_for(indicators).values():
+    # Only the latest value is compared and shown: the rest of each series is not prepared.
+    for reading in readings_for(indicators, latest_only=True).values():
         if threshold_crossed(reading):
             crossed[reading.indicator.risk_id].append(reading)
     return dict(crossed)

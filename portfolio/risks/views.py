@@ -8,10 +8,12 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core import clock
 from portfolio.core.forms import options, save_form
+from portfolio.core.pagecache import render_blocks
 from portfolio.extensions import db
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
 from portfolio.programmes import services as programme_services
+from portfolio.programmes.caching import cached_programme_page
 from portfolio.risks import services
 from portfolio.risks.forms import (
     ActionForm,
@@ -32,6 +34,11 @@ def _track_choices(programme):
 
 @bp.get("/")
 def index(slug):
+    """The risk register, drawn once per data version (see programmes/caching.py)."""
+    return cached_programme_page("risks", slug, lambda: _draw_register(slug))
+
+
+def _draw_register(slug):
     programme = programme_services.get_programme_for(current_user, slug)
     form = RiskFilterForm(request.args)
     form.track_id.choices = options(
@@ -51,7 +58,7 @@ def index(slug):
             min_score=int(form.min_score.data) if (form.min_score.data or "").isdigit() else None,
         )
     risks = services.filter_risks(programme.id, filters)
-    return render_template(
+    return programme.id, render_blocks(
         "risks/index.html",
         programme=programme,
         risks=risks,

@@ -40,5 +40,5 @@ def test_a_user_gets_only_the_programmes_they_may_see(client, login_as):
 def test_without_programmes_there_is_nothing_to_download(client, login_as):
     login_as("outsider")
     response = client.get("/portfolio/budgets.xlsx")
-    assert response.status_code == 404
-    assert "godkendt budget" in response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "adgang til nogen programmer" in response.get_data(as_text=True)
