@@ -32,6 +32,7 @@ from portfolio.backup.fileformat import (
     write_backup,
 )
 from portfolio.core.models import utcnow
+from portfolio.core.roles import tables_not_owned
 from portfolio.extensions import db
 
 __all__ = [
@@ -216,12 +217,32 @@ def _lock_for_restore(connection: sa.Connection, tables: list[sa.Table]) -> None
     elif connection.dialect.name == "postgresql":
         if not tables:
             return
+        _check_owner(connection, tables)
         # EXCLUSIVE lets others read but not write until the restore commits.
         preparer = connection.dialect.identifier_preparer
         names = ", ".join(preparer.format_table(table) for table in tables)
         connection.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
     else:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {connection.dialect.name}.")
+
+
+def _check_owner(connection: sa.Connection, tables: list[sa.Table]) -> None:
+    """Refuse a restore by a role that does not own the tables (the app's runtime role).
+
+    Restoring locks every table against writers, which PostgreSQL allows only to roles that
+    may update or delete, and sets the id sequences, which needs more than nextval: the
+    runtime role may do neither on the audit trail (docs/deploy.md). The owner may.
+    """
+    not_owned = tables_not_owned(connection, [table.name for table in tables])
+    if not_owned:
+        role = connection.scalar(sa.text("SELECT current_user"))
+        raise BackupError(
+            f"The role {role} does not own {not_owned[0]}"
+            f"{f' and {len(not_owned) - 1} more tables' if len(not_owned) > 1 else ''}:"
+            " restore as the role that owns the tables, the one migrations run as (set"
+            " DATABASE_URL to its URL for this command, see docs/deploy.md);"
+            " nothing was written."
+        )
 
 
 def _check_compatible(summary: BackupSummary, metadata: sa.MetaData) -> None:
