@@ -16,6 +16,7 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from portfolio.audit.context import current_actor
 from portfolio.audit.models import AuditEntry
 from portfolio.backup.codecs import UnsupportedColumn, codec_name
 from portfolio.backup.fileformat import (
@@ -39,7 +40,6 @@ __all__ = [
     "APP_NAME",
     "FORMAT",
     "FORMAT_VERSION",
-    "RESTORE_ACTOR",
     "BackupError",
     "BackupSummary",
     "TableSummary",
@@ -50,7 +50,6 @@ __all__ = [
     "verify_backup",
 ]
 
-RESTORE_ACTOR = "cli:backup restore"
 _ALEMBIC_VERSION = sa.table("alembic_version", sa.column("version_num", sa.String))
 
 
@@ -175,13 +174,13 @@ def restore_backup(
     *,
     engine: sa.Engine | None = None,
     metadata: sa.MetaData | None = None,
-    actor: str = RESTORE_ACTOR,
+    actor: str | None = None,
 ) -> BackupSummary:
     """Load a backup file into an empty database at the same schema revision, all or nothing.
 
     The whole file is checked before anything is written. Rows go in through SQLAlchemy
     Core, so restored history makes no new audit rows; one audit entry (action "restore")
-    records the restore itself.
+    records the restore itself, by `actor` (default: who is acting, e.g. the CLI command).
     """
     path = Path(path)
     summary = verify_backup(path)
@@ -203,7 +202,9 @@ def restore_backup(
             read_backup(path, _Loader(connection, metadata))
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection, tables)
-            _record_restore(connection, metadata, summary, actor)
+            _record_restore(
+                connection, metadata, summary, actor if actor is not None else current_actor().label
+            )
     except sa.exc.SQLAlchemyError as error:
         raise BackupError(f"Restoring {path} failed; nothing was written: {error}") from error
     return summary
