@@ -87,6 +87,7 @@ def register_commands(app: Flask) -> None:
     from portfolio.backup.cli import backup_cli
     from portfolio.budgets.cli import export_cli, import_cli
     from portfolio.charts.cli import charts_cli
+    from portfolio.core.cli import grant_runtime_command
     from portfolio.metrics.cli import metrics_cli, sources_cli
     from portfolio.seed.cli import seed_cli, setup_command
 
@@ -100,6 +101,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sources_cli)
     app.cli.add_command(metrics_cli)
     app.cli.add_command(charts_cli)
+    # Flask-Migrate's `db` group (registered with the extension): roles sit beside migrating.
+    app.cli.commands["db"].add_command(grant_runtime_command)
 
 
 def register_errorhandlers(app: Flask) -> None:

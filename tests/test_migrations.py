@@ -10,7 +10,12 @@ from flask_migrate import downgrade, upgrade
 
 from portfolio import create_app
 from portfolio.extensions import db
-from tests.conftest import TEST_DATABASE_URL, _config
+from tests.conftest import TEST_DATABASE_URL, _config, requires_postgres
+
+_ONE_AUDIT_ROW = (
+    "INSERT INTO audit_entries (at, actor, action, entity, entity_id, entity_label)"
+    " VALUES ('2026-01-01 00:00:00', 'test', 'create', 'x', '1', '')"
+)
 
 
 def _database_urls(tmp_path):
@@ -62,15 +67,43 @@ def test_migrated_audit_trail_refuses_updates(tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.begin() as connection:
-            connection.execute(
-                sa.text(
-                    "INSERT INTO audit_entries (at, actor, action, entity, entity_id, entity_label)"
-                    " VALUES ('2026-01-01 00:00:00', 'test', 'create', 'x', '1', '')"
-                )
-            )
+            connection.execute(sa.text(_ONE_AUDIT_ROW))
         with (
             pytest.raises(sa.exc.DatabaseError, match="append-only"),
             db.engine.begin() as connection,
         ):
             connection.execute(sa.text("UPDATE audit_entries SET actor = 'someone else'"))
+        db.engine.dispose()
+
+
+@requires_postgres()
+def test_migrated_audit_trail_refuses_truncate_on_postgres(tmp_path):
+    """Revision 0006 adds the BEFORE TRUNCATE trigger; going back to 0005 removes it."""
+    for dialect, url in _database_urls(tmp_path):
+        if dialect == "postgresql":  # inside the loop: the generator drops the database after
+            _check_truncate_refused_and_downgraded(url)
+
+
+def _check_truncate_refused_and_downgraded(url: str) -> None:
+    app = create_app(_config(url))
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(_ONE_AUDIT_ROW))
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            db.engine.begin() as connection,
+        ):
+            connection.execute(sa.text("TRUNCATE audit_entries"))
+        with db.engine.connect() as connection:
+            assert connection.scalar(sa.text("SELECT count(*) FROM audit_entries")) == 1
+        downgrade(revision="0005")
+        with db.engine.connect() as connection:
+            triggers = connection.scalars(
+                sa.text(
+                    "SELECT tgname FROM pg_trigger"
+                    " WHERE tgrelid = 'audit_entries'::regclass AND NOT tgisinternal"
+                )
+            ).all()
+        assert triggers == ["audit_entries_no_change"]
         db.engine.dispose()

@@ -3,7 +3,7 @@ by a password change or a closed account. A user's existing token becomes one su
 users.api_token_hash is emptied and left for the previous release (dropped later).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Created: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -16,13 +16,16 @@ class AuditEntry(db.Model):
 
     A create or delete is one row holding the whole object as JSON; an update is one row
     per changed field. The table is append-only: no code path updates or deletes a row,
-    and triggers refuse it in the database (see AUDIT_TRIGGERS).
+    triggers refuse UPDATE, DELETE and TRUNCATE in the database (see AUDIT_TRIGGERS), and
+    `flask db grant-runtime` gives the app's runtime role only SELECT and INSERT on it.
     """
 
     __tablename__ = "audit_entries"
     __table_args__ = (
         sa.Index("ix_audit_entries_entity", "entity", "entity_id"),
         sa.Index("ix_audit_entries_programme_at", "programme_id", "at"),
+        # Read by core.roles: the runtime role may read and append, nothing else.
+        {"info": {"append_only": True}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +50,8 @@ class AuditEntry(db.Model):
 
 _REFUSE_MESSAGE = "audit_entries is append-only"
 
-# Installed with the table (create_all) and by the migration that creates it.
+# Installed with the table (create_all) and by the migrations (0001, and 0006 for TRUNCATE).
+# SQLite has no TRUNCATE: its unqualified DELETE runs the row triggers, which refuse it.
 AUDIT_TRIGGERS = {
     "sqlite": [
         f"""CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
@@ -60,6 +64,9 @@ AUDIT_TRIGGERS = {
         BEGIN RAISE EXCEPTION '{_REFUSE_MESSAGE}'; END; $$ LANGUAGE plpgsql""",
         """CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries
         FOR EACH ROW EXECUTE FUNCTION audit_entries_refuse()""",
+        # TRUNCATE runs no row triggers; without this one it empties the trail at once.
+        """CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_refuse()""",
     ],
 }
 DROP_AUDIT_TRIGGERS = {
@@ -68,6 +75,7 @@ DROP_AUDIT_TRIGGERS = {
         "DROP TRIGGER IF EXISTS audit_entries_no_delete",
     ],
     "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries",
         "DROP TRIGGER IF EXISTS audit_entries_no_change ON audit_entries",
         "DROP FUNCTION IF EXISTS audit_entries_refuse()",
     ],

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from portfolio.audit.context import current_actor
 from portfolio.backup import services
 from portfolio.backup.services import BackupError, BackupSummary
 
@@ -75,12 +76,11 @@ def verify_command(file: Path):
 def restore_command(file: Path):
     """Load FILE into this empty database (same schema revision), all or nothing."""
     try:
-        summary = services.restore_backup(file)
+        actor = current_actor().label
+        summary = services.restore_backup(file, actor=actor)
     except BackupError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Restored {summary.path}: {summary.table_count} tables, {summary.row_count} rows.")
     click.echo(_describe(summary))
     _per_table(summary)
-    click.echo(
-        f"Added one audit entry (action 'restore', by {services.RESTORE_ACTOR!r}) recording it."
-    )
+    click.echo(f"Added one audit entry (action 'restore', by {actor!r}) recording it.")

@@ -16,6 +16,7 @@ from typing import IO
 
 import sqlalchemy as sa
 
+from portfolio.audit.context import current_actor
 from portfolio.audit.models import AuditEntry
 from portfolio.backup.codecs import UnsupportedColumn, codec_name
 from portfolio.backup.fileformat import (
@@ -32,13 +33,13 @@ from portfolio.backup.fileformat import (
     write_backup,
 )
 from portfolio.core.models import utcnow
+from portfolio.core.roles import tables_not_owned
 from portfolio.extensions import db
 
 __all__ = [
     "APP_NAME",
     "FORMAT",
     "FORMAT_VERSION",
-    "RESTORE_ACTOR",
     "BackupError",
     "BackupSummary",
     "TableSummary",
@@ -49,7 +50,6 @@ __all__ = [
     "verify_backup",
 ]
 
-RESTORE_ACTOR = "cli:backup restore"
 _ALEMBIC_VERSION = sa.table("alembic_version", sa.column("version_num", sa.String))
 
 
@@ -174,13 +174,13 @@ def restore_backup(
     *,
     engine: sa.Engine | None = None,
     metadata: sa.MetaData | None = None,
-    actor: str = RESTORE_ACTOR,
+    actor: str | None = None,
 ) -> BackupSummary:
     """Load a backup file into an empty database at the same schema revision, all or nothing.
 
     The whole file is checked before anything is written. Rows go in through SQLAlchemy
     Core, so restored history makes no new audit rows; one audit entry (action "restore")
-    records the restore itself.
+    records the restore itself, by `actor` (default: who is acting, e.g. the CLI command).
     """
     path = Path(path)
     summary = verify_backup(path)
@@ -202,7 +202,9 @@ def restore_backup(
             read_backup(path, _Loader(connection, metadata))
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection, tables)
-            _record_restore(connection, metadata, summary, actor)
+            _record_restore(
+                connection, metadata, summary, actor if actor is not None else current_actor().label
+            )
     except sa.exc.SQLAlchemyError as error:
         raise BackupError(f"Restoring {path} failed; nothing was written: {error}") from error
     return summary
@@ -216,12 +218,32 @@ def _lock_for_restore(connection: sa.Connection, tables: list[sa.Table]) -> None
     elif connection.dialect.name == "postgresql":
         if not tables:
             return
+        _check_owner(connection, tables)
         # EXCLUSIVE lets others read but not write until the restore commits.
         preparer = connection.dialect.identifier_preparer
         names = ", ".join(preparer.format_table(table) for table in tables)
         connection.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
     else:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {connection.dialect.name}.")
+
+
+def _check_owner(connection: sa.Connection, tables: list[sa.Table]) -> None:
+    """Refuse a restore by a role that does not own the tables (the app's runtime role).
+
+    Restoring locks every table against writers, which PostgreSQL allows only to roles that
+    may update or delete, and sets the id sequences, which needs more than nextval: the
+    runtime role may do neither on the audit trail (docs/deploy.md). The owner may.
+    """
+    not_owned = tables_not_owned(connection, [table.name for table in tables])
+    if not_owned:
+        role = connection.scalar(sa.text("SELECT current_user"))
+        raise BackupError(
+            f"The role {role} does not own {not_owned[0]}"
+            f"{f' and {len(not_owned) - 1} more tables' if len(not_owned) > 1 else ''}:"
+            " restore as the role that owns the tables, the one migrations run as (set"
+            " DATABASE_URL to its URL for this command, see docs/deploy.md);"
+            " nothing was written."
+        )
 
 
 def _check_compatible(summary: BackupSummary, metadata: sa.MetaData) -> None:

@@ -161,7 +161,6 @@ metrics_cli = AppGroup("metrics", help="Metrics: refresh them from their sources
 )
 def refresh_command(metric_key, every, workers):
     """Fetch the due metrics from their sources and store what changed."""
-    from portfolio.audit.context import acting_as
     from portfolio.metrics.refresh import RefreshLocked, refresh_due
 
     if metric_key and every:
@@ -174,14 +173,13 @@ def refresh_command(metric_key, every, workers):
         bar.__enter__()
 
     try:
-        with acting_as(label="cli:metrics refresh"):
-            report = refresh_due(
-                metric_key=metric_key,
-                every=every,
-                workers=workers,
-                on_start=start,
-                progress=lambda n: bar.update(n),
-            )
+        report = refresh_due(
+            metric_key=metric_key,
+            every=every,
+            workers=workers,
+            on_start=start,
+            progress=lambda n: bar.update(n),
+        )
     except RefreshLocked as error:
         raise click.ClickException(
             f"Another metrics refresh is running ({error}); this one did nothing."

@@ -79,27 +79,25 @@ def seed_synthetic_command(scale):
 
 
 def _seed_demo_metrics() -> None:
-    from portfolio.audit.context import acting_as
     from portfolio.metrics.refresh import RefreshLocked, refresh_due
     from portfolio.seed.demo_metrics import seed_demo_metrics
 
-    with acting_as(label="cli:seed demo-metrics"):
-        try:
-            report = seed_demo_metrics()
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
-        if report.register_built:
-            click.echo("Built the demo register database from portfolio/seed/demo/register.sql.")
-        if report.sources or report.metrics or report.indicators:
-            click.echo(
-                f"Created {report.sources} demo sources, {report.metrics} metrics and "
-                f"{report.indicators} indicators (DEMODATA)."
-            )
-        try:
-            refreshed = refresh_due(demo=True)
-        except RefreshLocked:
-            click.echo("A metrics refresh is running; the demo metrics will be refreshed by it.")
-            return
+    try:
+        report = seed_demo_metrics()
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    if report.register_built:
+        click.echo("Built the demo register database from portfolio/seed/demo/register.sql.")
+    if report.sources or report.metrics or report.indicators:
+        click.echo(
+            f"Created {report.sources} demo sources, {report.metrics} metrics and "
+            f"{report.indicators} indicators (DEMODATA)."
+        )
+    try:
+        refreshed = refresh_due(demo=True)
+    except RefreshLocked:
+        click.echo("A metrics refresh is running; the demo metrics will be refreshed by it.")
+        return
     click.echo(
         f"Refreshed {len(refreshed.succeeded)} demo metrics: {refreshed.new} new and "
         f"{refreshed.revised} revised observations."

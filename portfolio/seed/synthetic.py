@@ -23,6 +23,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from portfolio import models as m
+from portfolio.audit.context import current_actor
 from portfolio.audit.models import AuditEntry
 from portfolio.core.models import utcnow
 from portfolio.core.months import Month
@@ -466,7 +467,7 @@ def generate(
                 {
                     "at": utcnow(),
                     "user_id": None,
-                    "actor": "cli:seed synthetic",
+                    "actor": current_actor().label[:300],
                     "action": "create",
                     "entity": "portfolios",
                     "entity_id": str(portfolio_id),

@@ -1,10 +1,13 @@
 """`flask backup create | verify | restore`: what an operator sees, and the exit codes."""
 
 import gzip
+import os
+import pwd
 
 import pytest
 import sqlalchemy as sa
 
+from portfolio.audit.models import AuditEntry
 from portfolio.extensions import db
 from tests.backup.conftest import head_revision, table_contents
 
@@ -64,12 +67,16 @@ def test_verify_reports_a_damaged_file(backup_file, source):
     assert "is damaged or not a Styrbord backup" in result.output
 
 
-def test_restore_into_an_empty_database(backup_file, target):
+def test_restore_into_an_empty_database(backup_file, target, monkeypatch):
+    monkeypatch.delenv("SUDO_USER", raising=False)
     path, _ = backup_file
     result = target.test_cli_runner().invoke(args=["backup", "restore", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Restored {path}: {len(db.metadata.tables)} tables, ")
-    assert "Added one audit entry (action 'restore', by 'cli:backup restore')" in result.output
+    actor = f"cli: flask backup restore (os user {pwd.getpwuid(os.geteuid()).pw_name})"
+    assert f"Added one audit entry (action 'restore', by '{actor}')" in result.output
+    recorded = db.session.scalar(sa.select(AuditEntry.actor).where(AuditEntry.action == "restore"))
+    assert recorded == actor
     assert table_contents(db.engine)["risks"]
 
 

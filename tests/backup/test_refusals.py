@@ -14,9 +14,12 @@ from portfolio.backup.services import (
     restore_backup,
     verify_backup,
 )
+from portfolio.core.roles import grant_runtime_role
 from portfolio.extensions import db
 from portfolio.seed.loader import load_seed, read_seed_file
 from tests.backup.conftest import app_on, head_revision, table_contents
+from tests.conftest import requires_postgres
+from tests.roles import login_role
 
 
 def _rewrite(path, change) -> None:
@@ -221,3 +224,29 @@ def _reseal(path) -> None:
             lines[index] = json.dumps(value)
 
     _rewrite(path, seal)
+
+
+@requires_postgres()
+def test_restore_as_the_runtime_role_is_refused_and_as_the_owner_done(backup, target):
+    """The runtime role may not lock the tables or set the id sequences: the owner restores."""
+    url = db.engine.url.render_as_string(hide_password=False)
+    with login_role(url, prefix="styrbord_runtime") as role:
+        grant_runtime_role(role.name)
+        db.session.commit()
+        role.granted_in(url)
+        before = _state(db.engine)
+        engine = role.engine_for(url)
+        try:
+            with pytest.raises(
+                BackupError,
+                match=rf"The role {role.name} does not own annexes and \d+ more tables: restore"
+                " as the role that owns the tables, the one migrations run as",
+            ):
+                restore_backup(backup, engine=engine)
+        finally:
+            engine.dispose()
+        assert _state(db.engine) == before
+    summary = restore_backup(backup)
+    with db.engine.connect() as connection:
+        restored = connection.scalar(sa.text("SELECT count(*) FROM audit_entries"))
+    assert restored == summary.rows_by_table()["audit_entries"] + 1

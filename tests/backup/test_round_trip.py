@@ -14,7 +14,6 @@ from portfolio.audit.models import AuditEntry
 from portfolio.backup.services import (
     FORMAT,
     FORMAT_VERSION,
-    RESTORE_ACTOR,
     create_backup,
     restore_backup,
     schema_revision,
@@ -68,7 +67,7 @@ def _restore_and_compare(path, url, expected, expected_stored=None):
         assert stored == expected_stored
 
     [(actor, entity, user_id, label, new_value)] = restore_entries
-    assert (actor, entity, user_id, label) == (RESTORE_ACTOR, "database", None, path.name)
+    assert (actor, entity, user_id, label) == ("system", "database", None, path.name)
     details = json.loads(new_value)
     assert details["file"] == path.name
     assert details["content_sha256"] == restored.content_sha256
