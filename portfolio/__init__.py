@@ -1,5 +1,6 @@
 """Styrbord: a programme portfolio and benefits tracker for the Danish public sector."""
 
+import click
 from flask import Flask
 
 from portfolio.config import INSTANCE_DIR, PROJECT_ROOT, load_config
@@ -102,7 +103,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(metrics_cli)
     app.cli.add_command(charts_cli)
     # Flask-Migrate's `db` group (registered with the extension): roles sit beside migrating.
-    app.cli.commands["db"].add_command(grant_runtime_command)
+    migrate_group = app.cli.commands["db"]
+    assert isinstance(migrate_group, click.Group)  # Flask-Migrate registers a group
+    migrate_group.add_command(grant_runtime_command)
 
 
 def register_errorhandlers(app: Flask) -> None:

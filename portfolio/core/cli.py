@@ -11,7 +11,7 @@ from portfolio.extensions import db
 @click.command("grant-runtime")
 @click.argument("role")
 @with_appcontext
-def grant_runtime_command(role):
+def grant_runtime_command(role: str) -> None:
     """Grant a runtime ROLE the app's privileges and no ownership (PostgreSQL, as owner).
 
     Read and write on the app's tables, read and append only on the audit trail, no
