@@ -50,7 +50,7 @@ COMMANDS = {
         "memberships",
     ),
     "users set-role": (["users", "set-role", "viewer@example.dk", "admin"], None, "users"),
-    "users token": (["users", "token", "viewer@example.dk"], None, "users"),
+    "users token": (["users", "token", "viewer@example.dk"], None, "api_tokens"),
     "seed demo-metrics": (["seed", "demo-metrics"], None, "metric_sources"),
 }  # fmt: skip
 
