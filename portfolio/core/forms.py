@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable
 
 import sqlalchemy as sa
+import wtforms
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -17,6 +18,8 @@ from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.locking import RETRY_AFTER_SECONDS, lost_turn
 from portfolio.core.models import Versioned
 from portfolio.core.months import Month
+from portfolio.core.text import clean_value, refusal
+from portfolio.core.validators import parse_day
 from portfolio.extensions import db
 
 
@@ -45,6 +48,30 @@ class MonthField(StringField):
         except ValueError as error:
             self.data = None
             raise ValueError(_("Angiv en måned som ÅÅÅÅ-MM, fx 2026-11.")) from error
+
+
+class DateField(wtforms.DateField):
+    """A date typed as YYYY-MM-DD (browsers show a date picker); empty means none.
+
+    Only days between 1900 and 2200 are taken (core/validators.parse_day): an impossible
+    day such as 2026-02-30 is "ugyldig dato", not a missing one.
+    """
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(v for v in self.raw_data if isinstance(v, str))
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist):
+        texts = [v for v in valuelist if isinstance(v, str) and v.strip()]
+        if not texts:
+            self.data = None
+            return
+        try:
+            self.data = parse_day(" ".join(texts))
+        except ValueError:
+            self.data = None
+            raise
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -117,15 +144,32 @@ class OptionalIdSelectField(SelectField):
             raise ValueError(_("Vælg en af mulighederne.")) from error
 
 
+def _clean_data(value):
+    """The filter every field of every form runs: text as core/text.clean_text leaves it."""
+    if isinstance(value, str | list):
+        return clean_value(value)
+    return value
+
+
 class Form(FlaskForm):
-    """The base of every form: refuses text with NUL characters, which no database field
-    takes (PostgreSQL raises on them) and no person types."""
+    """The base of every form: text from outside passes core/text.py once, here.
+
+    Text with NUL or a lone surrogate is refused with a form error (nobody types them, and
+    PostgreSQL cannot store NUL); the other XML-invalid control characters are removed
+    from every field's data by a filter, so no page, chart or export meets them.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [_clean_data, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
-                field.errors = [*field.errors, _("Teksten indeholder et ugyldigt tegn (NUL).")]
+            reason = refusal(list(field.raw_data or ()))
+            if reason is not None:
+                field.errors = [*field.errors, reason]
                 valid = False
         return valid
 
