@@ -366,7 +366,9 @@ def _get(summary: str, schema: dict, with_slug: bool = True) -> dict:
     return {"get": operation}
 
 
-# Text may hold any character but NUL, which no database text column stores.
+# Text may hold any character but NUL, which no database text column stores, and lone
+# surrogates (which a pattern cannot express portably; the server refuses them with a 400).
+# Other control characters but tab, line feed and carriage return are removed on receipt.
 NO_NUL = {"pattern": "^[^\\u0000]*$"}
 
 RISK_PATCH = {
@@ -424,7 +426,8 @@ RISK_PATCH = {
         },
         "400": {
             "description": (
-                "Missing CSRF token (session authentication), or text with a NUL character"
+                "Missing CSRF token (session authentication), or text with a NUL character "
+                "or a lone surrogate"
             ),
             "content": {"application/json": {"schema": _ref("Error")}},
         },
