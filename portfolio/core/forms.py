@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 import wtforms
-from flask import flash, redirect, render_template
+from flask import flash, has_request_context, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, StringField
@@ -170,6 +170,14 @@ class Form(FlaskForm):
             reason = refusal(list(field.raw_data or ()))
             if reason is not None:
                 field.errors = [*field.errors, reason]
+                valid = False
+        # Some views read inputs of their own beside the form (the budget grid's cells, a
+        # source's options): the same refusal covers them.
+        if has_request_context() and request.form:
+            own = [(k, v) for k, v in request.form.items(multi=True) if k not in self._fields]
+            reason = refusal([text for pair in own for text in pair])
+            if reason is not None:
+                self.form_errors.append(reason)
                 valid = False
         return valid
 

@@ -8,6 +8,7 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
+from portfolio.core.text import clean_text
 from portfolio.extensions import db
 from portfolio.metrics import sources as services
 from portfolio.metrics.adapters.base import SourceConfigError
@@ -24,8 +25,9 @@ def _sources_link():
 
 
 def _typed(prefix: str) -> dict[str, str]:
+    """The option fields typed beside the form, cleaned as every form field is (core/text)."""
     return {
-        name.removeprefix(prefix): value
+        name.removeprefix(prefix): clean_text(value)
         for name, value in request.form.items()
         if name.startswith(prefix)
     }

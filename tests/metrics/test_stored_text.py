@@ -70,3 +70,16 @@ def test_a_connection_test_never_shows_nul(monkeypatch):
     check = check_source("jsonstat", "http://127.0.0.1:9/x", {})
     assert not check.ok
     assert "\x00" not in check.message
+
+
+def test_a_source_option_with_nul_is_refused_and_control_characters_removed(client, login_as):
+    from tests.metrics.test_source_admin import _create_jsonstat, _source
+
+    login_as("admin")
+    refused = _create_jsonstat(client, **{"opt-dataset": "a\x00b"})
+    assert refused.status_code == 422
+    assert "Teksten indeholder et ugyldigt tegn (NUL)." in refused.get_data(as_text=True)
+    assert _source() is None
+    saved = _create_jsonstat(client, **{"opt-dataset": "data\x1bsæt\x01"})
+    assert saved.status_code == 302
+    assert _source().config["dataset"] == "datasæt"
