@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 import wtforms
-from flask import flash, has_request_context, redirect, render_template, request
+from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
@@ -18,7 +19,7 @@ from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.locking import RETRY_AFTER_SECONDS, lost_turn
 from portfolio.core.models import Versioned
 from portfolio.core.months import Month
-from portfolio.core.text import clean_value, refusal
+from portfolio.core.text import clean_text, clean_value, refusal
 from portfolio.core.validators import parse_day
 from portfolio.extensions import db
 
@@ -155,8 +156,9 @@ class Form(FlaskForm):
     """The base of every form: text from outside passes core/text.py once, here.
 
     Text with NUL or a lone surrogate is refused with a form error (nobody types them, and
-    PostgreSQL cannot store NUL); the other XML-invalid control characters are removed
-    from every field's data by a filter, so no page, chart or export meets them.
+    PostgreSQL cannot store NUL); the other XML-invalid control characters are removed.
+    The submitted data itself is cleaned before any field reads it, so not even a refused
+    form shows them back; a filter cleans the data fields take from stored objects too.
     """
 
     class Meta:
@@ -164,21 +166,31 @@ class Form(FlaskForm):
             filters = [_clean_data, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        self._refusals: dict[str, str] = {}
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata is not None:
+            cleaned = MultiDict()
+            for key, value in formdata.items(multi=True):
+                reason = refusal([key, value])
+                if reason is not None:
+                    self._refusals.setdefault(clean_text(key), reason)
+                cleaned.add(clean_text(key), clean_value(value))
+            formdata = cleaned
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        refused = dict(self._refusals)
         for field in self:
-            reason = refusal(list(field.raw_data or ()))
+            reason = refused.pop(field.name, None)
             if reason is not None:
                 field.errors = [*field.errors, reason]
                 valid = False
-        # Some views read inputs of their own beside the form (the budget grid's cells, a
-        # source's options): the same refusal covers them.
-        if has_request_context() and request.form:
-            own = [(k, v) for k, v in request.form.items(multi=True) if k not in self._fields]
-            reason = refusal([text for pair in own for text in pair])
-            if reason is not None:
-                self.form_errors.append(reason)
-                valid = False
+        # Inputs a view reads beside its fields (the budget grid's cells) are refused too.
+        if refused:
+            self.form_errors.append(next(iter(refused.values())))
+            valid = False
         return valid
 
 
