@@ -20,7 +20,7 @@ from portfolio.core.locking import RETRY_AFTER_SECONDS, lost_turn
 from portfolio.core.models import Versioned
 from portfolio.core.months import Month
 from portfolio.core.text import clean_text, clean_value, refusal
-from portfolio.core.validators import parse_day
+from portfolio.core.validators import month_refusal, parse_day
 from portfolio.extensions import db
 
 
@@ -49,6 +49,10 @@ class MonthField(StringField):
         except ValueError as error:
             self.data = None
             raise ValueError(_("Angiv en måned som ÅÅÅÅ-MM, fx 2026-11.")) from error
+        reason = month_refusal(self.data)
+        if reason is not None:
+            self.data = None
+            raise ValueError(reason)
 
 
 class DateField(wtforms.DateField):

@@ -33,6 +33,17 @@ def _out_of_range() -> str:
     )
 
 
+def month_refusal(month) -> str | None:
+    """Return why a month cannot be taken (outside 1900-01–2200-12), or None."""
+    if EARLIEST_DAY.year <= month.year <= LATEST_DAY.year:
+        return None
+    return _(
+        "Måneden skal ligge mellem %(first)s og %(last)s.",
+        first=EARLIEST_DAY.strftime("%Y-%m"),
+        last=LATEST_DAY.strftime("%Y-%m"),
+    )
+
+
 def is_plausible_day(day: dt.date | None) -> bool:
     """Tell whether a stored date lies in the range forms take (charts leave others out)."""
     return day is not None and EARLIEST_DAY <= day <= LATEST_DAY

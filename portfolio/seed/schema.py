@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from portfolio.core.months import Month
 from portfolio.core.text import clean_value
-from portfolio.core.validators import is_plausible_day
+from portfolio.core.validators import EARLIEST_DAY, LATEST_DAY, is_plausible_day
 
 
 class Strict(BaseModel):
@@ -34,7 +34,9 @@ class Strict(BaseModel):
 
 
 def _month(value: str) -> str:
-    Month.parse(value)
+    month = Month.parse(value)
+    if not EARLIEST_DAY.year <= month.year <= LATEST_DAY.year:
+        raise ValueError(f"month {value} is not between 1900 and 2200")
     return value
 
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portfolio.core.forms import DateField, Form
+from portfolio.core.forms import DateField, Form, MonthField
 from portfolio.core.text import clean_text, clean_value, has_visible_text, is_clean, refusal
 from portfolio.core.validators import (
     EARLIEST_DAY,
@@ -147,3 +147,27 @@ def test_an_impossible_required_date_is_not_called_missing(app):
     missing, _ = _form(app, title="T", day="")
     assert missing.day.errors == ["Feltet skal udfyldes."]
     assert missing.maybe.errors == [] and missing.maybe.data is None
+
+
+class _Months(Form):
+    class Meta:
+        csrf = False
+
+    month = MonthField(validators=[Optional()])
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("1900-01", None),
+        ("2200-12", None),
+        ("1899-12", "Måneden skal ligge mellem 1900-01 og 2200-12."),
+        ("9999-12", "Måneden skal ligge mellem 1900-01 og 2200-12."),
+    ],
+)
+def test_a_month_outside_1900_to_2200_is_refused(app, typed, error):
+    """A project ending 9999-12 would stretch the timeline past the calendar's end."""
+    with app.test_request_context():
+        form = _Months(formdata=MultiDict({"month": typed}))
+        assert form.validate() is (error is None)
+        assert form.month.errors == ([error] if error else [])
