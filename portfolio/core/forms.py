@@ -176,6 +176,8 @@ class Form(FlaskForm):
         if formdata is not None:
             cleaned = MultiDict()
             for key, value in formdata.items(multi=True):
+                if not isinstance(key, str):
+                    continue  # a part without a name (a mangled multipart header) is no field
                 reason = refusal([key, value])
                 if reason is not None:
                     self._refusals.setdefault(clean_text(key), reason)
