@@ -1,5 +1,6 @@
 """Text: the filters templates use, and the one cleaning of text that comes from outside."""
 
+import functools
 import re
 import unicodedata
 
@@ -107,22 +108,46 @@ def refusal(value: object) -> str | None:
     return None
 
 
-# Letters that draw nothing: the Hangul fillers and the blank Braille pattern.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-# Categories that draw nothing on their own: controls, format characters (zero-width space,
-# joiners, direction marks, BOM), surrogates, unassigned, separators, and combining marks,
-# which only change the letter before them.
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Co", "Zs", "Zl", "Zp", "Mn", "Me"})
+# Characters that draw nothing: blanks, controls, format characters (zero-width space,
+# joiners, direction marks, BOM, tags), surrogates, the two noncharacters clean_text
+# removes, the Hangul fillers, the blank Braille pattern, the combining grapheme joiner
+# and the variation selectors. A combining mark alone still draws (on a dotted circle).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+_BLANK = frozenset(
+    "\u034f\u115f\u1160\u3164\uffa0\u2800\ufffe\uffff"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+
+
+def _is_invisible(char: str) -> bool:
+    return char.isspace() or char in _BLANK or unicodedata.category(char) in _INVISIBLE_CATEGORIES
 
 
 def has_visible_text(value: object) -> bool:
     """Tell whether text holds at least one character that shows (not only blanks,
     zero-width spaces or direction marks)."""
-    if not isinstance(value, str):
-        return False
-    return any(
-        not char.isspace()
-        and char not in _BLANK_LETTERS
-        and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
-        for char in value
-    )
+    return isinstance(value, str) and not all(_is_invisible(char) for char in value)
+
+
+@functools.cache
+def visible_text_pattern() -> str:
+    """Return a regular expression that finds a character that shows (has_visible_text).
+
+    For the API's document: a class of every invisible character, negated. Characters
+    beyond the BMP are written as themselves, which Python's `re` reads as one character
+    (an ECMA-262 reader without the u flag sees their two halves).
+    """
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x110000):
+        if _is_invisible(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+
+    def written(code: int) -> str:
+        return f"\\u{code:04x}" if code <= 0xFFFF else chr(code)
+
+    parts = [written(a) if a == b else f"{written(a)}-{written(b)}" for a, b in ranges]
+    return "[^" + "".join(parts) + "]"

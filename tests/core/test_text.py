@@ -2,6 +2,7 @@
 core/validators.py: the one rule for dates."""
 
 import datetime as dt
+import re
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -9,7 +10,14 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
 from portfolio.core.forms import DateField, Form, MonthField
-from portfolio.core.text import clean_text, clean_value, has_visible_text, is_clean, refusal
+from portfolio.core.text import (
+    clean_text,
+    clean_value,
+    has_visible_text,
+    is_clean,
+    refusal,
+    visible_text_pattern,
+)
 from portfolio.core.validators import (
     EARLIEST_DAY,
     LATEST_DAY,
@@ -71,12 +79,17 @@ def test_refusal_names_nul_and_lone_surrogates_only(app):
         ("\u202e\u200f\u2066", False),
         ("\u00a0\u3000", False),
         ("\u3164\u2800", False),
-        ("\u0301", False),
+        ("\u0301", True),  # a combining mark alone draws, on a dotted circle
+        ("\ufe0f\u034f", False),  # a variation selector and the grapheme joiner do not
+        ("\U000e0041\U000e007f", False),  # tag characters
+        ("\ufffe", False),
         (None, False),
     ],
 )
 def test_has_visible_text(text, visible):
     assert has_visible_text(text) is visible
+    if text is not None:  # the API's document says the same (its title pattern)
+        assert bool(re.search(visible_text_pattern(), text)) is visible
 
 
 @pytest.mark.parametrize(
