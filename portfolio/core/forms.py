@@ -171,9 +171,9 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, filters=filters, **options)
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
-        self._refusals: dict[str, str] = {}
         formdata = self.meta.wrap_formdata(self, formdata)
-        if formdata is not None:
+        if formdata is not None:  # a later process(obj=…) keeps what the submission had
+            self._refusals: dict[str, str] = {}
             cleaned = MultiDict()
             for key, value in formdata.items(multi=True):
                 if not isinstance(key, str):
@@ -187,7 +187,7 @@ class Form(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        refused = dict(self._refusals)
+        refused = dict(getattr(self, "_refusals", {}))
         for field in self:
             reason = refused.pop(field.name, None)
             if reason is not None:
