@@ -29,7 +29,7 @@ def _typed(prefix: str) -> dict[str, str]:
     return {
         name.removeprefix(prefix): clean_text(value)
         for name, value in request.form.items()
-        if name.startswith(prefix)
+        if isinstance(name, str) and name.startswith(prefix)  # a nameless multipart part: None
     }
 
 
@@ -101,7 +101,11 @@ def edit(source_id):
     except SourceConfigError as error:  # its adapter is gone or disabled here
         flash(error.message, "error")
         return redirect(url_for("sources.show", source_id=source_id))
-    clear = {name.removeprefix("clear-") for name in request.form if name.startswith("clear-")}
+    clear = {
+        name.removeprefix("clear-")
+        for name in request.form
+        if isinstance(name, str) and name.startswith("clear-")
+    }
     return save_form(
         form,
         lambda: services.update_source(
