@@ -136,10 +136,13 @@ def visible_text_pattern() -> str:
 
     For the API's document: a class of every invisible character, negated. Characters
     beyond the BMP are written as themselves, which Python's `re` reads as one character
-    (an ECMA-262 reader without the u flag sees their two halves).
+    (an ECMA-262 reader without the u flag sees their two halves). Lone surrogates are
+    left out: engines such as Rust's cannot hold them, and the API refuses them anyway.
     """
     ranges: list[tuple[int, int]] = []
     for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # no regular expression engine outside Python takes them; refused anyway
         if _is_invisible(chr(code)):
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)

@@ -184,3 +184,14 @@ def test_a_month_outside_1900_to_2200_is_refused(app, typed, error):
         form = _Months(formdata=MultiDict({"month": typed}))
         assert form.validate() is (error is None)
         assert form.month.errors == ([error] if error else [])
+
+
+def test_the_visible_text_pattern_is_a_regex_other_engines_take():
+    """Schemathesis validates with jsonschema-rs (Rust regexes, no lone surrogates); a
+    pattern it cannot read was silently not applied, and invisible titles were generated
+    as valid ones."""
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for({"type": "string", "pattern": visible_text_pattern()})
+    assert validator.is_valid("Titel") and validator.is_valid("漢")
+    assert not validator.is_valid("\x02\u200b\ufeff \ufffe")

@@ -101,9 +101,7 @@ def test_a_title_of_zero_width_spaces_is_refused(client, login_as, ddns):
     assert db.session.scalar(stored) == 0
 
 
-def test_control_characters_in_a_title_are_removed_and_the_chart_stays_xml(
-    client, login_as, ddns
-):
+def test_control_characters_in_a_title_are_removed_and_the_chart_stays_xml(client, login_as, ddns):
     login_as("secretariat")
     title = "Første\x0bandet\x01\x1b[31m\x7f del"
     assert _new_milestone(client, ddns, title=title).status_code == 302
