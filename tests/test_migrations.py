@@ -107,3 +107,42 @@ def _check_truncate_refused_and_downgraded(url: str) -> None:
             ).all()
         assert triggers == ["audit_entries_no_change"]
         db.engine.dispose()
+
+
+def test_0008_cleans_stored_text_of_nul_and_control_characters(tmp_path):
+    """Issue 11: rows stored before core/text.py (NUL on SQLite, control characters on
+    both) are cleaned, in any text column of any table; the audit trail is left alone."""
+    checked = []
+    for dialect, url in _database_urls(tmp_path):
+        app = create_app(_config(url))
+        with app.app_context():
+            upgrade()
+            downgrade(revision="0007")
+            dirty = "Ny\x0bnavn\x01\x1b" + ("\x00" if dialect == "sqlite" else "")
+            with db.engine.begin() as connection:
+                connection = connection.execution_options(audit_exempt=True)  # test data
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO users (email, name, password_hash, is_admin,"
+                        " is_active_account, session_epoch, version, created_at, updated_at)"
+                        " VALUES ('a@example.dk', :name, 'x', false, true, 1, 1,"
+                        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                    ),
+                    {"name": dirty},
+                )
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO audit_entries (at, actor, action, entity, entity_id,"
+                        " entity_label) VALUES ('2026-01-01 00:00:00', :actor, 'create', 'x',"
+                        " '1', '')"
+                    ),
+                    {"actor": "a\x01b"},
+                )
+            upgrade()
+            with db.engine.connect() as connection:
+                assert connection.scalar(sa.text("SELECT name FROM users")) == "Ny\nnavn"
+                assert connection.scalar(sa.text("SELECT actor FROM audit_entries")) == "a\x01b"
+            downgrade(revision="base")
+            db.engine.dispose()
+        checked.append(dialect)
+    assert "sqlite" in checked

@@ -1,11 +1,18 @@
 """Forms for managing users, their roles, and filtering the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Optional
 
 from portfolio.auth.models import Role
-from portfolio.core.forms import EditForm, EnumSelectField, Form, OptionalIdSelectField, options
+from portfolio.core.forms import (
+    DateField,
+    EditForm,
+    EnumSelectField,
+    Form,
+    OptionalIdSelectField,
+    options,
+)
 from portfolio.core.validators import MaxLength, Required, ValidEmail
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from portfolio.core.text import visible_text_pattern
+
 
 def _string(nullable: bool = False, **extra) -> dict:
     schema = {"type": ["string", "null"] if nullable else "string", **extra}
@@ -366,8 +368,14 @@ def _get(summary: str, schema: dict, with_slug: bool = True) -> dict:
     return {"get": operation}
 
 
-# Text may hold any character but NUL, which no database text column stores.
+# Text may hold any character but NUL, which no database text column stores, and lone
+# surrogates (which a pattern cannot express portably; the server refuses them with a 400).
+# Other control characters but tab, line feed and carriage return are removed on receipt.
 NO_NUL = {"pattern": "^[^\\u0000]*$"}
+
+# Text that shows (core/text.has_visible_text). The pattern takes a moment to build (it
+# lists every invisible character), so the first document built fills it in.
+VISIBLE_TEXT: dict = {}
 
 RISK_PATCH = {
     "summary": "Change a risk (optimistic locking: send the version you read)",
@@ -398,8 +406,9 @@ RISK_PATCH = {
                             "type": "string",
                             "minLength": 1,
                             "maxLength": 300,
-                            # not only spaces: the API refuses a blank title
-                            "allOf": [NO_NUL, {"pattern": "\\S"}],
+                            # something that shows: the API refuses a title of blanks,
+                            # zero-width spaces or control characters (core/text.py)
+                            "allOf": [NO_NUL, VISIBLE_TEXT],
                         },
                         "description": {"type": "string", "maxLength": 20000, **NO_NUL},
                         "consequence_text": {"type": "string", "maxLength": 5000, **NO_NUL},
@@ -424,7 +433,8 @@ RISK_PATCH = {
         },
         "400": {
             "description": (
-                "Missing CSRF token (session authentication), or text with a NUL character"
+                "Missing CSRF token (session authentication), or text with a NUL character "
+                "or a lone surrogate"
             ),
             "content": {"application/json": {"schema": _ref("Error")}},
         },
@@ -445,6 +455,7 @@ RISK_PATCH = {
 
 def build_spec() -> dict:
     """Return the OpenAPI document."""
+    VISIBLE_TEXT.setdefault("pattern", visible_text_pattern())
     return {
         "openapi": "3.1.0",
         "info": {

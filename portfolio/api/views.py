@@ -12,6 +12,7 @@ from portfolio.budgets import services as budget_services
 from portfolio.core import clock
 from portfolio.core.errors import DomainError, RuleViolation, StaleEdit
 from portfolio.core.models import Versioned
+from portfolio.core.text import clean_value, has_visible_text, refusal
 from portfolio.extensions import csrf, db
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
@@ -128,9 +129,12 @@ def update_risk(slug, code):
             _("Angiv den version, ændringen bygger på."),
             errors={"version": [_("Ukendt version.")]},
         )
-    if any(isinstance(value, str) and "\x00" in value for value in body.values()):
-        # PostgreSQL cannot store NUL in text; nobody means to send one.
-        raise DomainError(_("Teksten indeholder et ugyldigt tegn (NUL)."))
+    reason = refusal(body)
+    if reason is not None:
+        # NUL (PostgreSQL cannot store it) or a lone surrogate (no encoder writes it): no
+        # client means to send either, so the request is refused rather than mended.
+        raise DomainError(reason)
+    body = clean_value(body)  # the other control characters go, as from every form
     unknown = set(body) - set(RISK_WRITABLE) - {"version"}
     if unknown:
         raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
@@ -150,7 +154,7 @@ def update_risk(slug, code):
                 changes[name] = RiskStatus(value)
             except ValueError:
                 errors[name] = [_("Ukendt status.")]
-        elif name == "title" and not value.strip():
+        elif name == "title" and not has_visible_text(value):
             errors[name] = [_("Feltet skal udfyldes.")]
         elif isinstance(value, str) and len(value) > RISK_MAX_LENGTHS[name]:
             errors[name] = [_("Højst %(max)d tegn.", max=RISK_MAX_LENGTHS[name])]

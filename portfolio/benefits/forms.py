@@ -2,11 +2,11 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portfolio.core.forms import EditForm
+from portfolio.core.forms import DateField, EditForm
 from portfolio.core.validators import MaxLength, Required
 
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 
 from portfolio.budgets.models import BudgetKind
 from portfolio.budgets.services import parse_amount
-from portfolio.core.forms import EnumSelectField, Form
+from portfolio.core.forms import DateField, EnumSelectField, Form
 from portfolio.core.validators import MaxLength, Required
 
 

@@ -25,6 +25,7 @@ from portfolio.budgets.models import (
 from portfolio.budgets.tables import BudgetTable, TableRow
 from portfolio.core.errors import NotFound, RuleViolation, StaleEdit
 from portfolio.core.locking import next_number, take_turn
+from portfolio.core.text import has_visible_text
 from portfolio.extensions import db
 
 ZERO = Decimal("0.0")
@@ -303,11 +304,11 @@ def rebaseline(
     rows = {r.id for r in budget_rows(programme.id)}
     allowed = set(programme_years(programme)) | {LASTING}
     errors = {}
-    if not reason.strip():
+    if not has_visible_text(reason):
         errors["reason"] = [_("Angiv årsagen til den nye budgetversion.")]
-    if not decision.strip():
+    if not has_visible_text(decision):
         errors["decision"] = [_("Angiv beslutningen bag den nye budgetversion.")]
-    if not approved_by.strip():
+    if not has_visible_text(approved_by):
         errors["approved_by"] = [_("Angiv, hvem der har godkendt budgettet.")]
     if any(row_id not in rows or period not in allowed for row_id, period in amounts):
         errors["amounts"] = [_("Et beløb hører ikke til programmets rækker eller år.")]

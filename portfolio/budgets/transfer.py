@@ -25,6 +25,7 @@ from portfolio.budgets.workbook_data import (
 )
 from portfolio.core.errors import NotFound, PermissionDenied, RuleViolation
 from portfolio.core.models import utcnow
+from portfolio.core.text import clean_text
 from portfolio.extensions import db
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ def import_budget(
         record = BudgetImport(
             programme_id=programme.id,
             kind=kind,
-            file_name=(file_name or "budget.xlsx")[:255],
+            file_name=clean_text(file_name).strip()[:255] or "budget.xlsx",
             checksum=checksum(content),
             user_id=getattr(actor, "id", None),
             imported_by=getattr(actor, "email", "system"),

@@ -16,11 +16,13 @@ import matplotlib
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from portfolio.charts.labels import check_locale
 from portfolio.core.i18n import format_mio
 from portfolio.core.months import Month
+from portfolio.core.text import clean_text, is_clean
 
 # A fixed salt makes matplotlib's generated ids (clip paths, markers, hatches) the same on
 # every run, so identical data gives byte-identical SVG and the cache can trust it.
@@ -81,6 +83,7 @@ def render(draw: Callable[[object, str], Drawing], data, locale: str, fmt: str =
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     with _RENDER_LOCK, matplotlib.rc_context(RC_PARAMS):
         drawing = draw(data, locale)
+        _clean_texts(drawing.figure)
         buffer = io.BytesIO()
         if fmt == "png":
             drawing.figure.savefig(buffer, format="png", dpi=150)
@@ -88,6 +91,18 @@ def render(draw: Callable[[object, str], Drawing], data, locale: str, fmt: str =
         # No Date: the picture must depend on the data only.
         drawing.figure.savefig(buffer, format="svg", metadata={"Date": None})
     return add_svg_title(buffer.getvalue(), drawing.title, drawing.description)
+
+
+def _clean_texts(figure: Figure) -> None:
+    """Drop what XML cannot hold from every text drawn (core/text.clean_text).
+
+    Text is cleaned where it enters the application; this keeps a chart valid XML (and
+    drawable at all: a lone surrogate cannot be encoded) should a stored row predate that.
+    """
+    for artist in figure.findobj(Text):
+        shown = artist.get_text()
+        if isinstance(shown, str) and not is_clean(shown):
+            artist.set_text(clean_text(shown))
 
 
 _SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
@@ -99,6 +114,7 @@ def add_svg_title(svg: bytes, title: str, description: str) -> bytes:
     if match is None:
         raise ValueError("no <svg> element found")
     opening = match.group(0)
+    title, description = clean_text(title), clean_text(description)
     labelled = opening[:-1] + b' role="img" aria-label=' + quoteattr(title).encode() + b">"
     inserted = (f"\n <title>{escape(title)}</title>\n <desc>{escape(description)}</desc>").encode()
     return svg[: match.start()] + labelled + inserted + svg[match.end() :]

@@ -24,6 +24,7 @@ from portfolio.charts.common import (
 from portfolio.charts.data import Milestone, PeriodKind, TimelineData, TimelinePeriod
 from portfolio.charts.labels import text
 from portfolio.core.months import Month
+from portfolio.core.validators import is_plausible_day
 
 WIDTH = 11.69  # A4 landscape, inches
 LABEL_COLUMN = 3.7  # inches kept left of the time axis for the row labels
@@ -82,10 +83,23 @@ def axis_range(data: TimelineData) -> tuple[Month, Month]:
 def _milestone_months(milestones: tuple[Milestone, ...]) -> list[Month]:
     found = []
     for milestone in milestones:
+        if not is_drawable(milestone):
+            continue
         found.append(Month.of(milestone.planned))
         if milestone.forecast is not None:
             found.append(Month.of(milestone.forecast))
     return found
+
+
+def is_drawable(milestone: Milestone) -> bool:
+    """Tell whether a milestone's dates lie in the years forms take (1900–2200).
+
+    Older rows may hold others (0001, 9999); such a milestone is left off the chart rather
+    than stretching its axis over millennia or past the calendar's end.
+    """
+    return is_plausible_day(milestone.planned) and (
+        milestone.forecast is None or is_plausible_day(milestone.forecast)
+    )
 
 
 def current_phases(data: TimelineData) -> tuple[TimelinePeriod, ...]:
@@ -236,19 +250,34 @@ def _draw(data: TimelineData, locale: str) -> common.Drawing:
     return common.Drawing(fig, title, describe_timeline(data, locale))
 
 
+# Below these widths a month's gridline or initial would only blur into its neighbours;
+# a timeline spanning decades shows years (every 2nd, 5th, 10th … when they are narrow).
+MONTH_LINES_FROM = 0.03  # inches per month
+MONTH_LABELS_FROM = 0.08
+YEAR_LABEL_ROOM = 0.35  # inches a year label needs
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
+
+
 def _draw_scale(ax, first: Month, span: int, inches_per_month: float, locale: str) -> None:
     """Draw month gridlines, stronger year lines, month initials and year labels on top."""
+    step = next(
+        (s for s in YEAR_STEPS if s * 12 * inches_per_month >= YEAR_LABEL_ROOM), YEAR_STEPS[-1]
+    )
     for index in range(span + 1):
         month = first.add(index)
         is_year = month.month == 1
+        if not is_year and inches_per_month < MONTH_LINES_FROM:
+            continue
+        if is_year and month.year % step and inches_per_month < MONTH_LINES_FROM:
+            continue
         ax.axvline(
             index,
             color=GRID_STRONG if is_year else GRID,
             linewidth=0.9 if is_year else 0.5,
             zorder=0,
         )
-        if index == span:
-            break
+        if index == span or inches_per_month < MONTH_LABELS_FROM:
+            continue
         # Whole names when there is room, initials when months are narrow.
         pattern = "MMM" if inches_per_month >= 0.4 else "MMMMM"
         ax.annotate(
@@ -262,10 +291,26 @@ def _draw_scale(ax, first: Month, span: int, inches_per_month: float, locale: st
             fontsize=6.5,
             color=MUTED,
         )
+    last = first.add(span - 1)
     year = first.year
-    while Month(year, 1) <= first.add(span - 1):
+    while year <= last.year:
+        if step > 1:
+            if year % step == 0:
+                ax.annotate(
+                    str(year),
+                    xy=(first.months_until(Month(year, 1)), 1),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(0, 14),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7.5,
+                    fontweight="bold",
+                )
+            year += 1
+            continue
         shown_from = max(first, Month(year, 1))
-        shown_to = min(first.add(span - 1), Month(year, 12))
+        shown_to = min(last, Month(year, 12))
         months_shown = shown_from.months_until(shown_to) + 1
         # A year with only a month or two on the axis still gets its label, set smaller.
         if months_shown * inches_per_month >= 0.2:
@@ -385,6 +430,8 @@ def _bar_label(ax, label, left, width, centre, span, inches_per_month, row) -> N
 
 def _draw_milestones(ax, row: Row, centre, first, span, inches_per_month, locale) -> None:
     for index, milestone in enumerate(row.milestones):
+        if not is_drawable(milestone):
+            continue
         planned = common.day_position(first, milestone.planned)
         forecast = (
             common.day_position(first, milestone.forecast) if milestone.has_slipped else planned

@@ -6,9 +6,11 @@ import enum
 from collections.abc import Callable
 
 import sqlalchemy as sa
+import wtforms
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
@@ -17,6 +19,8 @@ from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.locking import RETRY_AFTER_SECONDS, lost_turn
 from portfolio.core.models import Versioned
 from portfolio.core.months import Month
+from portfolio.core.text import clean_text, clean_value, refusal
+from portfolio.core.validators import month_refusal, parse_day
 from portfolio.extensions import db
 
 
@@ -45,6 +49,34 @@ class MonthField(StringField):
         except ValueError as error:
             self.data = None
             raise ValueError(_("Angiv en måned som ÅÅÅÅ-MM, fx 2026-11.")) from error
+        reason = month_refusal(self.data)
+        if reason is not None:
+            self.data = None
+            raise ValueError(reason)
+
+
+class DateField(wtforms.DateField):
+    """A date typed as YYYY-MM-DD (browsers show a date picker); empty means none.
+
+    Only days between 1900 and 2200 are taken (core/validators.parse_day): an impossible
+    day such as 2026-02-30 is "ugyldig dato", not a missing one.
+    """
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(v for v in self.raw_data if isinstance(v, str))
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist):
+        texts = [v for v in valuelist if isinstance(v, str) and v.strip()]
+        if not texts:
+            self.data = None
+            return
+        try:
+            self.data = parse_day(" ".join(texts))
+        except ValueError:
+            self.data = None
+            raise
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -117,16 +149,54 @@ class OptionalIdSelectField(SelectField):
             raise ValueError(_("Vælg en af mulighederne.")) from error
 
 
+def _clean_data(value):
+    """The filter every field of every form runs: text as core/text.clean_text leaves it."""
+    if isinstance(value, str | list):
+        return clean_value(value)
+    return value
+
+
 class Form(FlaskForm):
-    """The base of every form: refuses text with NUL characters, which no database field
-    takes (PostgreSQL raises on them) and no person types."""
+    """The base of every form: text from outside passes core/text.py once, here.
+
+    Text with NUL or a lone surrogate is refused with a form error (nobody types them, and
+    PostgreSQL cannot store NUL); the other XML-invalid control characters are removed.
+    The submitted data itself is cleaned before any field reads it, so not even a refused
+    form shows them back; a filter cleans the data fields take from stored objects too.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [_clean_data, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata is not None:  # a later process(obj=…) keeps what the submission had
+            self._refusals: dict[str, str] = {}
+            cleaned = MultiDict()
+            for key, value in formdata.items(multi=True):
+                if not isinstance(key, str):
+                    continue  # a part without a name (a mangled multipart header) is no field
+                reason = refusal([key, value])
+                if reason is not None:
+                    self._refusals.setdefault(clean_text(key), reason)
+                cleaned.add(clean_text(key), clean_value(value))
+            formdata = cleaned
+        super().process(formdata, obj, data, extra_filters, **kwargs)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        refused = dict(getattr(self, "_refusals", {}))
         for field in self:
-            if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
-                field.errors = [*field.errors, _("Teksten indeholder et ugyldigt tegn (NUL).")]
+            reason = refused.pop(field.name, None)
+            if reason is not None:
+                field.errors = [*field.errors, reason]
                 valid = False
+        # Inputs a view reads beside its fields (the budget grid's cells) are refused too.
+        if refused:
+            self.form_errors.append(next(iter(refused.values())))
+            valid = False
         return valid
 
 

@@ -32,6 +32,7 @@ source being paused or resumed is an ordinary audited change.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import threading
@@ -47,6 +48,7 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from portfolio.core.models import utcnow
+from portfolio.core.text import clean_text, clean_value, is_clean
 from portfolio.extensions import db
 from portfolio.metrics.adapters import get_adapter
 from portfolio.metrics.adapters.base import (
@@ -423,6 +425,33 @@ def store_observations(
     return new, revised
 
 
+def _clean_observation(observation: Observation) -> Observation:
+    texts = [observation.period, observation.raw_status or "", observation.unit or ""]
+    texts += [*observation.dimensions.keys(), *observation.dimensions.values()]
+    if all(is_clean(text) for text in texts):
+        return observation
+    return dataclasses.replace(
+        observation,
+        period=clean_text(observation.period),
+        raw_status=clean_value(observation.raw_status),
+        unit=clean_value(observation.unit),
+        dimensions=clean_value(observation.dimensions),
+    )
+
+
+def clean_result(result: FetchResult | None) -> FetchResult | None:
+    """Return a fetch's result with its provider text cleaned (core/text.clean_text)."""
+    if result is None:
+        return None
+    return dataclasses.replace(
+        result,
+        observations=[_clean_observation(o) for o in result.observations],
+        revision=clean_value(result.revision),
+        unit=clean_value(result.unit),
+        notes=clean_value(list(result.notes)),
+    )
+
+
 def _set(model, row_id: int, **values) -> None:
     """Write refresh bookkeeping columns (logged in MetricFetch, not in the audit trail)."""
     db.session.execute(
@@ -492,6 +521,7 @@ def _record_metric(
             stale_since=None,
         )
     else:
+        error = clean_text(error)  # a filter or a dimension's name may be in it
         outcome.error = error
         fetch["error"] = error
         _set(
@@ -566,8 +596,11 @@ def refresh_metrics(
 
     def write_source(item: _Fetched) -> tuple[list[MetricOutcome], bool]:
         """Record a source's fetch on its metrics and itself; say if the source was paused."""
-        error, result = item.outcome.error, item.outcome.result
-        message = error.message if error is not None else None
+        error = item.outcome.error
+        # What a source answered is stored and shown only as core/text.py leaves it: NUL
+        # stopped PostgreSQL's writes and later backup restores.
+        message = clean_text(error.message) if error is not None else None
+        result = clean_result(item.outcome.result)
         if error is not None:
             # The message is stored and shown; what the source said goes to the log only.
             log_source_error(error, f"{sources[item.source_id].key} (refresh)")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from portfolio.core.credentials import has_url_secrets, mask_url_secrets
+from portfolio.core.text import clean_text
 from portfolio.metrics.adapters import get_adapter
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
@@ -59,8 +60,10 @@ def check_source(
         config = build_config(source_type, location, options)
     except SourceError as error:
         log_source_error(error, f"{source_type} connection test")
-        return ConnectionCheck(ok=False, message=error.message)
-    return adapter.test_connection(config, timeout=timeout)
+        return ConnectionCheck(ok=False, message=clean_text(error.message))
+    check = adapter.test_connection(config, timeout=timeout)
+    # Flashed and shown: as core/text.py leaves text, like everything a source answers.
+    return ConnectionCheck(ok=check.ok, message=clean_text(check.message))
 
 
 def observation_record(observation: Observation) -> dict[str, Any]:

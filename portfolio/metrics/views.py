@@ -8,6 +8,7 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
+from portfolio.core.text import clean_text
 from portfolio.extensions import db
 from portfolio.metrics import sources as services
 from portfolio.metrics.adapters.base import SourceConfigError
@@ -24,10 +25,11 @@ def _sources_link():
 
 
 def _typed(prefix: str) -> dict[str, str]:
+    """The option fields typed beside the form, cleaned as every form field is (core/text)."""
     return {
-        name.removeprefix(prefix): value
+        name.removeprefix(prefix): clean_text(value)
         for name, value in request.form.items()
-        if name.startswith(prefix)
+        if isinstance(name, str) and name.startswith(prefix)  # a nameless multipart part: None
     }
 
 
@@ -99,7 +101,11 @@ def edit(source_id):
     except SourceConfigError as error:  # its adapter is gone or disabled here
         flash(error.message, "error")
         return redirect(url_for("sources.show", source_id=source_id))
-    clear = {name.removeprefix("clear-") for name in request.form if name.startswith("clear-")}
+    clear = {
+        name.removeprefix("clear-")
+        for name in request.form
+        if isinstance(name, str) and name.startswith("clear-")
+    }
     return save_form(
         form,
         lambda: services.update_source(

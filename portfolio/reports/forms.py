@@ -1,9 +1,9 @@
 """Forms for status reports."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField
+from wtforms import StringField
 
-from portfolio.core.forms import EditForm, Form
+from portfolio.core.forms import DateField, EditForm, Form
 from portfolio.core.validators import MaxLength, Required
 
 

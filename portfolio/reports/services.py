@@ -15,6 +15,7 @@ from portfolio.charts.cache import chart_alt_text, render_chart
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import delete_once
 from portfolio.core.models import utcnow
+from portfolio.core.text import has_visible_text
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
 from portfolio.reports.models import ReportChart, ReportStatus, StatusReport
@@ -51,7 +52,7 @@ def create_report(
 ) -> StatusReport:
     """Freeze the status page as it is now, charts included, into a draft report."""
     require(actor, Action.MANAGE_REPORTS, programme)
-    if not (title or "").strip():
+    if not has_visible_text(title):
         raise RuleViolation(
             _("Rapporten skal have en titel."), errors={"title": [_("Feltet skal udfyldes.")]}
         )

@@ -1,10 +1,17 @@
 """Forms of the risk register."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portfolio.core.forms import CreateForm, EditForm, EnumSelectField, Form, OptionalIdSelectField
+from portfolio.core.forms import (
+    CreateForm,
+    DateField,
+    EditForm,
+    EnumSelectField,
+    Form,
+    OptionalIdSelectField,
+)
 from portfolio.core.validators import MaxLength, Required
 from portfolio.risks.models import ActionStatus, Level, RiskStatus
 

@@ -14,6 +14,7 @@ from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import next_number
+from portfolio.core.text import has_visible_text
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
 from portfolio.risks.models import Level, MitigationAction, Risk, RiskAssessment, RiskStatus
@@ -227,7 +228,7 @@ def close_risk(
     require(actor, Action.EDIT_RISK, risk)
     if status is RiskStatus.OPEN:
         raise RuleViolation(_("Vælg lukket, afbødet eller indtruffet."))
-    if not (note or "").strip():
+    if not has_visible_text(note):
         raise RuleViolation(_("Skriv hvorfor."), errors={"note": [_("Feltet skal udfyldes.")]})
     apply_changes(risk, {"status": status}, expected_version)
     db.session.add(

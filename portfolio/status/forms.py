@@ -1,10 +1,17 @@
 """Forms of the status page: milestones, decisions, overrides, benefits, track commentary."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
-from portfolio.core.forms import CreateForm, EditForm, EnumSelectField, Form, OptionalIdSelectField
+from portfolio.core.forms import (
+    CreateForm,
+    DateField,
+    EditForm,
+    EnumSelectField,
+    Form,
+    OptionalIdSelectField,
+)
 from portfolio.core.lights import Colour
 from portfolio.core.validators import MaxLength, Required
 from portfolio.status.models import DecisionStatus, Dimension, MilestoneKind, MilestoneStatus

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 
 from portfolio.core.i18n import format_day
 from portfolio.core.lights import Colour, Light
-from portfolio.core.months import Month
 from portfolio.indicators.models import Progress
 from portfolio.status.models import MilestoneKind, MilestoneStatus
 
@@ -31,7 +30,10 @@ def months_late(milestone, today: dt.date) -> int:
     expected = milestone.done_on or milestone.forecast_on or milestone.planned_on
     if milestone.status is MilestoneStatus.PLANNED and expected < today:
         expected = today
-    return max(Month.of(milestone.planned_on).months_until(Month.of(expected)), 0)
+    # Counted on the dates' own years and months: a stored 0001-01-01 is far late, not an
+    # error (Month keeps to four-digit years).
+    planned = milestone.planned_on
+    return max((expected.year - planned.year) * 12 + expected.month - planned.month, 0)
 
 
 def schedule_light(milestones, today: dt.date) -> Light:

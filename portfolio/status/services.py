@@ -16,6 +16,7 @@ from portfolio.budgets.services import budget_overview
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.lights import Colour, Light
 from portfolio.core.models import utcnow
+from portfolio.core.text import has_visible_text
 from portfolio.extensions import db
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
@@ -343,7 +344,7 @@ def assess_benefits(
     actor: User, programme: Programme, colour: Colour, note: str, assessed_on: dt.date
 ) -> BenefitsAssessment:
     require(actor, Action.EDIT_BENEFIT, programme)
-    if not (note or "").strip():
+    if not has_visible_text(note):
         raise RuleViolation(
             _("Skriv vurderingens begrundelse."), errors={"note": [_("Feltet skal udfyldes.")]}
         )

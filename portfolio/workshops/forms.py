@@ -1,12 +1,18 @@
 """Forms of the benefit follow-up workshops."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from portfolio.benefits.forms import IdCheckboxesField
-from portfolio.core.forms import CreateForm, EditForm, EnumSelectField, OptionalIdSelectField
+from portfolio.core.forms import (
+    CreateForm,
+    DateField,
+    EditForm,
+    EnumSelectField,
+    Form,
+    OptionalIdSelectField,
+)
 from portfolio.core.validators import MaxLength, Required
 from portfolio.indicators.models import Progress
 from portfolio.workshops.models import ActionStatus, FollowUpPhase
@@ -40,7 +46,7 @@ class ItemForm(EditForm):
     decisions = TextAreaField(_l("Beslutninger"), validators=[MaxLength(20_000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     text = TextAreaField(_l("Handling"), validators=[Required(), MaxLength(5000)])
     owner = StringField(_l("Ansvarlig"), validators=[Required(), MaxLength(200)])
     due_on = DateField(_l("Frist"), validators=[Optional()])
@@ -52,7 +58,7 @@ class ActionStatusForm(EditForm):
     status = EnumSelectField(_l("Status"), enum_cls=ActionStatus)
 
 
-class ActionFilterForm(FlaskForm):
+class ActionFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

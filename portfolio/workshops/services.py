@@ -509,7 +509,9 @@ def follow_up_plan(
     start = 1
     for number, due in enumerate(FOLLOW_UP_MONTHS, start=1):
         first, last = end.add(start), end.add(due)
-        covering = [w for w in after if first <= Month.of(w.held_on) <= last]
+        # Compared as days: a workshop stored with a year Month cannot hold (0001) is simply
+        # outside every window.
+        covering = [w for w in after if first.first_day <= w.held_on <= last.last_day]
         covering.sort(key=lambda w: (w.status is WorkshopStatus.PLANNED, w.held_on))
         follow_ups.append(FollowUp(number, first, last, covering[0] if covering else None))
         start = due + 1

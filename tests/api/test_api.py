@@ -244,6 +244,32 @@ def test_patch_with_nul_in_text_is_a_bad_request(client, users, spec):
     assert _risk_r1().owner != "A\x00B"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [{"owner": "x\ud800y"}, {"title": "\udfff"}, {"owner": ["x"], "\ud800": "k"}],
+)
+def test_patch_with_a_lone_surrogate_is_a_bad_request(client, users, body):
+    """Issue 11 finding 6: a lone surrogate (valid JSON, no text) was a 500."""
+    before = _risk_r1()
+    owner, title = before.owner, before.title
+    response = _patch_risk(client, users, {"version": before.version, **body})
+    assert response.status_code == 400
+    assert "enlig surrogat" in response.get_json()["error"]["message"]
+    db.session.expire_all()
+    assert (_risk_r1().owner, _risk_r1().title) == (owner, title)
+
+
+def test_patch_removes_control_characters_and_needs_a_visible_title(client, users):
+    version = _risk_r1().version
+    blank = _patch_risk(client, users, {"version": version, "title": "\u200b\u2060 \x01"})
+    assert blank.status_code == 422
+    assert blank.get_json()["error"]["details"]["title"] == ["Feltet skal udfyldes."]
+    response = _patch_risk(client, users, {"version": version, "owner": "Ny\x0bejer\x1b\x7f"})
+    assert response.status_code == 200
+    assert response.get_json()["owner"] == "Ny\nejer"
+    assert _risk_r1().owner == "Ny\nejer"
+
+
 def test_patch_takes_a_version_written_as_a_whole_float(client, users):
     """JSON has one number type; the document's "integer" includes 3.0 (JSON Schema)."""
     version = _risk_r1().version

@@ -3,6 +3,7 @@
 import io
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
@@ -187,6 +188,25 @@ def test_round_trip_download_fill_upload(client, login_as, ddns):
     header = find_header_row(sheet)
     columns = header_columns(sheet, header)
     assert sheet.cell(header + 1, columns["2024"]).value == 2.65
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [("x\x00.xlsx", "x.xlsx"), ("for\x1bbrug\x7f.xlsx", "forbrug.xlsx"), ("\x00", "budget.xlsx")],
+)
+def test_an_upload_named_with_nul_or_control_characters_is_stored_clean(
+    client, login_as, ddns, name, stored
+):
+    """Issue 11 finding 6: a file named "x\\x00.xlsx" was a 500 on PostgreSQL."""
+    login_as("secretariat")
+    download = client.get("/programmes/ddns/budget.xlsx").data
+    track1 = "Spor 1: Nationalt datagrundlag for kommuner"
+    response = _upload(client, _filled(download, "Forbrug", {(track1, "2023"): 2.8}), name=name)
+    assert response.status_code == 302
+    (record,) = db.session.scalars(sa.select(BudgetImport)).all()
+    assert record.file_name == stored
+    page = client.get("/programmes/ddns/budget").get_data(as_text=True)
+    assert f"indlæst fra {stored}" in page
 
 
 def test_bad_upload_lists_every_problem_and_writes_nothing(client, login_as, ddns):

@@ -9,6 +9,7 @@ other example depends on. Raise the number of examples per operation with FUZZ_E
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -120,5 +121,52 @@ def test_api_answers_as_documented(api_app, method, path, mode):
             case.body["version"] = _current_version(api_app, case.path_parameters)
         COUNTS.api_cases += 1
         case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+    run()
+
+
+# Issue 11: text the document cannot describe (lone surrogates) and text every chart must
+# be able to draw (control characters), in every writable text field of the one write.
+HOSTILE_TEXT = [
+    "x\ud800y",
+    "\udfff",
+    "\x00",
+    "a\x0bb",
+    "\x01\x1f\x7f\x85",
+    "\ufffe",
+    "\u200b\u200b",
+    "Word\x0blinjeskift og \x1b[31mfarve",
+]
+
+
+def test_api_text_is_refused_or_stored_clean(api_app):
+    from portfolio.core.text import clean_text, refusal
+
+    token = api_app.config["FUZZ_TOKEN"]
+    client = api_app.test_client()
+    texts = st.one_of(
+        st.sampled_from(HOSTILE_TEXT),
+        st.text(max_size=20),
+        st.text(st.characters(codec=None, categories=["Cc", "Cf", "Cs", "Zs"]), max_size=6),
+    )
+
+    @FUZZ_SETTINGS
+    @given(field=st.sampled_from(["title", "owner", "description"]), text=texts)
+    def run(field, text):
+        version = _current_version(api_app, EXISTING)
+        with api_app.app_context():
+            response = client.patch(
+                "/api/v1/programmes/ddns/risks/R1",
+                json={"version": version, field: text},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        COUNTS.api_cases += 1
+        # What the server reads: JSON joins a high and a low surrogate into one character.
+        sent = json.loads(json.dumps(text))
+        assert response.status_code in (200, 400, 422), response.status_code
+        if response.status_code == 400:
+            assert refusal(sent) is not None
+        if response.status_code == 200:
+            assert response.get_json()[field] == clean_text(sent).strip()
 
     run()

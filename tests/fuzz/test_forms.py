@@ -21,7 +21,9 @@ import datetime as dt
 import io
 import os
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+import lxml.etree
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -120,6 +122,19 @@ ADVERSARIAL = [
     "https://evil.example/",
     "admin@example.dk",
     PASSWORD,
+    # Issue 11: Word's manual line break and other control characters (which made the
+    # timeline invalid XML), titles of zero-width spaces, dates just outside 1900–2200,
+    # and lone surrogates (sent as the bytes a broken client sends, see _encoded).
+    "\x0b",
+    "Word\x0blinjeskift",
+    "\x01\x1f\x0c\x85",
+    "\ufffe\uffff",
+    "\u200b\u200b",
+    "\u2060\ufeff\u200f",
+    "1899-12-31",
+    "2201-01-01",
+    "x\ud800y",
+    "\udfff",
 ]
 VERSIONS = ["0", "-1", "2", "999999999", "9" * 30, "1.5", "abc", "", " 1 ", "\x00"]
 EXTRA_NAMES = ["version", "page", "next", "id", "programme_id", "lang", "kind"]
@@ -144,7 +159,20 @@ def _numbers():
 
 
 # The values that found bugs before, drawn more often than the long list above.
-BOUNDARY = ["\x00", "9999-12-31", "9" * 20, "-1", "x" * 5000, ""]
+BOUNDARY = [
+    "\x00",
+    "9999-12-31",
+    "0001-01-01",
+    "9" * 20,
+    "-1",
+    "x" * 5000,
+    "",
+    "a\x0bb",
+    "\u200b",
+    "x\ud800y",
+]
+# File names that broke the upload before: NUL gave a 500 on PostgreSQL.
+FILE_NAMES = ["budget.xlsx", "b.csv", "", "../../x.xlsx", "x\x00.xlsx", "a\x0bb.xlsx", "\x00"]
 
 
 def _values(field):
@@ -172,7 +200,7 @@ def submissions(draw, spec):
             continue
         if field.kind == "file":
             content = draw(st.one_of(st.binary(max_size=300), st.just(b"PK\x03\x04" * 10)))
-            name = draw(st.sampled_from(["budget.xlsx", "b.csv", "", "../../x.xlsx"]))
+            name = draw(st.sampled_from(FILE_NAMES))
             data.add(field.name, (io.BytesIO(content), name))
             continue
         value = field.default if how == "shown" else draw(_values(field))
@@ -257,6 +285,44 @@ def _discover_in_later_states(app, client, urls, values):
         db.session.commit()
 
 
+def _encoded(form: MultiDict) -> bytes:
+    """The form as a browser sends it, a lone surrogate as the bytes a broken client sends
+    (UTF-8 with the surrogate encoded anyway), which the test client would refuse to."""
+    return urlencode(
+        [
+            (k.encode("utf-8", "surrogatepass"), v.encode("utf-8", "surrogatepass"))
+            for k, v in form.items(multi=True)
+            if isinstance(v, str)
+        ]
+    ).encode()
+
+
+def _multipart(form: MultiDict) -> MultiDict:
+    """The form for a multipart body; text with lone surrogates as its raw bytes' Latin-1
+    reading (the test client writes every field as UTF-8)."""
+    return MultiDict(
+        (k, v.encode("utf-8", "surrogatepass").decode("latin-1") if _has_surrogate(v) else v)
+        for k, v in form.items(multi=True)
+    )
+
+
+def _has_surrogate(value) -> bool:
+    return isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value)
+
+
+# Forms whose saved data the status page and its timeline compute with: after an accepted
+# submission these must still render, and the chart be valid XML (issue 11 findings 4, 5).
+DRAWN_AFTER = {"status.new_milestone", "status.edit_milestone"}
+
+
+def _check_drawn_pages(client) -> None:
+    for url in ("/programmes/ddns/status", "/programmes/ddns/milestones/"):
+        assert client.get(url).status_code == 200, url
+    chart = client.get("/programmes/ddns/status/charts/timeline.svg")
+    assert chart.status_code == 200
+    lxml.etree.fromstring(chart.get_data())
+
+
 def _fuzz(app, client, admin, spec, tmp_path, method="POST", examples=EXAMPLES):
     """Send generated submissions and check each."""
     restorer = Restorer(app, tmp_path)
@@ -276,14 +342,19 @@ def _fuzz(app, client, admin, spec, tmp_path, method="POST", examples=EXAMPLES):
             sign_in(client, admin)
         before = fingerprint()
         if method == "GET":
-            response = client.get(spec.url, query_string=form)
+            response = client.get(spec.url, query_string=_encoded(form).decode("ascii"))
         elif encoding == "json":
             fields = {k: v for k, v in form.lists() if not isinstance(v[0], tuple)}
             response = client.post(spec.url, json=fields)
-        else:
-            multipart = spec.multipart or encoding == "multipart"
+        elif not (spec.multipart or encoding == "multipart"):
             response = client.post(
-                spec.url, data=form, content_type="multipart/form-data" if multipart else None
+                spec.url,
+                data=_encoded(form),
+                content_type="application/x-www-form-urlencoded",
+            )
+        else:
+            response = client.post(
+                spec.url, data=_multipart(form), content_type="multipart/form-data"
             )
         COUNTS.form_submissions += 1
         status = response.status_code
@@ -291,6 +362,8 @@ def _fuzz(app, client, admin, spec, tmp_path, method="POST", examples=EXAMPLES):
         if 300 <= status < 400:
             location = response.headers["Location"]
             assert is_local_redirect(location), (spec.url, location)
+            if spec.endpoint in DRAWN_AFTER:
+                _check_drawn_pages(client)
             restorer.restore()
         elif status == 201:
             assert spec.endpoint in SHOWN_ONCE, (spec.url, "201 from a form route")

@@ -98,3 +98,28 @@ def test_seed_file_has_no_ocr_damage():
         "stgrre",
     ):
         assert damaged not in text, damaged
+
+
+def test_a_seed_date_outside_1900_to_2200_is_refused_whole(empty_app, tmp_path):
+    import pytest
+
+    from portfolio.seed.loader import SeedError
+
+    bad = tmp_path / "bad.yaml"
+    text = read_seed_file.__globals__["DDNS_FILE"].read_text(encoding="utf-8")
+    bad.write_text(text.replace("planned_on: 2023-01-18", "planned_on: 0001-01-18"), "utf-8")
+    with pytest.raises(SeedError, match="not between 1900 and 2200"):
+        read_seed_file(bad)
+    assert _row_counts()["programmes"] == 0
+
+
+def test_control_characters_in_the_seed_file_are_removed(empty_app, tmp_path):
+    from portfolio.programmes.models import Programme
+
+    bad = tmp_path / "odd.yaml"
+    text = read_seed_file.__globals__["DDNS_FILE"].read_text(encoding="utf-8")
+    bad.write_text(text.replace("short_name: DDNS", 'short_name: "DD\\x0bN\\0S\\e"'), "utf-8")
+    load_seed(read_seed_file(bad))
+    db.session.commit()
+    names = set(db.session.scalars(sa.select(Programme.short_name)))
+    assert "DD\nNS" in names
