@@ -3,6 +3,7 @@
 import functools
 import re
 import unicodedata
+from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -67,7 +68,7 @@ def clean_text(value: str) -> str:
     return value.translate(_REMOVED)
 
 
-def clean_value(value):
+def clean_value(value: Any) -> Any:
     """Clean every string in a value (nested lists, tuples and dict keys and values too)."""
     if isinstance(value, str):
         return clean_text(value)
@@ -93,10 +94,12 @@ def refusal(value: object) -> str | None:
         if found is None:
             return None
         if found.group() == "\x00":
-            return _("Teksten indeholder et ugyldigt tegn (NUL).")
-        return _(
-            "Teksten indeholder et ugyldigt tegn (en enlig surrogat, U+%(code)04X).",
-            code=ord(found.group()),
+            return str(_("Teksten indeholder et ugyldigt tegn (NUL)."))
+        return str(
+            _(
+                "Teksten indeholder et ugyldigt tegn (en enlig surrogat, U+%(code)04X).",
+                code=ord(found.group()),
+            )
         )
     if isinstance(value, dict):
         value = [*value.keys(), *value.values()]

@@ -26,10 +26,12 @@ def day_refusal(day: dt.date) -> str | None:
 
 
 def _out_of_range() -> str:
-    return _(
-        "Datoen skal ligge mellem %(first)s og %(last)s.",
-        first=EARLIEST_DAY.isoformat(),
-        last=LATEST_DAY.isoformat(),
+    return str(
+        _(
+            "Datoen skal ligge mellem %(first)s og %(last)s.",
+            first=EARLIEST_DAY.isoformat(),
+            last=LATEST_DAY.isoformat(),
+        )
     )
 
 
