@@ -83,3 +83,21 @@ def test_a_source_option_with_nul_is_refused_and_control_characters_removed(clie
     saved = _create_jsonstat(client, **{"opt-dataset": "data\x1bsæt\x01"})
     assert saved.status_code == 302
     assert _source().config["dataset"] == "datasæt"
+
+
+def test_a_logged_source_error_can_be_written_whatever_the_source_said(caplog):
+    # Lone surrogates in a log line break every handler (and xdist's reports): the log
+    # shows them as escapes, with the traceback, and the message is stored clean.
+    import logging
+
+    from portfolio.metrics.adapters.base import SourceParseError, log_source_error
+
+    try:
+        raise SourceParseError("Kilden\x00 svarede\ud800 forkert.", detail="rå\ud800tekst\x00")
+    except SourceParseError as error:
+        with caplog.at_level(logging.WARNING, logger="portfolio.metrics"):
+            log_source_error(error, "kilde")
+        assert error.message == "Kilden svarede forkert."
+    line = caplog.records[-1].getMessage()
+    line.encode("utf-8")  # raises if anything unwritable were left
+    assert "rå\\ud800tekst\\x00" in line and "Traceback" in line

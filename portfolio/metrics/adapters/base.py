@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Annotated, Any, ClassVar
 import pydantic
 from flask_babel import gettext as _
 
+from portfolio.core.text import clean_text
 from portfolio.metrics.observations import (
     FetchResult,
     Observation,
@@ -36,9 +38,11 @@ class SourceError(Exception):
     """
 
     def __init__(self, message: str, detail: str | None = None):
+        # A message is stored and shown: nothing in it a database, page or log cannot hold.
+        message = clean_text(str(message))
         super().__init__(message)
         self.message = message
-        self.detail = detail
+        self.detail = loggable(detail) if detail is not None else None
 
     def __str__(self) -> str:
         return self.message
@@ -160,14 +164,23 @@ def log_source_error(error: SourceError, what: str) -> None:
     The traceback (with the library exception it was raised from) says where a parser or
     driver gave up; neither it nor the detail is ever shown to a user.
     """
+    # Formatted here rather than through exc_info: a library's exception in the chain may
+    # hold provider text with lone surrogates, which no log handler can write.
     log.warning(
-        "metric source %s failed: %s: %s | detail: %s",
+        "metric source %s failed: %s: %s | detail: %s\n%s",
         what,
         type(error).__name__,
         error.message,
         error.detail or "-",
-        exc_info=error,
+        loggable("".join(traceback.format_exception(error)).rstrip()),
     )
+
+
+def loggable(text: str) -> str:
+    """Return text any log handler can write: NUL, control characters and lone surrogates
+    are written as escapes (\\x00, \\ud800), so the operator still sees they were there."""
+    escaped = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in escaped)
 
 
 # --- names in messages -------------------------------------------------------------------
