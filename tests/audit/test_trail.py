@@ -108,12 +108,16 @@ def test_no_code_path_updates_or_deletes_audit_rows():
 def test_filter_up_to_the_last_possible_day_lists_everything(client, login_as):
     login_as("admin")
     client.patch("/api/v1/programmes/ddns/risks/R1", json={"version": 1, "owner": "Ny ejer"})
-    page = client.get("/admin/audit?entity=risks&until=9999-12-31")
+    page = client.get("/admin/audit?entity=risks&until=2200-12-31")
     assert page.status_code == 200
     assert "Ny ejer" in page.get_data(as_text=True)
-    export = client.get("/admin/audit.csv?entity=risks&until=9999-12-31")
+    export = client.get("/admin/audit.csv?entity=risks&until=2200-12-31")
     assert export.status_code == 200
     assert "Ny ejer" in export.get_data(as_text=True)
+    # Past the range every date field keeps (1900-2200): a clear refusal, not a 500.
+    beyond = client.get("/admin/audit?entity=risks&until=9999-12-31")
+    assert beyond.status_code == 422
+    assert "Datoen skal ligge mellem 1900-01-01 og 2200-12-31" in beyond.get_data(as_text=True)
 
 
 def test_a_page_far_beyond_the_last_shows_the_last_as_every_list_does(client, login_as):
