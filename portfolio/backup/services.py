@@ -307,6 +307,8 @@ class _Loader:
         table = self.tables[name]
         by_name = {column.name: column for column in table.columns}
         keys = [by_name[column].key for column in columns]
+        if self.connection.dialect.name == "postgresql":
+            rows = [[_without_nul(value) for value in row] for row in rows]
         params = [dict(zip(keys, row, strict=True)) for row in rows]
         if _self_references(table):
             # Rows may point at rows later in the file; they go in once the table is read.
@@ -318,6 +320,16 @@ class _Loader:
         if self.held:
             _insert_parents_first(self.connection, self.tables[name], self.held)
             self.held = []
+
+
+def _without_nul(value: object) -> object:
+    """PostgreSQL's text cannot hold NUL, which SQLite stored before core/text.py cleaned
+    every boundary (it survives in old audit rows, which no migration rewrites). Into
+    PostgreSQL it goes as the visible escape `\\x00`, so the row is restored and shows
+    that a NUL was there; every other character is restored as it was written."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\\x00")
+    return value
 
 
 def _self_references(table: sa.Table) -> list[sa.ForeignKeyConstraint]:

@@ -204,3 +204,29 @@ def test_restored_database_takes_new_rows_and_keeps_its_trail_append_only(
         for statement in ("UPDATE audit_entries SET actor = 'x'", "DELETE FROM audit_entries"):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as c:
                 c.execute(sa.text(statement))
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason=NO_POSTGRES)
+def test_an_old_sqlite_audit_row_with_nul_restores_into_postgresql_as_an_escape(
+    fresh_url, tmp_path
+):
+    # Issue 11, finding 6: SQLite kept NUL from a provider's message before text was
+    # cleaned; the append-only trail still has it, and PostgreSQL's text cannot hold it.
+    path = tmp_path / "nul.jsonl.gz"
+    with app_on(fresh_url("sqlite")):
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_entries (at, actor, action, entity, entity_id,"
+                    " entity_label, new_value) VALUES ('2026-01-01 00:00:00', 'cli', 'update',"
+                    " 'metrics', '1', 'm', :value)"
+                ),
+                {"value": "Kilden svarede\x00 forkert"},
+            )
+        create_backup(path)
+    with app_on(fresh_url("postgresql")):
+        restore_backup(path, actor="test")
+        values = db.session.scalars(
+            sa.select(AuditEntry.new_value).where(AuditEntry.entity == "metrics")
+        ).all()
+    assert values == ["Kilden svarede\\x00 forkert"]
