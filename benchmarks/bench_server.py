@@ -118,8 +118,14 @@ def wrk(port: int, path: str, cookie: str, duration: float) -> dict:
     p99 = _milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
     sockets = re.search(r"Socket errors:(.*)", output)
-    errors = int(non_2xx.group(1)) if non_2xx else 0
-    errors += sum(int(n) for n in re.findall(r"\d+", sockets.group(1))) if sockets else 0
+    # wrk prints "Socket errors: connect 0, read 3, write 0, timeout 0" when any occurred,
+    # and "Non-2xx or 3xx responses: N" when any answer was neither.
+    errors = []
+    if non_2xx:
+        errors.append(f"{non_2xx.group(1)} non-2xx")
+    if sockets:
+        errors.append(f"socket: {sockets.group(1).strip()}")
+    errors = "; ".join(errors) or "0"
     return {"rate": rate, "p50": p50, "p99": p99, "errors": errors}
 
 
