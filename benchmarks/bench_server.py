@@ -190,6 +190,9 @@ def main() -> None:
             "WEB_CONCURRENCY": "2",
             "STYRBORD_TODAY": "2026-11-21",
             "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+            # gunicorn.conf.py recycles a worker every ~2,000 requests; a restart in the middle
+            # of a measurement shows up as wrk timeouts and a rate that belongs to no page.
+            "GUNICORN_CMD_ARGS": "--max-requests 0",
         }
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:app"],
