@@ -1,4 +1,4 @@
-"""Programme pages served from the page cache until any of the data they show changes.
+"""Programme and portfolio pages served from the page cache until any of the data they show changes.
 
 A page is drawn once per data version, day, language, query string and set of rights,
 and served from the worker's cache after that (see portfolio/core/pagecache.py). On a hit
@@ -26,12 +26,34 @@ def cached_programme_page(name: str, slug: str, draw: Callable[[], tuple[int, di
     `draw` returns the programme's id and the page's blocks (core.pagecache.render_blocks);
     it must check the user's right to see the programme itself, as views always do.
     """
-    key = (name, slug, data_version(), today(), locale_code(), permission_key(current_user))
-    key += (tuple(sorted(request.args.items(multi=True))),)
-    entry = fragments().get(key)
+    entry = fragments().get(_key(name, slug))
     if entry is None:
         programme_id, blocks = draw()
-        entry = fragments().put(key, {"programme_id": programme_id, **blocks})
+        entry = fragments().put(_key(name, slug), {"programme_id": programme_id, **blocks})
     else:
         require(current_user, Action.VIEW_PROGRAMME, Target(programme_id=entry["programme_id"]))
     return render_template("_cached_page.html", blocks=entry)
+
+
+def cached_portfolio_page(name: str, draw: Callable[[], dict]) -> str:
+    """Return a page across programmes (the portfolio overview), drawn only when not cached.
+
+    What it lists is chosen by the user's rights alone, and the rights are in the key, so
+    a user is only ever served a page drawn for someone allowed exactly the same.
+    """
+    entry = fragments().get(_key(name, None))
+    if entry is None:
+        entry = fragments().put(_key(name, None), draw())
+    return render_template("_cached_page.html", blocks=entry)
+
+
+def _key(name: str, slug: str | None) -> tuple:
+    return (
+        name,
+        slug,
+        data_version(),
+        today(),
+        locale_code(),
+        permission_key(current_user),
+        tuple(sorted(request.args.items(multi=True))),
+    )

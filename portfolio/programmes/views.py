@@ -17,7 +17,7 @@ from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services
-from portfolio.programmes.caching import cached_programme_page
+from portfolio.programmes.caching import cached_portfolio_page, cached_programme_page
 from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
 from portfolio.risks import services as risk_services
 
@@ -26,15 +26,20 @@ bp = Blueprint("programmes", __name__)
 
 @bp.get("/")
 def overview():
-    page = services.overview_page(current_user, requested_page())
-    ids = [p.id for p in page.items]
-    return render_template(
-        "programmes/overview.html",
-        page=page,
-        programmes=page.items,
-        phases=services.current_phases(ids, clock.today_month()),
-        track_counts=services.track_counts(ids),
-    )
+    """The portfolio, drawn once per data version and set of rights (programmes/caching.py)."""
+
+    def draw():
+        page = services.overview_page(current_user, requested_page())
+        ids = [p.id for p in page.items]
+        return render_blocks(
+            "programmes/overview.html",
+            page=page,
+            programmes=page.items,
+            phases=services.current_phases(ids, clock.today_month()),
+            track_counts=services.track_counts(ids),
+        )
+
+    return cached_portfolio_page("overview", draw)
 
 
 @bp.get("/portfolio/budgets.xlsx")

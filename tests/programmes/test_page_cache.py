@@ -10,7 +10,13 @@ from portfolio.extensions import db
 from portfolio.programmes.services import get_programme
 from tests.conftest import count_queries, sign_in
 
-PAGES = ["/programmes/ddns", "/programmes/ddns/status", "/programmes/ddns/budget"]
+PAGES = [
+    "/programmes/ddns",
+    "/programmes/ddns/status",
+    "/programmes/ddns/budget",
+    "/programmes/ddns/risks/",
+    "/programmes/ddns/benefits",
+]
 
 
 def _without_tokens(html: str) -> str:
@@ -70,3 +76,27 @@ def test_an_edit_to_a_risk_is_seen_on_the_cached_status_page(client, login_as, d
     get_risk(ddns, "R1").title = "En ny og meget tydelig titel"
     db.session.commit()
     assert "En ny og meget tydelig titel" in client.get("/programmes/ddns/status").text
+
+
+def test_the_portfolio_overview_is_cached_per_set_of_rights_and_sees_edits_at_once(
+    app, client, login_as
+):
+    login_as("admin")
+    first = client.get("/")
+    with count_queries() as repeat:
+        again = client.get("/")
+    assert _without_tokens(again.text) == _without_tokens(first.text)
+    assert repeat() <= 3, repeat()
+    assert "Sundhedsdataprogrammet" in first.text
+    # Someone who may see DDNS only is never served the admin's list, cached or not.
+    viewer = auth_services.create_user("kun-ddns@example.dk", "et langt og godt kodeord 7")
+    auth_services.grant_role(viewer, Role.VIEWER, programme=get_programme("ddns"))
+    db.session.commit()
+    other = app.test_client()
+    sign_in(other, viewer)
+    listed = other.get("/").text
+    assert "Samlet indsats for data" in listed and "Sundhedsdataprogrammet" not in listed
+    get_programme("ddns").name = "Et nyt navn til DDNS"
+    db.session.commit()
+    assert "Et nyt navn til DDNS" in client.get("/").text
+    assert "Et nyt navn til DDNS" in other.get("/").text
