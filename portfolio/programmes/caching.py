@@ -26,10 +26,11 @@ def cached_programme_page(name: str, slug: str, draw: Callable[[], tuple[int, di
     `draw` returns the programme's id and the page's blocks (core.pagecache.render_blocks);
     it must check the user's right to see the programme itself, as views always do.
     """
-    entry = fragments().get(_key(name, slug))
+    key = _key(name, slug)
+    entry = fragments().get(key)
     if entry is None:
         programme_id, blocks = draw()
-        entry = fragments().put(_key(name, slug), {"programme_id": programme_id, **blocks})
+        entry = fragments().put(key, {"programme_id": programme_id, **blocks})
     else:
         require(current_user, Action.VIEW_PROGRAMME, Target(programme_id=entry["programme_id"]))
     return render_template("_cached_page.html", blocks=entry)
@@ -41,9 +42,10 @@ def cached_portfolio_page(name: str, draw: Callable[[], dict]) -> str:
     What it lists is chosen by the user's rights alone, and the rights are in the key, so
     a user is only ever served a page drawn for someone allowed exactly the same.
     """
-    entry = fragments().get(_key(name, None))
+    key = _key(name, None)
+    entry = fragments().get(key)
     if entry is None:
-        entry = fragments().put(_key(name, None), draw())
+        entry = fragments().put(key, draw())
     return render_template("_cached_page.html", blocks=entry)
 
 
