@@ -33,7 +33,7 @@ from portfolio.backup.fileformat import (
     write_backup,
 )
 from portfolio.core.models import utcnow
-from portfolio.core.roles import tables_not_owned
+from portfolio.core.roles import id_sequences, tables_not_owned
 from portfolio.extensions import db
 
 __all__ = [
@@ -404,16 +404,7 @@ def _insert_cycle(connection: sa.Connection, table: sa.Table, rows: list[dict], 
 
 def _reset_sequences(connection: sa.Connection, tables: list[sa.Table]) -> None:
     """Make PostgreSQL's id sequences continue after the restored ids."""
-    preparer = connection.dialect.identifier_preparer
-    for table in tables:
-        column = table.autoincrement_column
-        if column is None:
-            continue
-        sequence = connection.scalar(
-            sa.select(sa.func.pg_get_serial_sequence(preparer.format_table(table), column.name))
-        )
-        if sequence is None:
-            continue
+    for column, sequence in id_sequences(connection, tables):
         highest = sa.select(sa.func.max(column)).scalar_subquery()
         connection.execute(
             sa.select(sa.func.setval(sequence, sa.func.coalesce(highest, 0) + 1, False))

@@ -20,6 +20,7 @@ which may add tables) leaves exactly this.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -122,7 +123,7 @@ def grant_runtime_role(
     ]
     if grant.append_only:
         statements.append(f"GRANT SELECT, INSERT ON TABLE {listed(grant.append_only)} TO {grantee}")
-    grant.sequences = _sequences(connection, tables)
+    grant.sequences = [sequence for _column, sequence in id_sequences(connection, tables)]
     if grant.sequences:
         # pg_get_serial_sequence returns the names quoted where they need it.
         sequences = ", ".join(grant.sequences)
@@ -173,8 +174,10 @@ def _check_not_owner(connection: sa.Connection, role: str, names: list[str]) -> 
         )
 
 
-def _sequences(connection: sa.Connection, tables: list[sa.Table]) -> list[str]:
-    """Return the id sequences behind the tables' autoincrementing columns."""
+def id_sequences(
+    connection: sa.Connection, tables: list[sa.Table]
+) -> list[tuple[sa.Column[Any], str]]:
+    """Return (column, sequence) for each table's autoincrementing id backed by a sequence."""
     preparer = connection.dialect.identifier_preparer
     found = []
     for table in tables:
@@ -185,5 +188,5 @@ def _sequences(connection: sa.Connection, tables: list[sa.Table]) -> list[str]:
             sa.select(sa.func.pg_get_serial_sequence(preparer.format_table(table), column.name))
         )
         if sequence is not None:
-            found.append(sequence)
+            found.append((column, sequence))
     return found

@@ -7,7 +7,6 @@ per address. A ministry behind one NAT keeps signing in while one of its account
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -18,9 +17,9 @@ import pytest
 from portfolio.auth.services import login_throttle_key
 from portfolio.extensions import db, limiter
 from tests.conftest import PASSWORD, make_app
+from tests.live import REDIS_URL, redis_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 OFFICE = "10.20.30.40"  # one address: the ministry's NAT
 
 
@@ -204,18 +203,8 @@ def _other_instance(app, storage_uri: str, email: str, address: str, attempts: i
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _redis_or_skip():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"needs Redis at {REDIS_URL} (TEST_REDIS_URL)")
-    return client
-
-
 def test_two_instances_share_the_count_through_redis(throttled, users):
-    redis = _redis_or_skip()
+    redis = redis_or_skip()
     # The server may be shared with other test runs: an account and addresses of our own.
     run = uuid.uuid4()
     here, there = (f"10.{run.bytes[0]}.{run.bytes[1]}.{n}" for n in (1, 2))

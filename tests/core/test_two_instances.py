@@ -24,24 +24,14 @@ from portfolio.auth import services as auth_services
 from portfolio.auth.services import login_throttle_key
 from portfolio.extensions import db
 from tests.conftest import PASSWORD, TEST_DATABASE_URL
+from tests.live import REDIS_URL, redis_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 pytestmark = pytest.mark.skipif(
     not (TEST_DATABASE_URL or "").startswith("postgresql"),
     reason="two instances share one PostgreSQL database: needs TEST_DATABASE_URL",
 )
-
-
-def _redis():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"needs Redis at {REDIS_URL} (TEST_REDIS_URL)")
-    return client
 
 
 def _free_port() -> int:
@@ -99,7 +89,7 @@ def _sign_in(client: httpx.Client, email: str, password: str) -> int:
 def test_an_edit_on_one_instance_is_seen_on_the_other_and_the_throttle_counts_both(
     app, users, tmp_path
 ):
-    redis = _redis()
+    redis = redis_or_skip()
     run = uuid.uuid4().hex
     editor = users.make("secretariat")
     users.make("viewer")
