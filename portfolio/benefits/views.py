@@ -9,13 +9,13 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services
 from portfolio.benefits.forms import BenefitForm
 from portfolio.benefits.models import BenefitType
-from portfolio.charts.cache import chart_alt_text, render_chart
+from portfolio.charts.cache import chart_alt_text
+from portfolio.charts.web import chart_response, chart_url
 from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.core.pagecache import render_blocks
-from portfolio.core.responses import svg_response
 from portfolio.indicators import services as indicator_services
-from portfolio.indicators.charts import benefit_map_data, trend_data
+from portfolio.indicators.charts import benefit_map_data
 from portfolio.indicators.editing import value_action
 from portfolio.programmes import services as programme_services
 from portfolio.programmes.caching import cached_programme_page
@@ -54,6 +54,7 @@ def benefit_map(slug):
         "benefits/map.html",
         programme=programme,
         alt_text=chart_alt_text("benefit_map", data, locale=locale_code()),
+        chart_src=chart_url("benefits.map_chart", "benefit_map", data, slug=programme.slug),
         has_benefits=bool(data.benefits),
     )
 
@@ -61,7 +62,7 @@ def benefit_map(slug):
 @bp.get("/map.svg")
 def map_chart(slug):
     programme = programme_services.get_programme_for(current_user, slug)
-    return svg_response(render_chart("benefit_map", _map_data(programme), locale=locale_code()))
+    return chart_response("benefit_map", _map_data(programme))
 
 
 @bp.get("/<code>")
@@ -76,10 +77,6 @@ def show(slug, code):
         benefit=benefit,
         readings=shown,
         progress=indicator_services.benefit_progress(shown),
-        alt_texts={
-            r.indicator.id: chart_alt_text("indicator_trend", trend_data(r), locale=locale_code())
-            for r in shown
-        },
         history=history_of(benefit),
         can_edit=can(current_user, Action.EDIT_BENEFIT, benefit),
         can_enter={

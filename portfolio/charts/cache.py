@@ -153,6 +153,15 @@ def chart_key(kind: str, data, *, locale: str = "da") -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+def chart_version(kind: str, data, *, locale: str = "da") -> str:
+    """Return a short name of the picture `data` draws: its cache key, cut to 20 digits.
+
+    Chart addresses carry it (`?v=`) and answers send it as ETag (charts/web.py), so it
+    changes exactly when the picture does: with the data, the locale or BUILDER_VERSION.
+    """
+    return chart_key(kind, data, locale=locale)[:20]
+
+
 def chart_alt_text(kind: str, data, *, locale: str = "da") -> str:
     """Return the chart's text alternative for an <img alt> (cheap: draws nothing)."""
     chart_key(kind, data, locale=locale)  # the same checks as render_chart

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from portfolio.auth.permissions import can, require
 from portfolio.benefits import services as benefit_services
-from portfolio.charts.cache import render_chart
+from portfolio.charts.cache import chart_alt_text
+from portfolio.charts.web import chart_response, chart_url
 from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
-from portfolio.core.responses import svg_response
 from portfolio.extensions import db
 from portfolio.indicators import editing, services
 from portfolio.indicators.charts import trend_data
@@ -72,7 +72,7 @@ def trend(slug, indicator_code):
     programme = programme_services.get_programme_for(current_user, slug)
     indicator = editing.get_indicator(programme, indicator_code)
     reading = services.readings_for([indicator])[indicator.id]
-    return svg_response(render_chart("indicator_trend", trend_data(reading), locale=locale_code()))
+    return chart_response("indicator_trend", trend_data(reading))
 
 
 @bp.route("/new/<subject>/<code>", methods=["GET", "POST"])
@@ -168,7 +168,23 @@ def indicator_helpers():
     """Helpers the indicator partials use on any page that includes them."""
     from portfolio.indicators.disclosure import counts_are_protected, threshold_for
 
+    def trend_chart(programme, reading) -> dict:
+        """The trend chart's address (with its version) and its text alternative."""
+        data = trend_data(reading)
+        code = reading.indicator.code
+        return {
+            "src": chart_url(
+                "indicators.trend",
+                "indicator_trend",
+                data,
+                slug=programme.slug,
+                indicator_code=code,
+            ),
+            "alt": chart_alt_text("indicator_trend", data, locale=locale_code()),
+        }
+
     return {
+        "trend_chart": trend_chart,
         "disclosure_threshold": threshold_for,
         "counts_protected": counts_are_protected,
         "subject_url": subject_url,

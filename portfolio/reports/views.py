@@ -23,7 +23,7 @@ from portfolio.core import clock
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
 from portfolio.core.i18n import locale_code
-from portfolio.core.responses import svg_response
+from portfolio.core.responses import content_version, versioned_svg
 from portfolio.core.urls import id_arg
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
@@ -88,8 +88,14 @@ def _render(programme, report, *, print_view=False, for_pdf=False):
         report=report,
         snapshot=report.snapshot,
         chart_urls={
-            name: url_for("reports.chart", slug=programme.slug, report_id=report.id, name=name)
-            for name in charts
+            name: url_for(
+                "reports.chart",
+                slug=programme.slug,
+                report_id=report.id,
+                name=name,
+                v=content_version(chart.svg),
+            )
+            for name, chart in charts.items()
         },
         alt_texts={name: chart.alt_text for name, chart in charts.items()},
         print_view=print_view or for_pdf,
@@ -111,9 +117,9 @@ def chart(slug, report_id, name):
     chart = next((c for c in report.charts if c.name == name), None)
     if chart is None:
         abort(404)
-    response = svg_response(chart.svg)
-    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
-    return response
+    # Frozen with the report; the version still names the picture, so an address the
+    # browser kept can never show another report's chart under a reused id.
+    return versioned_svg(content_version(chart.svg), lambda: chart.svg)
 
 
 @bp.get("/<int:report_id>.pdf")

@@ -9,13 +9,14 @@ from flask_login import current_user
 from portfolio.audit.services import history_of
 from portfolio.audit.versions import data_version
 from portfolio.auth.permissions import Action, Target, can, require
-from portfolio.charts.cache import chart_alt_text, render_chart
+from portfolio.charts.cache import chart_alt_text, chart_version, render_chart
+from portfolio.charts.web import chart_url
 from portfolio.core import clock
 from portfolio.core.errors import RuleViolation
 from portfolio.core.forms import options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.core.pagecache import fragments, render_blocks
-from portfolio.core.responses import svg_response
+from portfolio.core.responses import versioned_svg
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.programmes.caching import cached_programme_page
@@ -62,15 +63,19 @@ def page(slug):
                 t.number for t in programme.tracks if can(current_user, Action.COMMENT_TRACK, t)
             },
         }
+        data = {name: (kind, build(snapshot)) for name, (kind, build) in CHARTS.items()}
         return programme.id, render_blocks(
             "status/page.html",
             programme=programme,
             snapshot=snapshot,
             allowed=allowed,
-            charts={name: url_for("status.chart", slug=slug, name=name) for name in CHARTS},
+            charts={
+                name: chart_url("status.chart", kind, chart, slug=slug, name=name)
+                for name, (kind, chart) in data.items()
+            },
             alt_texts={
-                name: chart_alt_text(kind, build(snapshot), locale=locale_code())
-                for name, (kind, build) in CHARTS.items()
+                name: chart_alt_text(kind, chart, locale=locale_code())
+                for name, (kind, chart) in data.items()
             },
             override_form=OverrideForm(),
             lift_form=LiftOverrideForm(),
@@ -91,11 +96,15 @@ def chart(slug, name):
     if cached is None:
         programme, snapshot = _snapshot(slug)
         kind, build = CHARTS[name]
-        svg = render_chart(kind, build(snapshot), locale=locale_code()).decode()
-        cached = fragments().put(key, {"programme_id": programme.id, "svg": svg})
+        data = build(snapshot)
+        svg = render_chart(kind, data, locale=locale_code()).decode()
+        version = chart_version(kind, data, locale=locale_code())
+        cached = fragments().put(
+            key, {"programme_id": programme.id, "svg": svg, "version": version}
+        )
     else:
         require(current_user, Action.VIEW_PROGRAMME, Target(programme_id=cached["programme_id"]))
-    return svg_response(cached["svg"].encode())
+    return versioned_svg(cached["version"], lambda: cached["svg"].encode())
 
 
 @bp.post("/status/override")

@@ -6,12 +6,11 @@ from flask_login import current_user
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
-from portfolio.charts.cache import render_chart
+from portfolio.charts.web import chart_response, chart_url
 from portfolio.core import clock
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import commit_or_flash, options, save_form
 from portfolio.core.i18n import locale_code
-from portfolio.core.responses import svg_response
 from portfolio.core.security import local_target
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
@@ -224,10 +223,16 @@ def item(slug, workshop_id, code):
     return _item_page(programme, workshop, agenda_item, ItemForm(obj=agenda_item))
 
 
-def _chart_url(programme, workshop, agenda_item):
+def _chart_url(programme, workshop, agenda_item, snap):
+    """Return a function giving a trend chart's address, versioned by the figures shown."""
+    indicators = {i.get("code"): i for i in snap.get("indicators") or []}
+
     def url(trend_code: str) -> str:
-        return url_for(
+        data = trend_data(indicators[trend_code])
+        return chart_url(
             "workshops.trend",
+            "indicator_trend",
+            data,
             slug=programme.slug,
             workshop_id=workshop.id,
             code=agenda_item.benefit.code,
@@ -238,14 +243,15 @@ def _chart_url(programme, workshop, agenda_item):
 
 
 def _item_page(programme, workshop, agenda_item, form, conflict=None, status=200):
+    snap = services.shown_snapshot(agenda_item, today=clock.today())
     return render_template(
         "workshops/item.html",
         programme=programme,
         workshop=workshop,
         item=agenda_item,
-        snap=services.shown_snapshot(agenda_item, today=clock.today()),
+        snap=snap,
         earlier=services.earlier_items(agenda_item),
-        chart_url=_chart_url(programme, workshop, agenda_item),
+        chart_url=_chart_url(programme, workshop, agenda_item, snap),
         can_record=services.can_record(current_user, agenda_item)
         and workshop.status is WorkshopStatus.HELD,
         form=form,
@@ -265,7 +271,7 @@ def trend(slug, workshop_id, code, trend_code):
     data = trend_data(indicator) if indicator else None
     if data is None:
         abort(404)
-    return svg_response(render_chart("indicator_trend", data, locale=locale_code()))
+    return chart_response("indicator_trend", data)
 
 
 @bp.post("/<int:workshop_id>/benefits/<code>")
@@ -276,6 +282,7 @@ def record_item(slug, workshop_id, code):
     if not services.can_record(current_user, agenda_item):
         abort(403)
     form = ItemForm()
+    snap = services.shown_snapshot(agenda_item, today=clock.today())
     return save_form(
         form,
         lambda: services.record_item(
@@ -293,9 +300,9 @@ def record_item(slug, workshop_id, code):
         programme=programme,
         workshop=workshop,
         item=agenda_item,
-        snap=services.shown_snapshot(agenda_item, today=clock.today()),
+        snap=snap,
         earlier=services.earlier_items(agenda_item),
-        chart_url=_chart_url(programme, workshop, agenda_item),
+        chart_url=_chart_url(programme, workshop, agenda_item, snap),
         can_record=True,
         history=history_of(agenda_item),
     )
