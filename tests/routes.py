@@ -50,6 +50,7 @@ def sample_values() -> dict[str, object]:
         "membership_id": target.memberships[0].id,
         "token_id": token_id,
         "subject": "benefit",
+        "size": "trend",
         "indicator_code": ids.pop("indicator_code"),
     }
 

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 # Part of every key: bump it whenever a builder's output changes for the same input, and
 # every cached chart is drawn afresh (old rows then age out through prune_chart_cache).
-BUILDER_VERSION = "2"  # 2: period labels and English texts from the catalogue
+BUILDER_VERSION = "3"  # 3: trends at page size, thinned period labels, hatched gaps
 
 MEMORY_ENTRIES = 64  # charts kept per process; an SVG is typically 30–150 kB
 # How long a cache write waits for SQLite's write lock (ms). The request's own session may
@@ -82,6 +82,12 @@ KINDS: dict[str, ChartKind] = {
             "indicator_trend",
             IndicatorTrendData,
             indicators.build_indicator_trend,
+            indicators.describe_indicator_trend,
+        ),
+        ChartKind(
+            "indicator_thumbnail",
+            IndicatorTrendData,
+            indicators.build_indicator_thumbnail,
             indicators.describe_indicator_trend,
         ),
         ChartKind(

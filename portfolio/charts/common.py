@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
 import textwrap
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
@@ -93,6 +94,17 @@ def render(draw: Callable[[object, str], Drawing], data, locale: str, fmt: str =
     return add_svg_title(buffer.getvalue(), drawing.title, drawing.description)
 
 
+@contextlib.contextmanager
+def laid_out(draw: Callable[[object, str], Drawing], data, locale: str) -> Iterator[Drawing]:
+    """Draw `data` and lay it out as `render` does, without saving it: for measuring where
+    each text landed (`get_window_extent`, in pixels at the figure's dpi)."""
+    check_locale(locale)
+    with _RENDER_LOCK, matplotlib.rc_context(RC_PARAMS):
+        drawing = draw(data, locale)
+        drawing.figure.draw_without_rendering()
+        yield drawing
+
+
 def _clean_texts(figure: Figure) -> None:
     """Drop what XML cannot hold from every text drawn (core/text.clean_text).
 
@@ -120,9 +132,10 @@ def add_svg_title(svg: bytes, title: str, description: str) -> bytes:
     return svg[: match.start()] + labelled + inserted + svg[match.end() :]
 
 
-def new_figure(width: float, height: float) -> Figure:
-    """Return a white figure of the given size in inches (A4 landscape is 11.69 × 8.27)."""
-    return Figure(figsize=(width, height), facecolor="white")
+def new_figure(width: float, height: float, layout: str | None = None) -> Figure:
+    """Return a white figure of the given size in inches (A4 landscape is 11.69 × 8.27);
+    `layout="constrained"` keeps every title, label and legend inside it."""
+    return Figure(figsize=(width, height), facecolor="white", layout=layout)
 
 
 # --------------------------------------------------------------------------- formatting

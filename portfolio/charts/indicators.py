@@ -1,15 +1,23 @@
 """An indicator's trend: measurements against baseline, target and the planned trajectory.
 
-A suppressed or missing period is marked on the axis and breaks the line. It is never
-plotted as 0 and never bridged: a line drawn across it would claim a value nobody measured.
+A suppressed or missing period breaks the line, is hatched over its width and named under
+the axis ("mangler: K2 2024"). It is never plotted as 0 (nor marked on the zero line) and
+never bridged: a line drawn across it would claim a value nobody measured.
+
+Drawn at the size the pages show it (WIDTH × HEIGHT beside the facts on a benefit page,
+THUMB_WIDTH × THUMB_HEIGHT in a track's or risk's table), with constrained layout, so every
+text lies inside the picture; the period labels are thinned until no two touch.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from portfolio.charts import common
 from portfolio.charts.common import DARK, GRID, GRID_STRONG, INK, MUTED
@@ -127,14 +135,18 @@ def describe_indicator_trend(data: IndicatorTrendData, locale: str = "da") -> st
     sentences = [f"{data.title} ({data.unit})", direction]
     if readings:
         sentences.append(f"{text('measured', locale)}: " + "; ".join(readings))
-    for key, mark in (("baseline", data.baseline), ("target", data.target)):
+    for key, mark in (("indicator_baseline", data.baseline), ("target", data.target)):
         if mark is not None:
-            label = "Baseline" if key == "baseline" else text("target", locale)
-            sentences.append(
-                f"{label} {period_label(mark.period, data.frequency, locale)}: "
-                f"{_with_unit(mark.value, data.unit, data.decimals, locale)}"
-            )
+            sentences.append(_mark_label(key, mark, data, locale))
     return common.sentences(sentences)
+
+
+def _mark_label(key: str, mark, data: IndicatorTrendData, locale: str) -> str:
+    """Write a reference as the page does: "Basislinje K1 2022: 11,8 pr. 100 udskrivelser"."""
+    return (
+        f"{text(key, locale)} {period_label(mark.period, data.frequency, locale)}: "
+        f"{_with_unit(mark.value, data.unit, data.decimals, locale)}"
+    )
 
 
 def build_indicator_trend(
@@ -144,10 +156,31 @@ def build_indicator_trend(
     return common.render(_draw, data, locale, fmt)
 
 
+def build_indicator_thumbnail(
+    data: IndicatorTrendData, *, locale: str = "da", fmt: str = "svg"
+) -> bytes:
+    """Draw the trend small, for a table row: the line, the target, the gaps, two dates."""
+    return common.render(_draw_thumbnail, data, locale, fmt)
+
+
 # --------------------------------------------------------------------------- drawing
 
-WIDTH, HEIGHT = 9.0, 5.6
-MEASURED = {"color": DARK, "linewidth": 2.2, "marker": "o", "markersize": 6}
+# Inches. The full chart fills one column of `.columns--chart` (about 34rem on a 1366 px
+# screen: 7.2 in at 96 px per inch shows its text at about its size); the thumbnail is
+# `.chart--thumb`, 12rem wide.
+WIDTH, HEIGHT = 7.2, 4.6
+THUMB_WIDTH, THUMB_HEIGHT = 2.5, 1.45
+TITLE_SIZE = 11.5
+TITLE_LINES = 2
+TICK_GAP_PX = 6  # at least this much white between two period labels (at 100 dpi)
+# How many periods one label may stand for, per frequency (months per period).
+TICK_STEPS = {
+    1: (1, 2, 3, 6, 12, 24, 36, 60, 120),
+    3: (1, 2, 4, 8, 12, 20, 40),
+    6: (1, 2, 4, 6, 10, 20),
+    12: (1, 2, 5, 10, 20, 50, 100),
+}
+MEASURED = {"color": DARK, "linewidth": 2.2, "marker": "o", "markersize": 5}
 TRAJECTORY = {
     "color": INK,
     "linewidth": 1.2,
@@ -158,7 +191,7 @@ TRAJECTORY = {
 BASELINE = {
     # Hollow, and larger than a measurement, so a measurement on the baseline shows inside.
     "marker": "s",
-    "markersize": 11,
+    "markersize": 10,
     "markerfacecolor": "none",
     "markeredgecolor": INK,
     "markeredgewidth": 1.5,
@@ -166,34 +199,100 @@ BASELINE = {
 }
 TARGET = {
     "marker": "*",
-    "markersize": 15,
+    "markersize": 14,
     "color": INK,
     "markeredgecolor": "white",
     "linestyle": "none",
 }
-SUPPRESSED = {
-    "marker": "o",
-    "markersize": 8,
-    "markerfacecolor": "white",
-    "markeredgecolor": INK,
-    "markeredgewidth": 1.3,
-    "linestyle": "none",
-}
-MISSING = {
-    "marker": "X",
-    "markersize": 8,
-    "markerfacecolor": "white",
-    "markeredgecolor": INK,
-    "markeredgewidth": 1.1,
-    "linestyle": "none",
-}
+# A period without a value: hatched over its width, never a marker on the zero line.
+# Lines, not dots: a dotted hatch makes the SVG several times larger.
+GAP_HATCH = {ObservationStatus.SUPPRESSED: "\\\\\\", ObservationStatus.MISSING: "///"}
 
 
-def _draw(data: IndicatorTrendData, locale: str) -> common.Drawing:
-    series = prepare_series(data, locale)
-    fig = common.new_figure(WIDTH, HEIGHT)
-    ax = fig.add_axes((0.09, 0.14, 0.72, 0.64))
+def _gap_patch(status: ObservationStatus, label: str = "") -> Patch:
+    return Patch(
+        facecolor="white",
+        edgecolor=GRID_STRONG,
+        hatch=GAP_HATCH[status],
+        linewidth=0,
+        label=label,
+    )
 
+
+def _axis_periods(data: IndicatorTrendData, series: IndicatorSeries) -> list[Month]:
+    """Every period from the first thing drawn to the last: where labels may stand."""
+    months = list(series.periods) + [m.period for m in data.trajectory]
+    months += [m.period for m in (data.baseline, data.target) if m is not None]
+    if not months:
+        return []
+    step = data.frequency.months
+    first, last = min(months), max(months)
+    periods, month = [], first
+    while month <= last:
+        periods.append(month)
+        month = month.add(step)
+    return periods
+
+
+def _tick_choices(data: IndicatorTrendData, periods: list[Month], locale: str):
+    """Yield (periods, labels) from every period labelled to ever fewer, calendar-aligned
+    (every 3rd month is Jan/Apr/Jul/Oct, every 12th January, every 4th quarter K1 ...)."""
+    months = data.frequency.months
+    for step in TICK_STEPS[months]:
+        span = step * months
+        chosen = [p for p in periods if (p.year * 12 + p.month - 1) % span == 0]
+        if len(chosen) < 2:
+            chosen = periods[::step]
+        if span >= 12 and months < 12 and all(p.month == 1 for p in chosen):
+            labels = [str(p.year) for p in chosen]  # a label a year: the year says it
+        else:
+            labels = [period_label(p, data.frequency, locale) for p in chosen]
+        yield chosen, labels
+    if len(periods) > 1:
+        yield (
+            [periods[0], periods[-1]],
+            [period_label(p, data.frequency, locale) for p in (periods[0], periods[-1])],
+        )
+
+
+def labels_overlap(boxes, gap: float = 0.0) -> bool:
+    """Say whether any two boxes (in left-to-right order) come closer than `gap`."""
+    ordered = sorted(boxes, key=lambda b: b.x0)
+    return any(right.x0 - left.x1 < gap for left, right in itertools.pairwise(ordered))
+
+
+def _fit_ticks(fig, ax, series: IndicatorSeries, choices) -> None:
+    """Label the x axis with the first choice whose labels neither touch nor leave the
+    figure, measured with the renderer at the drawn size."""
+    chosen = None
+    for periods, labels in choices:
+        chosen = periods, labels
+        ax.set_xticks([series.origin.months_until(p) for p in periods], labels)
+        fig.draw_without_rendering()
+        boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+        inside = all(b.x0 >= 0 and b.x1 <= fig.bbox.width for b in boxes)
+        if inside and not labels_overlap(boxes, TICK_GAP_PX * fig.dpi / 100):
+            return
+    if chosen is None:
+        ax.set_xticks([])
+
+
+def _title(heading: str, width: float) -> str:
+    """Wrap the title to the figure's width, at most TITLE_LINES lines ("…" after that);
+    the text alternative carries it in full."""
+    per_line = int(width * 72 / (TITLE_SIZE * 0.64))
+    lines = common.wrap(heading, per_line).split("\n")
+    if len(lines) > TITLE_LINES:
+        lines = lines[:TITLE_LINES]
+        last = lines[-1]
+        if len(last) > per_line - 2:
+            last = last.rsplit(" ", 1)[0]
+        lines[-1] = last.rstrip(" ,.;:") + " …"
+    return "\n".join(lines)
+
+
+def _plot(ax, data: IndicatorTrendData, series: IndicatorSeries, *, thumbnail: bool) -> tuple:
+    """Draw the lines, the references and the hatched gaps; return the y span drawn."""
     values = [y for y in series.ys if not math.isnan(y)]
     values += [float(mark.value) for mark in data.trajectory]
     values += [float(m.value) for m in (data.baseline, data.target) if m is not None]
@@ -201,155 +300,150 @@ def _draw(data: IndicatorTrendData, locale: str) -> common.Drawing:
     pad = (high - low) * 0.12 or abs(high) * 0.12 or 1.0
     bottom = 0.0 if data.y_from_zero and low >= 0 else low - pad
     ax.set_ylim(bottom, high + pad)
-
-    if data.trajectory:
+    half = data.frequency.months / 2
+    for gap in series.gaps:
+        ax.axvspan(
+            gap.x - half,
+            gap.x + half,
+            facecolor="white",
+            edgecolor=GRID_STRONG,
+            hatch=GAP_HATCH[gap.status],
+            linewidth=0,
+            zorder=0.5,
+        )
+    if data.trajectory and not thumbnail:
         ax.plot(
             [series.origin.months_until(m.period) for m in data.trajectory],
             [float(m.value) for m in data.trajectory],
             zorder=2,
             **TRAJECTORY,
         )
+    measured = MEASURED | ({"linewidth": 1.6, "markersize": 2.5} if thumbnail else {})
     # NaN in ys is what breaks the line: matplotlib does not join across it.
-    ax.plot(series.xs, series.ys, zorder=4, **MEASURED)
-    span = (high + pad) - bottom
-    target = float(data.target.value) if data.target is not None else None
-    if len(data.points) <= 14:
-        for x, y in zip(series.xs, series.ys, strict=True):
-            if math.isnan(y):
-                continue
-            # Above the point, unless the target line runs just above it.
-            below = target is not None and 0 <= (target - y) / span < 0.1
-            ax.annotate(
-                format_number(y, data.decimals, locale),
-                xy=(x, y),
-                xytext=(0, -9 if below else 8),
-                textcoords="offset points",
-                ha="center",
-                va="top" if below else "bottom",
-                fontsize=8,
-                color=DARK,
-                fontweight="bold",
-                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
-                zorder=6,
-            )
-    _draw_gaps(ax, series)
-    _draw_references(ax, data, series, locale)
-
-    xs = sorted(
-        set(series.xs)
-        | {series.origin.months_until(m.period) for m in data.trajectory}
-        | {series.origin.months_until(m.period) for m in (data.baseline, data.target) if m}
-    )
-    if xs:
-        ax.set_xlim(xs[0] - data.frequency.months * 0.5, xs[-1] + data.frequency.months * 0.5)
-        shown = xs if len(xs) <= 14 else xs[:: math.ceil(len(xs) / 14)]
-        ax.set_xticks(
-            shown,
-            [period_label(series.origin.add(x), data.frequency, locale) for x in shown],
-        )
-    ax.yaxis.set_major_formatter(common.axis_formatter(locale))
-    ax.set_ylabel(data.unit, fontsize=10)
-    ax.grid(axis="y", color=GRID, linewidth=0.6, zorder=0)
-    ax.spines[["top", "right"]].set_visible(False)
-
-    heading = data.title or text("indicator", locale)
-    fig.text(0.012, 0.97, common.wrap(heading, 90), fontsize=13, fontweight="bold", va="top")
-    better = (
-        "higher_is_better" if data.direction is Direction.HIGHER_IS_BETTER else "lower_is_better"
-    )
-    fig.text(
-        0.99,
-        0.97,
-        text(better, locale),
-        ha="right",
-        va="top",
-        fontsize=9.5,
-        fontweight="bold",
-        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": INK},
-    )
-    _draw_legend(fig, data, series, locale)
-    return common.Drawing(fig, heading, describe_indicator_trend(data, locale))
-
-
-def _draw_gaps(ax, series: IndicatorSeries) -> None:
-    """Mark each period without a value by a hollow marker on the axis and its label."""
-    on_axis = ax.get_xaxis_transform()  # x in data, y in axes fractions
-    for gap in series.gaps:
-        ax.axvline(gap.x, color=GRID_STRONG, linewidth=0.8, linestyle=(0, (1, 2)), zorder=1)
-        style = SUPPRESSED if gap.status is ObservationStatus.SUPPRESSED else MISSING
-        ax.plot([gap.x], [0], transform=on_axis, clip_on=False, zorder=6, **style)
-        ax.annotate(
-            gap.label,
-            xy=(gap.x, 0),
-            xycoords=on_axis,
-            xytext=(0, 9),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            fontstyle="italic",
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-            zorder=6,
-        )
-
-
-def _draw_references(ax, data: IndicatorTrendData, series: IndicatorSeries, locale) -> None:
-    """Draw the baseline point and the target point with its horizontal reference line."""
+    ax.plot(series.xs, series.ys, zorder=4, **measured)
     if data.target is not None:
         x = series.origin.months_until(data.target.period)
         y = float(data.target.value)
         ax.axhline(y, color=INK, linewidth=0.9, linestyle=(0, (1, 1.5)), zorder=1)
-        ax.plot([x], [y], zorder=5, **TARGET)
-        ax.annotate(
-            f"{text('target', locale)} {period_label(data.target.period, data.frequency, locale)}"
-            f": {_with_unit(data.target.value, data.unit, data.decimals, locale)}",
-            xy=(1, y),
-            xycoords=("axes fraction", "data"),
-            xytext=(6, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=8.5,
-            fontweight="bold",
-            annotation_clip=False,
-        )
-    if data.baseline is not None:
+        ax.plot([x], [y], zorder=5, **(TARGET | ({"markersize": 8} if thumbnail else {})))
+    if data.baseline is not None and not thumbnail:
         x = series.origin.months_until(data.baseline.period)
-        y = float(data.baseline.value)
-        ax.plot([x], [y], zorder=5, **BASELINE)
+        ax.plot([x], [float(data.baseline.value)], zorder=5, **BASELINE)
+    periods = _axis_periods(data, series)
+    if periods:
+        xs = [series.origin.months_until(p) for p in (periods[0], periods[-1])]
+        ax.set_xlim(xs[0] - half, xs[-1] + half)
+    return periods, bottom, high + pad
+
+
+def _value_labels(ax, data: IndicatorTrendData, series: IndicatorSeries, span, locale) -> None:
+    """Write each measured value above its point (below, when the target runs just above)."""
+    target = float(data.target.value) if data.target is not None else None
+    for x, y in zip(series.xs, series.ys, strict=True):
+        if math.isnan(y):
+            continue
+        below = target is not None and 0 <= (target - y) / span < 0.1
         ax.annotate(
-            f"Baseline {period_label(data.baseline.period, data.frequency, locale)}"
-            f": {_with_unit(data.baseline.value, data.unit, data.decimals, locale)}",
+            format_number(y, data.decimals, locale),
             xy=(x, y),
-            xytext=(0, -13),
+            xytext=(0, -8 if below else 7),
             textcoords="offset points",
             ha="center",
-            va="top",
-            fontsize=8,
-            color=MUTED,
+            va="top" if below else "bottom",
+            fontsize=7.5,
+            color=DARK,
+            fontweight="bold",
             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             zorder=6,
         )
 
 
+def gap_note(data: IndicatorTrendData, series: IndicatorSeries, locale: str) -> str:
+    """Name the periods without a value: "mangler: K2 2024 · skjult: 2021 (<5)"."""
+    missing = [g for g in series.gaps if g.status is ObservationStatus.MISSING]
+    hidden = [g for g in series.gaps if g.status is ObservationStatus.SUPPRESSED]
+    parts = []
+    if missing:
+        names = ", ".join(period_label(g.period, data.frequency, locale) for g in missing)
+        parts.append(f"{text('missing', locale)}: {names}")
+    if hidden:
+        default = text("suppressed", locale)
+        names = ", ".join(
+            period_label(g.period, data.frequency, locale)
+            + (f" ({g.label})" if g.label != default else "")
+            for g in hidden
+        )
+        parts.append(f"{default}: {names}")
+    return " · ".join(parts)
+
+
+def _draw(data: IndicatorTrendData, locale: str) -> common.Drawing:
+    series = prepare_series(data, locale)
+    fig = common.new_figure(WIDTH, HEIGHT, layout="constrained")
+    ax = fig.add_subplot()
+    periods, bottom, top = _plot(ax, data, series, thumbnail=False)
+    if len(data.points) <= 14:
+        _value_labels(ax, data, series, top - bottom, locale)
+    ax.yaxis.set_major_formatter(common.axis_formatter(locale))
+    ax.set_ylabel(common.wrap(data.unit, 28), fontsize=9)
+    ax.grid(axis="y", color=GRID, linewidth=0.6, zorder=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="x", labelsize=8.5)
+    note = gap_note(data, series, locale)
+    if note:
+        ax.set_xlabel(
+            common.wrap(note, 110), loc="left", fontsize=8, color=MUTED, fontstyle="italic"
+        )
+
+    heading = data.title or text("indicator", locale)
+    fig.suptitle(_title(heading, WIDTH), x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
+    better = (
+        "higher_is_better" if data.direction is Direction.HIGHER_IS_BETTER else "lower_is_better"
+    )
+    ax.set_title(text(better, locale), loc="right", fontsize=8.5, fontweight="bold", color=INK)
+    _draw_legend(fig, data, series, locale)
+    _fit_ticks(fig, ax, series, _tick_choices(data, periods, locale))
+    return common.Drawing(fig, heading, describe_indicator_trend(data, locale))
+
+
+def _draw_thumbnail(data: IndicatorTrendData, locale: str) -> common.Drawing:
+    series = prepare_series(data, locale)
+    fig = common.new_figure(THUMB_WIDTH, THUMB_HEIGHT, layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.02, h_pad=0.02)
+    ax = fig.add_subplot()
+    periods, _bottom, _top = _plot(ax, data, series, thumbnail=True)
+    ax.yaxis.set_major_locator(MaxNLocator(3))
+    ax.yaxis.set_major_formatter(common.axis_formatter(locale))
+    ax.tick_params(labelsize=7, length=2, pad=1.5)
+    ax.grid(axis="y", color=GRID, linewidth=0.5, zorder=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ends = [periods[0], periods[-1]] if len(periods) > 1 else periods
+    _fit_ticks(fig, ax, series, [(ends, [period_label(p, data.frequency, locale) for p in ends])])
+    heading = data.title or text("indicator", locale)
+    return common.Drawing(fig, heading, describe_indicator_trend(data, locale))
+
+
 def _draw_legend(fig, data: IndicatorTrendData, series: IndicatorSeries, locale) -> None:
+    """Name what is drawn, in the page's words; the references carry their values."""
     handles = [Line2D([], [], **MEASURED, label=text("measured", locale))]
-    if data.baseline is not None:
-        handles.append(Line2D([], [], **BASELINE, label="Baseline"))
-    if data.target is not None:
-        handles.append(Line2D([], [], **TARGET, label=text("target", locale)))
     if data.trajectory:
         handles.append(Line2D([], [], **TRAJECTORY, label=text("trajectory", locale)))
+    if data.baseline is not None:
+        label = _mark_label("indicator_baseline", data.baseline, data, locale)
+        handles.append(Line2D([], [], **BASELINE, label=label))
+    if data.target is not None:
+        label = _mark_label("target", data.target, data, locale)
+        handles.append(Line2D([], [], **TARGET, label=label))
     statuses = {gap.status for gap in series.gaps}
     if ObservationStatus.SUPPRESSED in statuses:
-        handles.append(Line2D([], [], **SUPPRESSED, label=text("suppressed_legend", locale)))
+        handles.append(_gap_patch(ObservationStatus.SUPPRESSED, text("suppressed_legend", locale)))
     if ObservationStatus.MISSING in statuses:
-        handles.append(Line2D([], [], **MISSING, label=text("missing_legend", locale)))
+        handles.append(_gap_patch(ObservationStatus.MISSING, text("missing_legend", locale)))
     fig.legend(
         handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.09, 0.9),
-        ncols=min(len(handles), 3),
+        loc="outside lower left",
+        ncols=2,
         fontsize=8,
-        handlelength=2.6,
+        handlelength=2.4,
+        columnspacing=1.2,
     )

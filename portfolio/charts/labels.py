@@ -63,6 +63,7 @@ _TEXTS: dict[str, str] = {
     # Indicators
     "indicator": N_("Indikator"),
     "measured": N_("Målt værdi"),
+    "indicator_baseline": N_("Basislinje"),
     "target": N_("Mål"),
     "trajectory": N_("Forventet udvikling"),
     "suppressed": N_("skjult"),

@@ -67,12 +67,16 @@ def _prepare(form: IndicatorForm, subject_obj) -> None:
     form.kind.choices = enum_choices(IndicatorKind, kinds)
 
 
-@bp.get("/<indicator_code>/trend.svg")
-def trend(slug, indicator_code):
+# The trend in full (a benefit's page) and small (a row of a track's, project's or risk's table).
+TREND_KINDS = {"trend": "indicator_trend", "trend-small": "indicator_thumbnail"}
+
+
+@bp.get("/<indicator_code>/<any(trend, 'trend-small'):size>.svg")
+def trend(slug, indicator_code, size):
     programme = programme_services.get_programme_for(current_user, slug)
     indicator = editing.get_indicator(programme, indicator_code)
     reading = services.readings_for([indicator])[indicator.id]
-    return chart_response("indicator_trend", trend_data(reading))
+    return chart_response(TREND_KINDS[size], trend_data(reading))
 
 
 @bp.route("/new/<subject>/<code>", methods=["GET", "POST"])
@@ -168,19 +172,20 @@ def indicator_helpers():
     """Helpers the indicator partials use on any page that includes them."""
     from portfolio.indicators.disclosure import counts_are_protected, threshold_for
 
-    def trend_chart(programme, reading) -> dict:
+    def trend_chart(programme, reading, size: str = "trend") -> dict:
         """The trend chart's address (with its version) and its text alternative."""
         data = trend_data(reading)
-        code = reading.indicator.code
+        kind = TREND_KINDS[size]
         return {
             "src": chart_url(
                 "indicators.trend",
-                "indicator_trend",
+                kind,
                 data,
                 slug=programme.slug,
-                indicator_code=code,
+                indicator_code=reading.indicator.code,
+                size=size,
             ),
-            "alt": chart_alt_text("indicator_trend", data, locale=locale_code()),
+            "alt": chart_alt_text(kind, data, locale=locale_code()),
         }
 
     return {

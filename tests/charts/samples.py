@@ -278,5 +278,6 @@ SAMPLES = {
     "budget_years": lambda: ddns_budget(per_track=True),
     "cumulative_spend": ddns_cumulative,
     "indicator_trend": readmissions_indicator,
+    "indicator_thumbnail": readmissions_indicator,
     "benefit_map": ddns_benefit_map,
 }

@@ -99,8 +99,8 @@ def indicators(app, ddns):
     [
         ("/programmes/ddns/status", "/status/charts/"),
         ("/programmes/ddns/benefits/map", "/benefits/map.svg"),
-        ("/programmes/ddns/tracks/1", "/indicators/S1.9/trend.svg"),
-        ("/programmes/ddns/risks/R1", "/indicators/R1.9/trend.svg"),
+        ("/programmes/ddns/tracks/1", "/indicators/S1.9/trend-small.svg"),
+        ("/programmes/ddns/risks/R1", "/indicators/R1.9/trend-small.svg"),
     ],
 )
 def test_every_chart_on_a_page_is_linked_by_its_version(client, login_as, indicators, page, part):
