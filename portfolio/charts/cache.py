@@ -85,6 +85,12 @@ KINDS: dict[str, ChartKind] = {
             indicators.describe_indicator_trend,
         ),
         ChartKind(
+            "indicator_trend_narrow",
+            IndicatorTrendData,
+            indicators.build_indicator_trend_narrow,
+            indicators.describe_indicator_trend,
+        ),
+        ChartKind(
             "indicator_thumbnail",
             IndicatorTrendData,
             indicators.build_indicator_thumbnail,

@@ -4,8 +4,8 @@ A suppressed or missing period breaks the line, is hatched over its width and na
 the axis ("mangler: K2 2024"). It is never plotted as 0 (nor marked on the zero line) and
 never bridged: a line drawn across it would claim a value nobody measured.
 
-Drawn at the size the pages show it (WIDTH × HEIGHT beside the facts on a benefit page,
-THUMB_WIDTH × THUMB_HEIGHT in a track's or risk's table), with constrained layout, so every
+Drawn at the size the pages show it (FULL beside the facts on a benefit page, NARROW on a
+phone, THUMB_WIDTH × THUMB_HEIGHT in a track's or risk's table), with constrained layout, so every
 text lies inside the picture; the period labels are thinned until no two touch.
 """
 
@@ -156,6 +156,13 @@ def build_indicator_trend(
     return common.render(_draw, data, locale, fmt)
 
 
+def build_indicator_trend_narrow(
+    data: IndicatorTrendData, *, locale: str = "da", fmt: str = "svg"
+) -> bytes:
+    """Draw the trend for a phone's width: the same chart, narrower, its legend in one column."""
+    return common.render(_draw_narrow, data, locale, fmt)
+
+
 def build_indicator_thumbnail(
     data: IndicatorTrendData, *, locale: str = "da", fmt: str = "svg"
 ) -> bytes:
@@ -165,10 +172,19 @@ def build_indicator_thumbnail(
 
 # --------------------------------------------------------------------------- drawing
 
+
 # Inches. The full chart fills one column of `.columns--chart` (about 34rem on a 1366 px
 # screen: 7.2 in at 96 px per inch shows its text at about its size); the thumbnail is
 # `.chart--thumb`, 12rem wide.
-WIDTH, HEIGHT = 7.2, 4.6
+@dataclass(frozen=True)
+class TrendSize:
+    width: float  # inches
+    height: float
+    legend_columns: int
+
+
+FULL = TrendSize(7.2, 4.6, 2)
+NARROW = TrendSize(4.0, 4.6, 1)  # a 390 px phone shows the chart about 3.6 in wide
 THUMB_WIDTH, THUMB_HEIGHT = 2.5, 1.45
 TITLE_SIZE = 11.5
 TITLE_LINES = 2
@@ -325,14 +341,17 @@ def _plot(ax, data: IndicatorTrendData, series: IndicatorSeries, *, thumbnail: b
         x = series.origin.months_until(data.target.period)
         y = float(data.target.value)
         ax.axhline(y, color=INK, linewidth=0.9, linestyle=(0, (1, 1.5)), zorder=1)
-        ax.plot([x], [y], zorder=5, **(TARGET | ({"markersize": 8} if thumbnail else {})))
+        target_style = TARGET | ({"markersize": 8} if thumbnail else {})
+        # Not clipped: a target at the axis' end is still drawn whole.
+        ax.plot([x], [y], zorder=5, clip_on=False, **target_style)
     if data.baseline is not None and not thumbnail:
         x = series.origin.months_until(data.baseline.period)
-        ax.plot([x], [float(data.baseline.value)], zorder=5, **BASELINE)
+        ax.plot([x], [float(data.baseline.value)], zorder=5, clip_on=False, **BASELINE)
     periods = _axis_periods(data, series)
     if periods:
-        xs = [series.origin.months_until(p) for p in (periods[0], periods[-1])]
-        ax.set_xlim(xs[0] - half, xs[-1] + half)
+        first, last = (series.origin.months_until(p) for p in (periods[0], periods[-1]))
+        margin = max(half, (last - first) * 0.025)  # room for a marker at either end
+        ax.set_xlim(first - margin, last + margin)
     return periods, bottom, high + pad
 
 
@@ -377,9 +396,13 @@ def gap_note(data: IndicatorTrendData, series: IndicatorSeries, locale: str) -> 
     return " · ".join(parts)
 
 
-def _draw(data: IndicatorTrendData, locale: str) -> common.Drawing:
+def _draw_narrow(data: IndicatorTrendData, locale: str) -> common.Drawing:
+    return _draw(data, locale, NARROW)
+
+
+def _draw(data: IndicatorTrendData, locale: str, size: TrendSize = FULL) -> common.Drawing:
     series = prepare_series(data, locale)
-    fig = common.new_figure(WIDTH, HEIGHT, layout="constrained")
+    fig = common.new_figure(size.width, size.height, layout="constrained")
     ax = fig.add_subplot()
     periods, bottom, top = _plot(ax, data, series, thumbnail=False)
     if len(data.points) <= 14:
@@ -392,16 +415,22 @@ def _draw(data: IndicatorTrendData, locale: str) -> common.Drawing:
     note = gap_note(data, series, locale)
     if note:
         ax.set_xlabel(
-            common.wrap(note, 110), loc="left", fontsize=8, color=MUTED, fontstyle="italic"
+            common.wrap(note, int(size.width * 15)),
+            loc="left",
+            fontsize=8,
+            color=MUTED,
+            fontstyle="italic",
         )
 
     heading = data.title or text("indicator", locale)
-    fig.suptitle(_title(heading, WIDTH), x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
+    fig.suptitle(
+        _title(heading, size.width), x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold"
+    )
     better = (
         "higher_is_better" if data.direction is Direction.HIGHER_IS_BETTER else "lower_is_better"
     )
     ax.set_title(text(better, locale), loc="right", fontsize=8.5, fontweight="bold", color=INK)
-    _draw_legend(fig, data, series, locale)
+    _draw_legend(fig, data, series, locale, size.legend_columns)
     _fit_ticks(fig, ax, series, _tick_choices(data, periods, locale))
     return common.Drawing(fig, heading, describe_indicator_trend(data, locale))
 
@@ -423,7 +452,9 @@ def _draw_thumbnail(data: IndicatorTrendData, locale: str) -> common.Drawing:
     return common.Drawing(fig, heading, describe_indicator_trend(data, locale))
 
 
-def _draw_legend(fig, data: IndicatorTrendData, series: IndicatorSeries, locale) -> None:
+def _draw_legend(
+    fig, data: IndicatorTrendData, series: IndicatorSeries, locale, columns: int
+) -> None:
     """Name what is drawn, in the page's words; the references carry their values."""
     handles = [Line2D([], [], **MEASURED, label=text("measured", locale))]
     if data.trajectory:
@@ -442,7 +473,7 @@ def _draw_legend(fig, data: IndicatorTrendData, series: IndicatorSeries, locale)
     fig.legend(
         handles=handles,
         loc="outside lower left",
-        ncols=2,
+        ncols=columns,
         fontsize=8,
         handlelength=2.4,
         columnspacing=1.2,

@@ -67,11 +67,16 @@ def _prepare(form: IndicatorForm, subject_obj) -> None:
     form.kind.choices = enum_choices(IndicatorKind, kinds)
 
 
-# The trend in full (a benefit's page) and small (a row of a track's, project's or risk's table).
-TREND_KINDS = {"trend": "indicator_trend", "trend-small": "indicator_thumbnail"}
+# The trend in full (a benefit's page), narrow (the same on a phone) and small (a row of a
+# track's, project's or risk's table).
+TREND_KINDS = {
+    "trend": "indicator_trend",
+    "trend-narrow": "indicator_trend_narrow",
+    "trend-small": "indicator_thumbnail",
+}
 
 
-@bp.get("/<indicator_code>/<any(trend, 'trend-small'):size>.svg")
+@bp.get("/<indicator_code>/<any(trend, 'trend-narrow', 'trend-small'):size>.svg")
 def trend(slug, indicator_code, size):
     programme = programme_services.get_programme_for(current_user, slug)
     indicator = editing.get_indicator(programme, indicator_code)

@@ -279,5 +279,6 @@ SAMPLES = {
     "cumulative_spend": ddns_cumulative,
     "indicator_trend": readmissions_indicator,
     "indicator_thumbnail": readmissions_indicator,
+    "indicator_trend_narrow": readmissions_indicator,
     "benefit_map": ddns_benefit_map,
 }

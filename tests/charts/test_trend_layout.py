@@ -69,7 +69,11 @@ def quarterly() -> IndicatorTrendData:
 
 
 SAMPLES = {"monthly": monthly, "quarterly": quarterly, "yearly": samples.readmissions_indicator}
-DRAWERS = {"full": indicators._draw, "thumbnail": indicators._draw_thumbnail}
+DRAWERS = {
+    "full": indicators._draw,
+    "narrow": indicators._draw_narrow,
+    "thumbnail": indicators._draw_thumbnail,
+}
 
 
 def _texts(figure) -> list[Text]:
@@ -149,7 +153,7 @@ def test_a_missing_quarter_draws_no_point_at_zero_and_is_named_under_the_axis(si
         assert len(hatched) == 1
         left, right = hatched[0].get_x(), hatched[0].get_x() + hatched[0].get_width()
         assert left < gap.x < right
-        if size == "full":
+        if size != "thumbnail":
             assert ax.get_xlabel() == "mangler: K2 2024"
     measured = [y for x, y in zip(series.xs, series.ys, strict=True) if x == gap.x]
     assert all(math.isnan(y) for y in measured)
@@ -168,6 +172,7 @@ def test_a_long_title_is_wrapped_or_shortened_and_given_in_full_in_the_text():
 
 
 def test_the_drawn_size_is_the_size_the_pages_show():
-    # One column of `.columns--chart`, and `.chart--thumb` (12rem) in a table row.
+    # One column of `.columns--chart`, a phone's width, and `.chart--thumb` (12rem).
     assert svg.size(indicators.build_indicator_trend(monthly())) == (518.4, 331.2)
+    assert svg.size(indicators.build_indicator_trend_narrow(monthly())) == (288.0, 331.2)
     assert svg.size(indicators.build_indicator_thumbnail(monthly())) == (180.0, 104.4)
