@@ -11,12 +11,14 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import LayoutEngine
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
@@ -132,7 +134,9 @@ def add_svg_title(svg: bytes, title: str, description: str) -> bytes:
     return svg[: match.start()] + labelled + inserted + svg[match.end() :]
 
 
-def new_figure(width: float, height: float, layout: str | None = None) -> Figure:
+def new_figure(
+    width: float, height: float, layout: Literal["constrained"] | LayoutEngine | None = None
+) -> Figure:
     """Return a white figure of the given size in inches (A4 landscape is 11.69 × 8.27);
     `layout="constrained"` keeps every title, label and legend inside it."""
     return Figure(figsize=(width, height), facecolor="white", layout=layout)

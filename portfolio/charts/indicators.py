@@ -15,6 +15,8 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from matplotlib.artist import Artist
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
@@ -396,11 +398,15 @@ def gap_note(data: IndicatorTrendData, series: IndicatorSeries, locale: str) -> 
     return " · ".join(parts)
 
 
+def _draw(data: IndicatorTrendData, locale: str) -> common.Drawing:
+    return _draw_at(data, locale, FULL)
+
+
 def _draw_narrow(data: IndicatorTrendData, locale: str) -> common.Drawing:
-    return _draw(data, locale, NARROW)
+    return _draw_at(data, locale, NARROW)
 
 
-def _draw(data: IndicatorTrendData, locale: str, size: TrendSize = FULL) -> common.Drawing:
+def _draw_at(data: IndicatorTrendData, locale: str, size: TrendSize) -> common.Drawing:
     series = prepare_series(data, locale)
     fig = common.new_figure(size.width, size.height, layout="constrained")
     ax = fig.add_subplot()
@@ -437,8 +443,9 @@ def _draw(data: IndicatorTrendData, locale: str, size: TrendSize = FULL) -> comm
 
 def _draw_thumbnail(data: IndicatorTrendData, locale: str) -> common.Drawing:
     series = prepare_series(data, locale)
-    fig = common.new_figure(THUMB_WIDTH, THUMB_HEIGHT, layout="constrained")
-    fig.get_layout_engine().set(w_pad=0.02, h_pad=0.02)
+    fig = common.new_figure(
+        THUMB_WIDTH, THUMB_HEIGHT, layout=ConstrainedLayoutEngine(w_pad=0.02, h_pad=0.02)
+    )
     ax = fig.add_subplot()
     periods, _bottom, _top = _plot(ax, data, series, thumbnail=True)
     ax.yaxis.set_major_locator(MaxNLocator(3))
@@ -456,7 +463,7 @@ def _draw_legend(
     fig, data: IndicatorTrendData, series: IndicatorSeries, locale, columns: int
 ) -> None:
     """Name what is drawn, in the page's words; the references carry their values."""
-    handles = [Line2D([], [], **MEASURED, label=text("measured", locale))]
+    handles: list[Artist] = [Line2D([], [], **MEASURED, label=text("measured", locale))]
     if data.trajectory:
         handles.append(Line2D([], [], **TRAJECTORY, label=text("trajectory", locale)))
     if data.baseline is not None:
