@@ -274,4 +274,15 @@ TABLE_FIELD_LABELS = {
     ("workshops", "held_on"): _l("Dato for workshoppen"),
     ("status_reports", "snapshot"): _l("Fastfrosne tal"),
     ("workshop_items", "snapshot"): _l("Fastfrosne tal"),
+    # The row a backup restore writes for itself (backup/services.py).
+    ("database", "file"): _l("Fil"),
+    ("database", "content_sha256"): _l("Kontrolsum (SHA-256)"),
+    ("database", "created_at"): _l("Sikkerhedskopien taget"),
+    ("database", "source_dialect"): _l("Kildedatabase"),
+    ("database", "schema_revision"): _l("Skemaversion"),
+    ("database", "row_count"): _l("Rækker i alt"),
+    ("database", "rows"): _l("Rækker pr. type"),
+    # The row a synthetic seed run writes for itself (seed/synthetic.py).
+    ("portfolios", "scale"): _l("Syntetiske programmer"),
+    ("portfolios", "rows"): _l("Rækker pr. type"),
 }

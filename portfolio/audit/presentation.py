@@ -63,6 +63,10 @@ _EXTRA_ENUM_LABELS = {
 }
 
 
+# The restore row (backup/services.py) is no table's snapshot; its time is still a time.
+_TIMES_OF_UNMAPPED = {("database", "created_at")}
+
+
 def action_name(action: str) -> str:
     """Name an action as users say it: "Oprettet", "Ændret", "Slettet", "Gendannet"."""
     return str(ACTION_NAMES.get(action, action))
@@ -263,8 +267,19 @@ def format_value(table: str, name: str, raw, names: _Names | None = None) -> str
     """Write one stored value the way users know it: labels, Danish dates, kroner, Ja/Nej."""
     if raw is None or raw == "":
         return "–"
-    if not isinstance(raw, str):  # a snapshot's nested JSON (the restore and seed rows)
+    if isinstance(raw, dict) and all(isinstance(n, int) for n in raw.values()):
+        # Rows per table, in a restore's or a synthetic seed run's own row.
+        counts = sorted((entity_name(t), format_number(n)) for t, n in raw.items())
+        return ", ".join(f"{name}: {n}" for name, n in counts)
+    if isinstance(raw, int):
+        return format_number(raw)
+    if not isinstance(raw, str):
         return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+    if (table, name) in _TIMES_OF_UNMAPPED:
+        try:
+            return format_timestamp(dt.datetime.fromisoformat(raw))
+        except ValueError:
+            return raw
     if raw == REDACTED:
         return raw
     mapper = _mappers().get(table)
@@ -317,7 +332,8 @@ def _snapshot_fields(table: str, values: dict) -> list[str]:
     mapper = _mappers().get(table)
     order = [a.key for a in mapper.column_attrs] if mapper is not None else []
     known = [n for n in order if n in values]
-    return [n for n in known + sorted(set(values) - set(known)) if n not in _HIDDEN_IN_SNAPSHOT]
+    hidden = _HIDDEN_IN_SNAPSHOT if mapper is not None else set()
+    return [n for n in known + sorted(set(values) - set(known)) if n not in hidden]
 
 
 def present(entries) -> list[ShownEntry]:

@@ -185,3 +185,18 @@ def test_csv_keeps_the_stored_values_and_adds_the_readable_ones(client, login_as
         "Status",
     )
     assert (row["old_text"], row["new_text"]) == ("Afholdt", "Afsluttet")
+
+
+def test_a_restore_row_reads_as_the_backup_it_names(client, login_as):
+    login_as("admin")
+    details = (
+        '{"content_sha256": "ab12", "created_at": "2026-12-02T13:06:26.161871+00:00", '
+        '"file": "styrbord.backup", "row_count": 7, "rows": {"budget_lines": 5, "risks": 2}, '
+        '"schema_revision": "0008", "source_dialect": "sqlite"}'
+    )
+    _old_row("database", "", None, None, details, action="restore", entity_label="styrbord.backup")
+    page = _text(client.get("/admin/audit?action=restore"))
+    assert "Gendannet Database styrbord.backup" in page
+    assert "Sikkerhedskopien taget 2. december 2026 kl. 14:06" in page
+    assert "Rækker pr. type Budgetlinje: 5, Risiko: 2" in page
+    assert "budget_lines" not in page and "+00:00" not in page
