@@ -110,6 +110,9 @@ class ShownEntry:
     new: str
     # A create or delete holds the whole object: its fields as (label, value), shown folded.
     details: list[tuple[str, str]] = dataclass_field(default_factory=list)
+    # The field holds structured data (a frozen report's numbers, a source's settings):
+    # its values are shown folded, laid out, never as the summary of a fold.
+    is_data: bool = False
 
     @property
     def is_snapshot(self) -> bool:
@@ -365,7 +368,10 @@ def present(entries) -> list[ShownEntry]:
             if values is not None
             else []
         )
-        if entry.field is not None:
+        is_data = entry.field is not None and _is_data(entry.entity, entry.field)
+        if is_data:
+            old, new = _laid_out(entry.old_value), _laid_out(entry.new_value)
+        elif entry.field is not None:
             old = format_value(entry.entity, entry.field, entry.old_value, names)
             new = format_value(entry.entity, entry.field, entry.new_value, names)
         else:
@@ -380,6 +386,23 @@ def present(entries) -> list[ShownEntry]:
                 old=old,
                 new=new,
                 details=details,
+                is_data=is_data,
             )
         )
     return shown
+
+
+def _is_data(table: str, name: str) -> bool:
+    mapper = _mappers().get(table)
+    prop = mapper.attrs.get(name) if mapper is not None else None
+    return isinstance(prop, sa.orm.ColumnProperty) and isinstance(prop.columns[0].type, sa.JSON)
+
+
+def _laid_out(raw: str | None) -> str:
+    """Indent stored JSON so it reads line by line (shown as stored if it is not JSON)."""
+    if raw is None or raw == "":
+        return "–"
+    try:
+        return json.dumps(json.loads(raw), ensure_ascii=False, indent=1, sort_keys=True)
+    except ValueError:
+        return raw

@@ -200,3 +200,19 @@ def test_a_restore_row_reads_as_the_backup_it_names(client, login_as):
     assert "Sikkerhedskopien taget 2. december 2026 kl. 14:06" in page
     assert "Rækker pr. type Budgetlinje: 5, Risiko: 2" in page
     assert "budget_lines" not in page and "+00:00" not in page
+
+
+def test_frozen_numbers_are_folded_not_shown_as_a_line_of_json(client, login_as):
+    login_as("admin")
+    frozen = '{"indicators": [{"code": "GH1.1", "latest": "38.8"}], "name": "Bedre data"}'
+    _old_row("workshop_items", "1", "snapshot", None, frozen)
+    body = client.get("/admin/audit?entity=workshop_items").get_data(as_text=True)
+    cell = re.search(
+        r"<details class=\"audit-details\"><summary>vis detaljer</summary>"
+        r"<pre>(.*?)</pre></details>",
+        body,
+        re.S,
+    )
+    assert cell is not None
+    assert html.unescape(cell.group(1)).splitlines()[:2] == ["{", ' "indicators": [']
+    assert "<summary>{" not in body

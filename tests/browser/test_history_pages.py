@@ -89,3 +89,17 @@ def test_a_risk_history_reads_in_danish_and_fits_the_screen(signed_in, width):
     assert history.evaluate("e => e.getBoundingClientRect().right") <= width
     history.scroll_into_view_if_needed()
     _shot(page, f"risk-{width}")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_programme_history_page_never_scrolls_sideways(signed_in, width):
+    page = signed_in
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/programmes/ddns/history")
+    history = page.locator("section.history")
+    expect(history.locator("tbody tr").first).to_contain_text("Oprettet")
+    expect(history).to_contain_text("vis detaljer")
+    expect(history).not_to_contain_text('{"')
+    assert page.locator("details.audit-details[open]").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    _shot(page, f"programme-{width}")
