@@ -381,7 +381,7 @@ def present(entries) -> list[ShownEntry]:
                 entry=entry,
                 action=action_name(entry.action),
                 entity=entity_name(entry.entity),
-                subject=entry.entity_label or names.name(entry.entity, entry.entity_id),
+                subject=entry.entity_label or _subject(entry, values, names),
                 field=field_label(entry.entity, entry.field) if entry.field else "–",
                 old=old,
                 new=new,
@@ -390,6 +390,16 @@ def present(entries) -> list[ShownEntry]:
             )
         )
     return shown
+
+
+def _subject(entry: AuditEntry, snapshot: dict | None, names: _Names) -> str:
+    """Name the object of a row that carries no label of its own."""
+    if snapshot is not None and entry.entity in _mappers():
+        return describe(entry.entity, snapshot, names)
+    mapper = _mappers().get(entry.entity)
+    if mapper is not None and (values := _member_values(mapper, entry.entity_id)) is not None:
+        return describe(entry.entity, values, names)  # a key of several parts names it
+    return names.name(entry.entity, entry.entity_id)
 
 
 def _is_data(table: str, name: str) -> bool:

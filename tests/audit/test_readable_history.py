@@ -216,3 +216,13 @@ def test_frozen_numbers_are_folded_not_shown_as_a_line_of_json(client, login_as)
     assert cell is not None
     assert html.unescape(cell.group(1)).splitlines()[:2] == ["{", ' "indicators": [']
     assert "<summary>{" not in body
+
+
+def test_rows_without_a_label_name_their_object(client, login_as):
+    login_as("admin")
+    _old_row("benefit_types", "1,economic", "position", "0", "1")
+    page = _text(client.get("/admin/audit?entity=benefit_types&action=update"))
+    assert "Ændret Gevinsttype Økonomisk gevinst Rækkefølge 0 1" in page
+    assert "1,economic" not in page
+    created = _text(client.get("/admin/audit?entity=risk_assessments&action=create"))
+    assert "Oprettet Risikovurdering Vurdering " in created and " nr. " not in created
