@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from portfolio import models  # noqa: F401  (every table known before use)
     from portfolio.audit import listeners as audit_listeners
+    from portfolio.audit import presentation as audit_presentation
     from portfolio.auth import services as auth_services
     from portfolio.core import database, i18n, security
     from portfolio.core import logging as structured_logging
@@ -46,6 +47,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     auth_services.init_login(app)
     audit_listeners.install()
+    # Histories, the audit log and the edit-conflict table all show rows through this.
+    app.jinja_env.globals["readable_history"] = audit_presentation.present
 
 
 def register_blueprints(app: Flask) -> None:

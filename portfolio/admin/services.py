@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from portfolio.audit import presentation
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.versions import apply_changes
 from portfolio.auth import services as auth_services
@@ -136,6 +137,8 @@ def _audit_query(filters: AuditFilter) -> sa.Select:
                 AuditEntry.old_value.ilike(pattern),
                 AuditEntry.new_value.ilike(pattern),
                 AuditEntry.field.ilike(pattern),
+                # "Budgetlinje" finds the budget lines: the trail names them by table.
+                AuditEntry.entity.in_(presentation.tables_named(filters.text)),
             )
         )
     return query
@@ -171,19 +174,47 @@ EXPORT_COLUMNS = (
 )
 
 
+# After the stored values, the same row as the pages show it (in the user's language).
+READABLE_COLUMNS = (
+    "action_text",
+    "entity_text",
+    "subject_text",
+    "field_text",
+    "old_text",
+    "new_text",
+)
+_EXPORT_BATCH = 1000
+
+
+def _readable_cells(row: presentation.ShownEntry) -> list[str]:
+    old, new = row.old, row.new
+    if row.details:
+        snapshot = "; ".join(f"{label}: {value}" for label, value in row.details)
+        old, new = (snapshot, "–") if row.entry.action == "delete" else ("–", snapshot)
+    return [row.action, row.entity, row.subject, row.field, old, new]
+
+
 def audit_csv(actor: User, filters: AuditFilter) -> str:
-    """Export every matching audit entry as CSV (user text neutralised against formulas)."""
+    """Export every matching audit entry as CSV (user text neutralised against formulas).
+
+    The stored values come first, unchanged; then the readable ones the pages show.
+    """
     require(actor, Action.VIEW_AUDIT)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(EXPORT_COLUMNS + READABLE_COLUMNS)
     query = _audit_query(filters).order_by(AuditEntry.id)
-    for entry in db.session.scalars(query.execution_options(yield_per=1000)):
-        row = []
-        for column in EXPORT_COLUMNS:
-            value = getattr(entry, column)
-            row.append(
-                value.isoformat() if isinstance(value, dt.datetime) else neutralise_formula(value)
-            )
-        writer.writerow(row)
+    entries = db.session.scalars(query.execution_options(yield_per=_EXPORT_BATCH))
+    for batch in entries.partitions(_EXPORT_BATCH):
+        for shown in presentation.present(batch):
+            row = []
+            for column in EXPORT_COLUMNS:
+                value = getattr(shown.entry, column)
+                row.append(
+                    value.isoformat()
+                    if isinstance(value, dt.datetime)
+                    else neutralise_formula(value)
+                )
+            row.extend(neutralise_formula(cell) for cell in _readable_cells(shown))
+            writer.writerow(row)
     return out.getvalue()

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portfolio.admin import services
 from portfolio.admin.forms import AuditFilterForm, MembershipForm, NewUserForm, UserForm
+from portfolio.audit import presentation as audit_presentation
 from portfolio.audit.services import history_of
 from portfolio.auth import services as auth_services
 from portfolio.auth.permissions import Action, require
@@ -157,7 +158,10 @@ def _audit_form() -> AuditFilterForm:
     form.programme_id.choices = options(
         [("", _("Alle"))] + [(str(p.id), p.short_name) for p in programmes]
     )
-    form.entity.choices = options([("", _("Alle"))] + [(e, e) for e in services.audit_entities()])
+    # Offered by the names users know ("Budgetlinje"); the filter's value is the table.
+    form.entity.choices = options(
+        [("", _("Alle")), *audit_presentation.entity_choices(services.audit_entities())]
+    )
     return form
 
 

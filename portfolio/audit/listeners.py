@@ -106,8 +106,28 @@ def _snapshot(obj) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
-def _collection_text(items) -> str:
-    return json.dumps(sorted(entity_label(i) or _identity(i) for i in items), ensure_ascii=False)
+def _member_text(item) -> str:
+    """Name a member of a collection: its label, else its key (an enum part as its value)."""
+    if label := entity_label(item):
+        return label
+    key = sa.inspect(type(item)).primary_key_from_instance(item)
+    return ",".join(str(to_text(part)) for part in key)
+
+
+class _Members:
+    """The members of a collection before or after a change, written out at the end of the flush.
+
+    A member added in the same flush as its owner's change is inserted after the owner's
+    row is written (it depends on the owner), so its id, and any key it takes from the
+    owner, is only known once the flush has written every row: written any earlier, the
+    trail said "None" for it.
+    """
+
+    def __init__(self, items) -> None:
+        self.items = list(items)
+
+    def text(self) -> str:
+        return json.dumps(sorted(_member_text(i) for i in self.items), ensure_ascii=False)
 
 
 def _changes(obj):
@@ -138,7 +158,7 @@ def _changes(obj):
             continue
         before = list(history.unchanged) + list(history.deleted)
         after = list(history.unchanged) + list(history.added)
-        yield rel.key, _collection_text(before), _collection_text(after)
+        yield rel.key, _Members(before), _Members(after)
 
 
 def _row(obj, action: str, field=None, old=None, new=None) -> dict:
@@ -199,6 +219,10 @@ def _after_flush(session: Session, _flush_context) -> None:
     for obj in session.dirty:
         if id(obj) not in seen and is_audited(obj):
             rows.extend(_row(obj, "update", *change) for change in _changes(obj))
+    for row in rows:
+        for column in ("old_value", "new_value"):
+            if isinstance(row[column], _Members):
+                row[column] = row[column].text()
     if rows:
         session.connection().execute(sa.insert(AuditEntry.__table__), rows)
 
