@@ -102,7 +102,11 @@ def load_status_data(programme: Programme) -> StatusData:
         db.session.execute(
             sa.select(Risk)
             .where(Risk.programme_id == pid)
-            .options(joinedload(Risk.indicators).options(*with_indicators))
+            .options(
+                joinedload(Risk.indicators).options(*with_indicators),
+                # The actions decide whether a residual score counts (Risk.current_score).
+                joinedload(Risk.actions),
+            )
             .order_by(Risk.id)
         )
         .unique()
