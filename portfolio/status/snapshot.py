@@ -239,9 +239,9 @@ def overall_light(data: StatusData, today: dt.date) -> Rollup:
 
 def overall_lights(programmes, today: dt.date) -> dict[int, Rollup]:
     """Return each programme's overall light, by id, as its status page shows it."""
-    from portfolio.status.services import load_status_data
+    from portfolio.status.services import load_light_data
 
-    return {p.id: overall_light(load_status_data(p), today) for p in programmes}
+    return {pid: overall_light(data, today) for pid, data in load_light_data(programmes).items()}
 
 
 def build_snapshot(data: StatusData, today: dt.date) -> dict:
