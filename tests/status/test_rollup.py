@@ -171,3 +171,34 @@ def test_report_api_and_overview_show_the_same_overall_light(client, login_as, s
         ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     assert "Ingen samlet vurdering – 3 af 5 lys uden" in " ".join(words.split())
+
+
+def test_a_report_frozen_before_the_roll_up_keeps_its_colour(client, login_as, ddns, monkeypatch):
+    """Reports of snapshot format 1 have no roll-up: they show the colour they were made with."""
+    from portfolio.reports import services as report_services
+    from portfolio.status.snapshot import build_snapshot
+
+    def format_1(data, today):
+        snapshot = build_snapshot(data, today)
+        snapshot["format"], snapshot["overall"] = 1, "yellow"
+        del snapshot["overall_rollup"], snapshot["based_on_demo_data"]
+        for track in snapshot["tracks"]:
+            del track["rollup"]
+        for risk in snapshot["risks"]:
+            for key in ("residual_counts", "current_probability", "current_consequence"):
+                del risk[key]
+        return snapshot
+
+    monkeypatch.setattr(report_services, "build_snapshot", format_1)
+    login_as("secretariat")
+    response = client.post(
+        "/programmes/ddns/reports/",
+        data={"title": "Programstyregruppemøde 1. oktober 2026", "meeting_on": "2026-10-01"},
+    )
+    report = client.get(response.headers["Location"])
+    assert report.status_code == 200
+    found = re.search(r'id="samlet">(.*?)</div>', report.text, re.S)
+    assert text(found.group(1)).split() == ["Samlet", "▲", "Gul"]
+    assert "secretariat@example.dk Gul" in text(client.get("/programmes/ddns/reports/").text)
+    # The live page still compares with it (its gross scores are there as inherent_score).
+    assert client.get("/programmes/ddns/status").status_code == 200
