@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -92,7 +93,7 @@ class Rollup:
     def label(self) -> str:
         return rollup_label(self.colour, self.unknown, self.total)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "colour": self.colour.value,
             "unknown": self.unknown,
@@ -106,29 +107,33 @@ class Rollup:
 def rollup_label(colour: Colour | str, unknown: int, total: int) -> str:
     """Return a roll-up in words: "Gul – 2 af 5 lys uden vurdering", "Ingen samlet vurdering"."""
     colour = Colour(colour)
-    head = _("Ingen samlet vurdering") if colour is Colour.NONE else colour.label
+    head: str = _("Ingen samlet vurdering") if colour is Colour.NONE else colour.label
     if not unknown:
         return head
-    return _(
-        "%(head)s – %(unknown)d af %(total)d lys uden vurdering",
-        head=head,
-        unknown=unknown,
-        total=total,
+    return str(
+        _(
+            "%(head)s – %(unknown)d af %(total)d lys uden vurdering",
+            head=head,
+            unknown=unknown,
+            total=total,
+        )
     )
 
 
 def rollup_rule() -> str:
     """Return the roll-up rule as the pages state it."""
-    return _(
-        "Det samlede lys er det værste af de vurderede lys. Et lys uden vurdering tæller "
-        "aldrig som grønt: er mere end halvdelen af lysene uden vurdering, gives ingen samlet "
-        "vurdering; ellers står det ved lyset, hvor mange lys der er uden vurdering."
+    return str(
+        _(
+            "Det samlede lys er det værste af de vurderede lys. Et lys uden vurdering tæller "
+            "aldrig som grønt: er mere end halvdelen af lysene uden vurdering, gives ingen "
+            "samlet vurdering; ellers står det ved lyset, hvor mange lys der er uden vurdering."
+        )
     )
 
 
-def roll_up(lights) -> Rollup:
+def roll_up(given: Iterable[Light]) -> Rollup:
     """Sum up lights: the worst assessed colour, unless most of them are unassessed."""
-    lights = list(lights)
+    lights = list(given)
     assessed = [light for light in lights if light.colour is not Colour.NONE]
     unknown = len(lights) - len(assessed)
     if not assessed or unknown * 2 > len(lights):

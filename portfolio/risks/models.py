@@ -127,12 +127,16 @@ class Risk(Versioned, Timestamped, db.Model):
     @property
     def current_probability(self) -> Level:
         """The probability that counts now (residual only once the mitigation is done)."""
-        return self.residual_probability if self.residual_counts else self.probability
+        if self.residual_counts and self.residual_probability is not None:
+            return self.residual_probability
+        return self.probability
 
     @property
     def current_consequence(self) -> Level:
         """The consequence that counts now (residual only once the mitigation is done)."""
-        return self.residual_consequence if self.residual_counts else self.consequence
+        if self.residual_counts and self.residual_consequence is not None:
+            return self.residual_consequence
+        return self.consequence
 
     @property
     def current_score(self) -> int:
