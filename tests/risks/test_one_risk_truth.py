@@ -82,6 +82,9 @@ def test_the_risk_page_shows_the_gross_trend_and_which_score_counts(client, rais
     register = client.get("/programmes/ddns/risks/").text
     row = next(r for r in re.findall(r"<tr>\s*<td>R2</td>.*?</tr>", register, re.S))
     assert "afventer handlinger" in text(row)
+    # The register's score filter uses the score that counts: 9, not the hoped-for 4.
+    severe = client.get("/programmes/ddns/risks/?min_score=9").text
+    assert re.findall(r"<tr>\s*<td>(R\d)</td>", severe) == ["R2"]
 
 
 def test_status_page_light_matrix_and_top_risks_agree(client, raised_r2):
