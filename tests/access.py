@@ -36,6 +36,7 @@ ALLOWED = {
     "api.programme": MEMBERS,
     "api.budget": MEMBERS,
     "api.risks": MEMBERS,
+    "api.status": MEMBERS,
     "api.benefits": MEMBERS,
     "api.stakeholders": MEMBERS,
     "budgets.index": MEMBERS,

@@ -118,7 +118,31 @@ SCHEMAS = {
             "consequence_text": _string(),
             "probability": {"type": "string", "enum": ["low", "medium", "high"]},
             "consequence": {"type": "string", "enum": ["low", "medium", "high"]},
-            "score": {"type": "integer", "minimum": 1, "maximum": 9},
+            "score": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 9,
+                "description": "The gross score: probability × consequence",
+            },
+            "residual_score": {
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "maximum": 9,
+                "description": "The score expected after mitigation, when assessed",
+            },
+            "residual_counts": {
+                "type": "boolean",
+                "description": "The residual score counts: every mitigation action is done",
+            },
+            "current_score": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 9,
+                "description": (
+                    "The score that counts (risk light, matrix, ranking): the gross one "
+                    "until the mitigation actions are done"
+                ),
+            },
             "assessment_note": _string(True),
             "owner": _string(True),
             "status": {"type": "string", "enum": ["open", "mitigated", "closed", "occurred"]},
@@ -267,6 +291,57 @@ SCHEMAS["Light"] = _obj(
         "reason": _string(),
         "rule": _string(),
         "figures": _list(_obj({"label": _string(), "value": _string()})),
+        "based_on_demo_data": {
+            "type": "boolean",
+            "description": "The colour was decided by figures from the demo data platform",
+        },
+    }
+)
+SCHEMAS["Rollup"] = _obj(
+    {
+        "colour": {
+            "type": "string",
+            "enum": ["green", "yellow", "red", "none"],
+            "description": "The worst assessed light; none when most lights are unassessed",
+        },
+        "label": _string(description='In words, e.g. "Gul – 2 af 5 lys uden vurdering"'),
+        "unknown": {"type": "integer", "description": "Lights without an assessment"},
+        "total": {"type": "integer"},
+        "rule": _string(),
+        "based_on_demo_data": {"type": "boolean"},
+    }
+)
+SCHEMAS["Status"] = _obj(
+    {
+        "today": _string(format="date"),
+        "overall": _ref("Rollup"),
+        "based_on_demo_data": {"type": "boolean"},
+        "lights": _list(
+            _obj(
+                {
+                    "dimension": {
+                        "type": "string",
+                        "enum": ["schedule", "cost", "risks", "benefits", "scope"],
+                    },
+                    "label": _string(),
+                    "light": _ref("Light"),
+                    "overridden": {"type": "boolean"},
+                }
+            )
+        ),
+        "tracks": _list(
+            _obj(
+                {
+                    "number": {"type": "integer"},
+                    "name": _string(),
+                    "overall": _ref("Rollup"),
+                    "parts": _obj(
+                        {"schedule": _ref("Light"), "cost": _ref("Light"), "risks": _ref("Light")}
+                    ),
+                }
+            )
+        ),
+        "top_risks": _list(_string()),
     }
 )
 SCHEMAS["Budget"] = _obj(
@@ -481,6 +556,12 @@ def build_spec() -> dict:
                 "The approved budget (printed totals beside computed sums), its versions, "
                 "forecast, actual spend, variance and the cost lights",
                 {"oneOf": [{"type": "null"}, _ref("Budget")]},
+            ),
+            "/programmes/{slug}/status": _get(
+                "The status page's lights: the overall light (never green from unassessed "
+                "lights), each light with its rule, the tracks' lights and the top risks; "
+                "`based_on_demo_data` marks colours decided by demo data",
+                _ref("Status"),
             ),
             "/programmes/{slug}/risks": _get("The programme's risks", _items("Risk")),
             "/programmes/{slug}/risks/{code}": {"patch": RISK_PATCH},

@@ -160,6 +160,9 @@ def risk(r) -> dict:
         "probability": r.probability.value,
         "consequence": r.consequence.value,
         "score": r.score,
+        "residual_score": r.residual_score,
+        "residual_counts": r.residual_counts,
+        "current_score": r.current_score,
         "assessment_note": r.assessment_note,
         "owner": r.owner,
         "status": r.status.value,
@@ -202,6 +205,51 @@ def light(value) -> dict:
         "reason": value.reason,
         "rule": value.rule,
         "figures": [{"label": label, "value": text} for label, text in value.figures],
+        "based_on_demo_data": value.demo,
+    }
+
+
+def _rollup(data: dict) -> dict:
+    return {
+        "colour": data["colour"],
+        "label": data["label"],
+        "unknown": data["unknown"],
+        "total": data["total"],
+        "rule": data["rule"],
+        "based_on_demo_data": data["demo"],
+    }
+
+
+def status(snapshot: dict) -> dict:
+    """The status page's lights, from the same snapshot the page and reports are drawn from."""
+    from portfolio.core.lights import Light
+
+    def from_snapshot(data: dict) -> dict:
+        return light(Light.from_dict(data))
+
+    return {
+        "today": snapshot["today"],
+        "overall": _rollup(snapshot["overall_rollup"]),
+        "based_on_demo_data": snapshot["based_on_demo_data"],
+        "lights": [
+            {
+                "dimension": key,
+                "label": str(entry["label"]),
+                "light": from_snapshot(entry["light"]),
+                "overridden": entry["override"] is not None,
+            }
+            for key, entry in snapshot["lights"].items()
+        ],
+        "tracks": [
+            {
+                "number": t["number"],
+                "name": t["name"],
+                "overall": _rollup(t["rollup"]),
+                "parts": {key: from_snapshot(part) for key, part in t["parts"].items()},
+            }
+            for t in snapshot["tracks"]
+        ],
+        "top_risks": snapshot["top_risks"],
     }
 
 

@@ -20,6 +20,8 @@ from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services as risk_services
 from portfolio.risks.models import Level, RiskStatus
+from portfolio.status import services as status_services
+from portfolio.status.snapshot import build_snapshot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Reads need no CSRF token; writes check it themselves unless a bearer token is used.
@@ -55,6 +57,15 @@ def budget(slug):
     programme = _programme(slug)
     overview = budget_services.budget_overview(programme)
     return jsonify(s.budget(overview) if overview else None)
+
+
+@bp.get("/programmes/<slug>/status")
+def status(slug):
+    programme = programme_services.get_programme_for(
+        current_user, slug, Action.VIEW_PROGRAMME, *status_services.STATUS_OPTIONS
+    )
+    data = status_services.load_status_data(programme)
+    return jsonify(s.status(build_snapshot(data, clock.today())))
 
 
 @bp.get("/programmes/<slug>/risks")

@@ -174,6 +174,7 @@ def _install_template_gettext(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from portfolio.core.lights import rollup_label, rollup_rule
     from portfolio.core.text import paragraphs
 
     _install_template_gettext(app)
@@ -188,4 +189,9 @@ def init_app(app: Flask) -> None:
         month=format_month,
         timestamp=format_timestamp,
     )
-    app.jinja_env.globals.update(format_period=format_period, locale_code=locale_code)
+    app.jinja_env.globals.update(
+        format_period=format_period,
+        locale_code=locale_code,
+        rollup_label=rollup_label,
+        rollup_rule=rollup_rule,
+    )

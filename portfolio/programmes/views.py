@@ -20,6 +20,7 @@ from portfolio.programmes import services
 from portfolio.programmes.caching import cached_portfolio_page, cached_programme_page
 from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
 from portfolio.risks import services as risk_services
+from portfolio.status.snapshot import overall_lights
 
 bp = Blueprint("programmes", __name__)
 
@@ -37,6 +38,7 @@ def overview():
             programmes=page.items,
             phases=services.current_phases(ids, clock.today_month()),
             track_counts=services.track_counts(ids),
+            overall=overall_lights(page.items, clock.today()),
         )
 
     return cached_portfolio_page("overview", draw)

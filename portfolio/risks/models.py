@@ -110,10 +110,38 @@ class Risk(Versioned, Timestamped, db.Model):
         return self.residual_probability.number * self.residual_consequence.number
 
     @property
+    def is_mitigation_done(self) -> bool:
+        """True when the risk has mitigation actions and every one not given up is done."""
+        live = [a for a in self.actions if a.status is not ActionStatus.CANCELLED]
+        return bool(live) and all(a.status is ActionStatus.DONE for a in live)
+
+    @property
+    def residual_counts(self) -> bool:
+        """True when the residual assessment counts: assessed, and its actions are done.
+
+        Until the mitigation has been carried out, the residual levels are a hope, not the
+        risk the programme runs; the gross levels count.
+        """
+        return self.residual_score is not None and self.is_mitigation_done
+
+    @property
+    def current_probability(self) -> Level:
+        """The probability that counts now (residual only once the mitigation is done)."""
+        if self.residual_counts and self.residual_probability is not None:
+            return self.residual_probability
+        return self.probability
+
+    @property
+    def current_consequence(self) -> Level:
+        """The consequence that counts now (residual only once the mitigation is done)."""
+        if self.residual_counts and self.residual_consequence is not None:
+            return self.residual_consequence
+        return self.consequence
+
+    @property
     def current_score(self) -> int:
-        """The score that counts now: the residual one when assessed, else the inherent."""
-        residual = self.residual_score
-        return self.score if residual is None else residual
+        """The score that counts now: the gross one until the mitigation actions are done."""
+        return self.current_probability.number * self.current_consequence.number
 
     @property
     def is_open(self) -> bool:

@@ -36,7 +36,8 @@ def list_risks(programme_id: int) -> list[Risk]:
         db.session.scalars(
             sa.select(Risk)
             .where(Risk.programme_id == programme_id)
-            .options(joinedload(Risk.track))
+            # The actions decide whether the residual score counts (Risk.current_score).
+            .options(joinedload(Risk.track), selectinload(Risk.actions))
             .order_by(Risk.id)
         )
     )
@@ -212,12 +213,14 @@ def reassess_risk(
 
 
 def trend(risk: Risk) -> str | None:
-    """Compare the two latest assessments: "up", "down", "same", or None with fewer."""
+    """Compare the gross scores of the two latest assessments: "up", "down", "same", or None.
+
+    The gross score, because a residual score is only a hope until its actions are done: a
+    risk raised from 6 to 9 has worsened, whatever the mitigation is expected to bring.
+    """
     if len(risk.assessments) < 2:
         return None
-    before, now = risk.assessments[-2], risk.assessments[-1]
-    old = before.residual_score or before.score
-    new = now.residual_score or now.score
+    old, new = risk.assessments[-2].score, risk.assessments[-1].score
     return "up" if new > old else "down" if new < old else "same"
 
 

@@ -93,7 +93,11 @@ def timeline_chart(snapshot: dict) -> TimelineData:
 
 
 def risk_matrix_chart(snapshot: dict) -> RiskMatrixData:
-    """The open risks in the 3×3 matrix, with their previous position when it is known."""
+    """The open risks in the 3×3 matrix at the levels that count (the status page's score).
+
+    The residual levels only once the risk's mitigation actions are done; reports frozen
+    before that rule have no current levels and show the gross ones.
+    """
     levels = {"low": 1, "medium": 2, "high": 3}
     points = []
     for r in snapshot["risks"]:
@@ -102,8 +106,8 @@ def risk_matrix_chart(snapshot: dict) -> RiskMatrixData:
         points.append(
             RiskPoint(
                 code=r["code"],
-                probability=levels[r["probability"]],
-                consequence=levels[r["consequence"]],
+                probability=levels[r.get("current_probability", r["probability"])],
+                consequence=levels[r.get("current_consequence", r["consequence"])],
             )
         )
     return RiskMatrixData(title=snapshot["programme"]["short_name"], risks=tuple(points))

@@ -73,21 +73,48 @@ def schedule_light(milestones, today: dt.date) -> Light:
 
 
 def risk_light(risks) -> Light:
-    """Red when an open risk scores 9 (Stor × Stor), yellow from 6, else green."""
+    """Red when an open risk scores 9 (Stor × Stor), yellow from 6, else green.
+
+    No registered risk at all is no evidence of a green risk picture: the light then has
+    no assessment. Registered risks that are all closed make it green.
+    """
     rule = _(
         "Risikobilledet: rød når en åben risiko har score 9 (stor sandsynlighed og stor "
         "konsekvens); gul når en åben risiko har score 6 eller mere; ellers grøn. Scoren er "
-        "sandsynlighed × konsekvens på skalaen Lav = 1, Medium = 2, Stor = 3, efter afbødning "
-        "når restrisikoen er vurderet."
+        "sandsynlighed × konsekvens på skalaen Lav = 1, Medium = 2, Stor = 3. Scoren efter "
+        "afbødning tæller først, når alle risikoens afbødende handlinger er gennemført; indtil "
+        "da tæller bruttoscoren. Er der ingen risici registreret, er risikobilledet ikke vurderet."
     )
+    if not risks:
+        return Light(
+            Colour.NONE,
+            rule,
+            _("Der er ingen risici registreret, så risikobilledet er ikke vurderet."),
+            ((_("Registrerede risici"), "0"),),
+        )
     open_risks = [r for r in risks if r.is_open]
     if not open_risks:
-        return Light(Colour.GREEN, rule, _("Ingen åbne risici."), ((_("Åbne risici"), "0"),))
-    worst = max(open_risks, key=lambda r: r.current_score)
+        return Light(
+            Colour.GREEN,
+            rule,
+            _("Ingen åbne risici (alle registrerede risici er lukket)."),
+            ((_("Registrerede risici"), str(len(risks))), (_("Åbne risici"), "0")),
+        )
+    worst = max(open_risks, key=lambda r: (r.current_score, r.score))
     score = worst.current_score
+    shown = (
+        _(
+            "%(score)d (%(code)s %(title)s, efter gennemført afbødning)",
+            score=score,
+            code=worst.code,
+            title=worst.title,
+        )
+        if worst.residual_counts
+        else f"{score} ({worst.code} {worst.title})"
+    )
     figures = (
         (_("Åbne risici"), str(len(open_risks))),
-        (_("Højeste score"), f"{score} ({worst.code} {worst.title})"),
+        (_("Højeste score"), shown),
         (
             _("Risici med score 6 eller mere"),
             str(sum(1 for r in open_risks if r.current_score >= 6)),
@@ -220,4 +247,4 @@ def measured_benefits_light(benefits, *, demo: bool = False) -> Light:
     reason = f"{summary} {detail}"
     if demo:
         reason += " " + _("Målt på demodata, ikke rigtige tal.")
-    return Light(colour, rule, reason, figures)
+    return Light(colour, rule, reason, figures, demo=demo)

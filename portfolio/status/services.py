@@ -72,42 +72,75 @@ class StatusData:
 STATUS_OPTIONS = (joinedload(Programme.timeline), joinedload(Programme.tracks))
 
 
+def _milestones(ids: list[int]) -> list[Milestone]:
+    return list(
+        db.session.scalars(
+            sa.select(Milestone)
+            .where(Milestone.programme_id.in_(ids))
+            .order_by(Milestone.planned_on, Milestone.id)
+        )
+    )
+
+
+# The benefits' and risks' indicators come joined to them (no query of their own); their
+# values then take one query (none when there are no indicators).
+def _with_indicators():
+    return (
+        joinedload(Indicator.metric).joinedload(Metric.source),
+        joinedload(Indicator.trajectory),
+    )
+
+
+def _risks(ids: list[int], *, with_indicators: bool = True) -> list[Risk]:
+    # The actions decide whether a residual score counts (Risk.current_score); the key
+    # risk indicators only flag risks for reassessment, which no light reads.
+    options = [joinedload(Risk.actions)]
+    if with_indicators:
+        options.append(joinedload(Risk.indicators).options(*_with_indicators()))
+    return list(
+        db.session.execute(
+            sa.select(Risk).where(Risk.programme_id.in_(ids)).options(*options).order_by(Risk.id)
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def _benefits(ids: list[int]) -> list:
+    from portfolio.benefits.models import Benefit
+
+    return list(
+        db.session.execute(
+            sa.select(Benefit)
+            .where(Benefit.programme_id.in_(ids))
+            .options(joinedload(Benefit.indicators).options(*_with_indicators()))
+            .order_by(Benefit.code)
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def _readings(benefits, risks) -> dict:
+    return indicator_services.readings_for(
+        [i for b in benefits for i in b.indicators] + [i for r in risks for i in r.indicators],
+        latest_only=True,  # the status page shows statuses and latest values, not series
+    )
+
+
 def load_status_data(programme: Programme) -> StatusData:
     """Load what the status page shows; the number of queries does not grow with the data.
 
     The programme should come with its timeline and tracks (STATUS_OPTIONS).
     """
-    from portfolio.benefits.models import Benefit
-
     pid = programme.id
     projects = list(
         db.session.scalars(
             sa.select(Project).where(Project.programme_id == pid).order_by(Project.code)
         )
     )
-    milestones = list(
-        db.session.scalars(
-            sa.select(Milestone)
-            .where(Milestone.programme_id == pid)
-            .order_by(Milestone.planned_on, Milestone.id)
-        )
-    )
-    # The benefits' and risks' indicators come joined to them (no query of their own);
-    # their values then take one query (none when there are no indicators).
-    with_indicators = (
-        joinedload(Indicator.metric).joinedload(Metric.source),
-        joinedload(Indicator.trajectory),
-    )
-    risks = list(
-        db.session.execute(
-            sa.select(Risk)
-            .where(Risk.programme_id == pid)
-            .options(joinedload(Risk.indicators).options(*with_indicators))
-            .order_by(Risk.id)
-        )
-        .unique()
-        .scalars()
-    )
+    milestones = _milestones([pid])
+    risks = _risks([pid])
     overrides, assessment = _light_inputs(pid)
     decisions = list(
         db.session.scalars(
@@ -116,20 +149,8 @@ def load_status_data(programme: Programme) -> StatusData:
             .order_by(Decision.requested_for.desc().nulls_last(), Decision.id.desc())
         )
     )
-    benefits = list(
-        db.session.execute(
-            sa.select(Benefit)
-            .where(Benefit.programme_id == pid)
-            .options(joinedload(Benefit.indicators).options(*with_indicators))
-            .order_by(Benefit.code)
-        )
-        .unique()
-        .scalars()
-    )
-    readings = indicator_services.readings_for(
-        [i for b in benefits for i in b.indicators] + [i for r in risks for i in r.indicators],
-        latest_only=True,  # the status page shows statuses and latest values, not series
-    )
+    benefits = _benefits([pid])
+    readings = _readings(benefits, risks)
     last_report = db.session.scalar(
         sa.select(StatusReport)
         .where(StatusReport.programme_id == pid)
@@ -149,6 +170,51 @@ def load_status_data(programme: Programme) -> StatusData:
         last_report=last_report,
         readings=readings,
     )
+
+
+def load_light_data(programmes: list[Programme]) -> dict[int, StatusData]:
+    """Load what the five lights of several programmes need (the portfolio overview).
+
+    Six queries for all the programmes together, plus one per programme for its budget;
+    projects, decisions, reports and key risk indicators are left out (no light reads them).
+    """
+    ids = [p.id for p in programmes]
+    if not ids:
+        return {}
+    milestones, risks, benefits = (
+        _milestones(ids),
+        _risks(ids, with_indicators=False),
+        _benefits(ids),
+    )
+    readings = _readings(benefits, [])
+    overrides = db.session.scalars(
+        sa.select(LightOverride)
+        .where(LightOverride.programme_id.in_(ids), LightOverride.lifted_at.is_(None))
+        .order_by(LightOverride.created_at, LightOverride.id)
+    ).all()
+    latest: dict[int, BenefitsAssessment] = {}
+    for assessment in db.session.scalars(
+        sa.select(BenefitsAssessment)
+        .where(BenefitsAssessment.programme_id.in_(ids))
+        .order_by(BenefitsAssessment.assessed_on, BenefitsAssessment.id)
+    ):
+        latest[assessment.programme_id] = assessment  # the last one of each programme stays
+    return {
+        p.id: StatusData(
+            programme=p,
+            projects=[],
+            milestones=[m for m in milestones if m.programme_id == p.id],
+            risks=[r for r in risks if r.programme_id == p.id],
+            budget=budget_overview(p, with_printed_totals=False),
+            overrides=[o for o in overrides if o.programme_id == p.id],
+            decisions=[],
+            benefits=[b for b in benefits if b.programme_id == p.id],
+            benefits_assessment=latest.get(p.id),
+            last_report=None,
+            readings=readings,
+        )
+        for p in programmes
+    }
 
 
 def _light_inputs(pid: int) -> tuple[list[LightOverride], BenefitsAssessment | None]:

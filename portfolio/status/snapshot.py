@@ -12,7 +12,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from portfolio.core.i18n import format_number
-from portfolio.core.lights import Colour, Light, worst
+from portfolio.core.lights import Colour, Light, Rollup, roll_up
 from portfolio.core.models import utcnow
 from portfolio.core.months import Month
 from portfolio.indicators.services import benefit_progress
@@ -21,7 +21,8 @@ from portfolio.status import lights as rules
 from portfolio.status.models import DecisionStatus, Dimension, MilestoneStatus
 from portfolio.status.services import UPCOMING, StatusData, light_for
 
-FORMAT = 1
+# 2: overall and track roll-ups, demo flags, the risk levels that count (Dec. 2026).
+FORMAT = 2
 TOP_RISKS = 5
 
 
@@ -42,7 +43,11 @@ def _trend(score: int, previous: int | None) -> str:
 def _risks(data: StatusData) -> list[dict]:
     previous = {}
     if data.last_report is not None:
-        previous = {r["code"]: r["score"] for r in data.last_report.snapshot.get("risks", [])}
+        # The gross score at the last report (reports hold it as inherent_score).
+        previous = {
+            r["code"]: r.get("inherent_score", r["score"])
+            for r in data.last_report.snapshot.get("risks", [])
+        }
     return [
         {
             "code": r.code,
@@ -53,10 +58,15 @@ def _risks(data: StatusData) -> list[dict]:
             "consequence_level": r.consequence.number,
             "inherent_score": r.score,
             "residual_score": r.residual_score,
+            # The residual score counts only once the mitigation actions are done; the
+            # matrix, the ranking and the light all use the levels that count.
+            "residual_counts": r.residual_counts,
+            "current_probability": r.current_probability.value,
+            "current_consequence": r.current_consequence.value,
             "score": r.current_score,
             "previous_score": previous.get(r.code),
-            # Since the last report; None when there is no report to compare with.
-            "trend": _trend(r.current_score, previous.get(r.code)) if data.last_report else None,
+            # The gross score since the last report; None when there is no report.
+            "trend": _trend(r.score, previous.get(r.code)) if data.last_report else None,
             "status": r.status.value,
             "is_open": r.is_open,
             "owner": r.owner,
@@ -124,24 +134,24 @@ def _tracks(data: StatusData, today: dt.date) -> list[dict]:
         milestones = [m for m in data.milestones if m.track_id == track.id]
         parts = {
             "schedule": rules.schedule_light(milestones, today),
-            "cost": budget_rows.get(track.id),
+            "cost": budget_rows.get(track.id)
+            or Light(Colour.NONE, "", _("Sporet har ingen linje i det godkendte budget.")),
             "risks": rules.risk_light([r for r in data.risks if r.track_id == track.id]),
         }
-        shown = [
-            light
-            for light in parts.values()
-            if light is not None and light.colour is not Colour.NONE
-        ]
-        colour = worst(shown)
+        rollup = roll_up(parts.values())
         upcoming = [m for m in milestones if m.status is MilestoneStatus.PLANNED]
         upcoming.sort(key=lambda m: m.expected_on)
         result.append(
             {
                 "number": track.number,
                 "name": track.name,
-                "colour": colour.value,
-                "reason": _("Det værste af sporets lys for tidsplan, økonomi og risici."),
-                "parts": {k: v.to_dict() for k, v in parts.items() if v is not None},
+                "colour": rollup.colour.value,
+                "rollup": rollup.to_dict(),
+                "reason": _(
+                    "Det værste af sporets vurderede lys for tidsplan, økonomi og risici; "
+                    "et lys uden vurdering tæller aldrig som grønt."
+                ),
+                "parts": {k: v.to_dict() for k, v in parts.items()},
                 "commentary": track.commentary,
                 "commentary_by": track.commentary_by,
                 "commentary_at": track.commentary_at.isoformat() if track.commentary_at else None,
@@ -217,15 +227,35 @@ def _lights(data: StatusData, today: dt.date) -> dict:
     return result
 
 
+def overall_of(lights: dict) -> Rollup:
+    """Roll the shown lights (overrides included) up into the overall light."""
+    return roll_up(Light.from_dict(v["light"]) for v in lights.values())
+
+
+def overall_light(data: StatusData, today: dt.date) -> Rollup:
+    """Return the programme's overall light as its status page shows it."""
+    return overall_of(_lights(data, today))
+
+
+def overall_lights(programmes, today: dt.date) -> dict[int, Rollup]:
+    """Return each programme's overall light, by id, as its status page shows it."""
+    from portfolio.status.services import load_light_data
+
+    return {pid: overall_light(data, today) for pid, data in load_light_data(programmes).items()}
+
+
 def build_snapshot(data: StatusData, today: dt.date) -> dict:
     """Gather the status page as JSON-ready data."""
     programme = data.programme
     month = Month.of(today)
     phase = current_phase(programme.timeline, month)
     lights = _lights(data, today)
+    overall = overall_of(lights)
     risks = _risks(data)
     open_risks = [r for r in risks if r["is_open"]]
-    top = sorted(open_risks, key=lambda r: (-r["score"], r["code"]))[:TOP_RISKS]
+    # Ranked by the score that counts, then the gross score.
+    top = sorted(open_risks, key=lambda r: (-r["score"], -r["inherent_score"], r["code"]))
+    top = top[:TOP_RISKS]
     decisions = [
         {
             "id": d.id,
@@ -253,7 +283,10 @@ def build_snapshot(data: StatusData, today: dt.date) -> dict:
         },
         "phase": phase.name if phase else None,
         "waves": [w.name for w in active_waves(programme.timeline, month)],
-        "overall": worst(Light.from_dict(v["light"]) for v in lights.values()).value,
+        "overall": overall.colour.value,
+        # How many lights had no assessment, whether demo data decided one, and the rule.
+        "overall_rollup": overall.to_dict(),
+        "based_on_demo_data": overall.demo,
         "lights": lights,
         "timeline": [
             {

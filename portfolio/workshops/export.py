@@ -199,7 +199,10 @@ def _benefit_sheet(ws, item, figures: dict[int, dict]) -> None:
     row = _pair(ws, row, "Spor", ", ".join(f"Spor {n}" for n in snap.get("tracks") or []))
     row = _pair(ws, row, "Projekter", ", ".join(snap.get("projects") or []))
     row = _pair(ws, row, "Driftsejer", snap.get("operations_owner"))
-    row = _pair(ws, row, "Beregnet status", progress_text(snap.get("progress")))
+    status = progress_text(snap.get("progress"))
+    if snap.get("progress") and any(i.get("is_demo") for i in snap.get("indicators") or []):
+        status += " (målt på demodata, ikke rigtige tal)"  # a demo figure decides it
+    row = _pair(ws, row, "Beregnet status", status)
     row += 1
     ws.cell(row=row, column=1, value="Indikatorer").font = BOLD
     row += 1

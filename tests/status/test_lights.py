@@ -73,13 +73,16 @@ def test_cancelled_milestones_do_not_count(app):
     assert schedule_light([cancelled], TODAY).colour is Colour.NONE
 
 
-def risk(code, p, c, status=RiskStatus.OPEN, rp=None, rc=None):
+def risk(code, p, c, status=RiskStatus.OPEN, rp=None, rc=None, actions_done=False):
     score = Level(p).number * Level(c).number
     residual = Level(rp).number * Level(rc).number if rp else None
+    counts = residual is not None and actions_done
     return SimpleNamespace(
         code=code,
         title=code,
-        current_score=residual or score,
+        score=score,
+        residual_counts=counts,
+        current_score=residual if counts else score,
         is_open=status in (RiskStatus.OPEN, RiskStatus.MITIGATED),
     )
 
@@ -87,12 +90,14 @@ def risk(code, p, c, status=RiskStatus.OPEN, rp=None, rc=None):
 @pytest.mark.parametrize(
     ("risks", "colour"),
     [
-        ([], Colour.GREEN),
+        ([], Colour.NONE),  # no risk registered is no evidence of a green risk picture
         ([risk("R1", "medium", "medium")], Colour.GREEN),  # 4
         ([risk("R1", "medium", "high")], Colour.YELLOW),  # 6
         ([risk("R1", "high", "high")], Colour.RED),  # 9
         ([risk("R1", "high", "high", RiskStatus.CLOSED)], Colour.GREEN),
-        ([risk("R1", "high", "high", rp="low", rc="high")], Colour.GREEN),  # residual 3
+        # residual 3 counts only once the mitigation actions are done
+        ([risk("R1", "high", "high", rp="low", rc="high", actions_done=True)], Colour.GREEN),
+        ([risk("R1", "high", "high", rp="low", rc="high")], Colour.RED),
     ],
 )
 def test_risk_light_boundaries(app, risks, colour):
