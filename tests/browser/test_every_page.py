@@ -1,0 +1,229 @@
+"""Every main page in a real browser: no sideways scrolling on a 390 px phone, and no
+serious or critical accessibility problem that axe-core finds, for each role.
+
+One seeded app and one signed-in tab per role serve the whole module, so the many page
+visits cost a page load each rather than an app and a sign-in each.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from portfolio.extensions import db
+from tests.conftest import PASSWORD, Users, make_app
+from tests.live import LiveServer
+from tests.routes import sample_values
+
+from .conftest import TODAY
+
+pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
+# A folder to save each page's screenshot in (at 390 and 1366 px), for a person to look at.
+SHOTS = os.environ.get("BROWSER_SHOTS")
+ROLES = ("admin", "secretariat", "track_lead", "benefit_owner", "viewer")
+
+# The pages people work in (forms and files aside); `{…}` are filled with DDNS objects.
+PAGES = {
+    "portfolio": "/",
+    "programme": "/programmes/ddns",
+    "status": "/programmes/ddns/status",
+    "track": "/programmes/ddns/tracks/1",
+    "project": "/programmes/ddns/projects/1.1",
+    "milestones": "/programmes/ddns/milestones/",
+    "decisions": "/programmes/ddns/decisions/",
+    "budget": "/programmes/ddns/budget",
+    "risks": "/programmes/ddns/risks/",
+    "risk": "/programmes/ddns/risks/R1",
+    "benefits": "/programmes/ddns/benefits",
+    "benefit": "/programmes/ddns/benefits/GH1",
+    "benefit map": "/programmes/ddns/benefits/map",
+    "stakeholders": "/programmes/ddns/stakeholders/",
+    "workshops": "/programmes/ddns/workshops/",
+    "workshop": "/programmes/ddns/workshops/{workshop_id}",
+    "reports": "/programmes/ddns/reports/",
+    "report": "/programmes/ddns/reports/{report_id}",
+    "programme history": "/programmes/ddns/history",
+    "audit log": "/admin/audit",
+    "metric sources": "/metrics/sources/",
+    "admin users": "/admin/users",
+    "account": "/account",
+}
+
+# The element that makes a page wider than its window: the outermost one reaching past
+# the right edge whose own box, not only its content, does so.
+WIDEST = """() => {
+  const limit = document.documentElement.clientWidth;
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= limit + 0.5 || box.width === 0) continue;
+    let outer = el.parentElement, nested = false;
+    while (outer && outer !== document.body) {
+      if (culprits.includes(outer)) { nested = true; break; }
+      outer = outer.parentElement;
+    }
+    if (!nested) culprits.push(el);
+  }
+  culprits.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
+  return culprits.slice(0, 4).map(el => {
+    const id = el.id ? '#' + el.id : '';
+    const cls = el.classList.length ? '.' + [...el.classList].join('.') : '';
+    const within = el.closest('[id]');
+    const where = within && within !== el ? ` in #${within.id}` : '';
+    const right = Math.round(el.getBoundingClientRect().right);
+    return `${el.tagName.toLowerCase()}${id}${cls}${where} (right edge ${right} px)`;
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory, _sqlite_template, _postgres_schema) -> Iterator[dict]:
+    """The seeded app served live, with a user of each role and the sample objects."""
+    app = make_app(
+        tmp_path_factory.mktemp("site"),
+        _sqlite_template,
+        snapshot=_postgres_schema,
+        WTF_CSRF_ENABLED=True,
+        TODAY=TODAY,
+    )
+    with app.app_context():
+        for role in ROLES:
+            Users().make(role)
+        values = sample_values()
+        db.session.remove()
+    server = LiveServer(app)
+    server.start()
+    yield {"server": server, "values": values}
+    server.stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, site) -> Iterator[dict]:
+    """A signed-in browser tab per role (made on first use), at phone size."""
+    made: dict = {}
+
+    def tab(role: str):
+        if role not in made:
+            context = browser.new_context(
+                base_url=site["server"].base_url, viewport=PHONE, locale="da-DK"
+            )
+            context.set_default_timeout(20_000)
+            page = context.new_page()
+            page.goto("/login")
+            page.get_by_label("E-mail").fill(f"{role}@example.dk")
+            page.get_by_label("Adgangskode").fill(PASSWORD)
+            page.get_by_role("button", name="Log ind").click()
+            page.wait_for_url(lambda url: "/login" not in url)
+            made[role] = page
+        return made[role]
+
+    yield tab
+    for page in made.values():
+        page.context.close()
+
+
+def _url(site, name: str) -> str:
+    return PAGES[name].format(**site["values"])
+
+
+def _visit(page, path: str) -> None:
+    response = page.goto(path, wait_until="load")
+    assert response is not None and response.status < 500, f"{path} answered {response.status}"
+
+
+def _shoot(page, name: str) -> None:
+    """Save the page at phone and laptop width to the BROWSER_SHOTS folder."""
+    folder = Path(SHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = name.replace(" ", "-")
+    page.screenshot(path=folder / f"{stem}-390.png", full_page=True)
+    page.set_viewport_size(LAPTOP)
+    page.screenshot(path=folder / f"{stem}-1366.png", full_page=True)
+    page.set_viewport_size(PHONE)
+
+
+def _overflow(page) -> tuple[int, list[str]]:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    return width, ([] if width <= PHONE["width"] else page.evaluate(WIDEST))
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_a_phone(tabs, site, name):
+    page = tabs("admin")
+    _visit(page, _url(site, name))
+    width, culprits = _overflow(page)
+    if SHOTS:
+        _shoot(page, name)
+    assert width <= PHONE["width"], (
+        f"{name} is {width} px wide at {PHONE['width']} px; too wide: {'; '.join(culprits)}"
+    )
+
+
+def test_login_fits_a_phone(browser, site):
+    context = browser.new_context(base_url=site["server"].base_url, viewport=PHONE)
+    try:
+        page = context.new_page()
+        _visit(page, "/login")
+        width, culprits = _overflow(page)
+        assert width <= PHONE["width"], f"login is {width} px wide: {'; '.join(culprits)}"
+    finally:
+        context.close()
+
+
+def _serious(page) -> list[str]:
+    """Run axe-core on the page; describe each serious or critical violation found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture(scope="module")
+def axe_or_skip():
+    pytest.importorskip(
+        "axe_playwright_python",
+        reason="axe-playwright-python is not installed (pip install -e '.[dev]')",
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_serious_accessibility_problems(axe_or_skip, tabs, site, role):
+    page = tabs(role)
+    found = {}
+    for width in (PHONE, LAPTOP):
+        page.set_viewport_size(width)
+        for name in PAGES if width is PHONE else ("status", "budget"):
+            _visit(page, _url(site, name))
+            problems = _serious(page)
+            if problems:
+                found[f"{name} at {width['width']} px"] = problems
+    page.set_viewport_size(PHONE)
+    assert not found, f"axe as {role}:\n" + "\n".join(
+        f"  {name}: {'; '.join(problems)}" for name, problems in found.items()
+    )
+
+
+def test_login_has_no_serious_accessibility_problems(axe_or_skip, browser, site):
+    context = browser.new_context(base_url=site["server"].base_url, viewport=PHONE)
+    try:
+        page = context.new_page()
+        _visit(page, "/login")
+        assert _serious(page) == []
+    finally:
+        context.close()
