@@ -170,6 +170,13 @@ class Form(FlaskForm):
             filters = [_clean_data, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 
+        def render_field(self, field, render_kw):
+            # A hidden field needs no id (no label points at it); without one, two forms on
+            # a page, each with its csrf_token and version, do not give the page an id twice.
+            if field.type in ("HiddenField", "CSRFTokenField"):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         formdata = self.meta.wrap_formdata(self, formdata)
         if formdata is not None:  # a later process(obj=…) keeps what the submission had

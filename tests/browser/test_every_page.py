@@ -194,12 +194,40 @@ def _serious(page) -> list[str]:
     ]
 
 
+# Ids used more than once on the page (axe-core 4.12 no longer checks this itself).
+TWICE = """() => {
+  const seen = {};
+  for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
+  return Object.keys(seen).filter(id => seen[id] > 1);
+}"""
+
+
 @pytest.fixture(scope="module")
 def axe_or_skip():
     pytest.importorskip(
         "axe_playwright_python",
         reason="axe-playwright-python is not installed (pip install -e '.[dev]')",
     )
+
+
+def _problems(page, path: str) -> list[str]:
+    """Visit the page; list axe's serious findings, ids used twice and files not found."""
+    missing: list[str] = []
+
+    def note(response):
+        if response.status == 404:
+            missing.append(response.url)
+
+    page.on("response", note)
+    try:
+        _visit(page, path)
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.remove_listener("response", note)
+    problems = _serious(page)
+    problems += [f"id {id_!r} used more than once" for id_ in page.evaluate(TWICE)]
+    problems += [f"{url} answered 404" for url in missing]
+    return problems
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -209,12 +237,11 @@ def test_no_serious_accessibility_problems(axe_or_skip, tabs, site, role):
     for width in (PHONE, LAPTOP):
         page.set_viewport_size(width)
         for name in PAGES if width is PHONE else ("status", "budget"):
-            _visit(page, _url(site, name))
-            problems = _serious(page)
+            problems = _problems(page, _url(site, name))
             if problems:
                 found[f"{name} at {width['width']} px"] = problems
     page.set_viewport_size(PHONE)
-    assert not found, f"axe as {role}:\n" + "\n".join(
+    assert not found, f"as {role}:\n" + "\n".join(
         f"  {name}: {'; '.join(problems)}" for name, problems in found.items()
     )
 
@@ -222,8 +249,62 @@ def test_no_serious_accessibility_problems(axe_or_skip, tabs, site, role):
 def test_login_has_no_serious_accessibility_problems(axe_or_skip, browser, site):
     context = browser.new_context(base_url=site["server"].base_url, viewport=PHONE)
     try:
-        page = context.new_page()
-        _visit(page, "/login")
-        assert _serious(page) == []
+        assert _problems(context.new_page(), "/login") == []
     finally:
         context.close()
+
+
+# The focused element's outline against the colour around it (the first ancestor with a
+# background), as WCAG 2.1 computes contrast; null when nothing is focused.
+RING = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const rgb = text => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const c = [r, g, b].map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  let back = [255, 255, 255];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const colour = rgb(getComputedStyle(node).backgroundColor);
+    if (colour.length === 3 || colour[3] > 0) {
+      back = colour.slice(0, 3);
+      break;
+    }
+  }
+  const style = getComputedStyle(el);
+  const ring = rgb(style.outlineColor).slice(0, 3);
+  const [hi, lo] = [luminance(ring), luminance(back)].sort((a, b) => b - a);
+  return {
+    element: el.tagName.toLowerCase() + ' ' + (el.textContent || '').trim().slice(0, 30),
+    style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+    contrast: Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100,
+  };
+}"""
+
+
+@pytest.mark.parametrize("name", ["status", "budget"])
+def test_focus_ring_stands_out_from_its_background(tabs, site, name):
+    page = tabs("admin")
+    page.set_viewport_size(LAPTOP)
+    try:
+        _visit(page, _url(site, name))
+        weak, seen = [], 0
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            ring = page.evaluate(RING)
+            if ring is None:
+                continue
+            seen += 1
+            if ring["style"] == "none" or ring["width"] < 2 or ring["contrast"] < 3:
+                weak.append(
+                    f"{ring['element']}: {ring['style']} {ring['width']} px, "
+                    f"contrast {ring['contrast']}:1"
+                )
+        assert seen > 20, f"only {seen} elements took the focus on {name}"
+        assert not weak, f"focus rings under 3:1 on {name}: " + "; ".join(weak[:8])
+    finally:
+        page.set_viewport_size(PHONE)
