@@ -211,7 +211,8 @@ def axe_or_skip():
 
 
 def _problems(page, path: str) -> list[str]:
-    """Visit the page; list axe's serious findings, ids used twice and files not found."""
+    """Visit the page; list axe's serious findings, ids used twice, files not found and
+    whether the page is wider than the window."""
     missing: list[str] = []
 
     def note(response):
@@ -227,6 +228,11 @@ def _problems(page, path: str) -> list[str]:
     problems = _serious(page)
     problems += [f"id {id_!r} used more than once" for id_ in page.evaluate(TWICE)]
     problems += [f"{url} answered 404" for url in missing]
+    # What this role sees must fit the window too (the phone test looks as an admin).
+    window = page.viewport_size["width"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > window:
+        problems.append(f"{width} px wide: {'; '.join(page.evaluate(WIDEST))}")
     return problems
 
 
