@@ -43,6 +43,8 @@ def test_approved_report_pdf_is_tagged_for_screen_readers(client, login_as):
     # Headings, tables and the charts (with their alt text) are in the structure tree.
     for tag in (rb"/S\s*/H1", rb"/S\s*/Table", rb"/S\s*/Figure"):
         assert re.search(tag, text), tag.decode()
-    assert re.search(rb"/Alt\s*\(", text), "a chart without its alt text"
+    # Each chart carries its alt text (a literal string, or UTF-16 hex when it has æ, ø, å).
+    figures = len(re.findall(rb"/S\s*/Figure", text))
+    assert len(re.findall(rb"/Alt\s*[(<]", text)) == figures, "a chart without its alt text"
     assert re.search(rb"/Lang\s*\(da", text)
     assert b"pdfuaid:part" in text  # it says which standard it follows
