@@ -84,6 +84,8 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
     ):
         app.register_blueprint(blueprint)
+    # Browsers ask for /favicon.ico whatever a page links: answer with the static icon.
+    app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.svg"})
 
 
 def register_commands(app: Flask) -> None:

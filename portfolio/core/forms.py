@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from typing import Any, cast
 
 import sqlalchemy as sa
 import wtforms
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
 from wtforms.validators import Optional, ValidationError
 
 from portfolio.core.errors import RuleViolation, StaleEdit
@@ -165,10 +168,17 @@ class Form(FlaskForm):
     form shows them back; a filter cleans the data fields take from stored objects too.
     """
 
-    class Meta:
+    class Meta(DefaultMeta):
         def bind_field(self, form, unbound_field, options):
             filters = [_clean_data, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Markup:
+            # A hidden field needs no id (no label points at it); without one, two forms on
+            # a page, each with its csrf_token and version, do not give the page an id twice.
+            if field.type in ("HiddenField", "CSRFTokenField"):
+                render_kw = {"id": False, **render_kw}
+            return cast(Markup, super().render_field(field, render_kw))
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         formdata = self.meta.wrap_formdata(self, formdata)

@@ -72,4 +72,7 @@ def html_to_pdf(html: str, base_url: str, fetch) -> bytes:
             data, mime = fetch(url)
             return urls.URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AppFetcher()).write_pdf()
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AppFetcher())
+    # PDF/UA-1: tagged (headings, tables, figures with their alt text, in reading order),
+    # with the page's language and title, so a screen reader can read the report.
+    return document.write_pdf(pdf_variant="pdf/ua-1")

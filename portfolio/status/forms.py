@@ -61,8 +61,12 @@ class LiftOverrideForm(Form):
 
 
 class BenefitsAssessmentForm(Form):
+    # Its own id: the override form beside it on the status page has a `colour` too.
     colour = EnumSelectField(
-        _l("Vurdering"), enum_cls=Colour, members=(Colour.GREEN, Colour.YELLOW, Colour.RED)
+        _l("Vurdering"),
+        enum_cls=Colour,
+        members=(Colour.GREEN, Colour.YELLOW, Colour.RED),
+        id="benefits-colour",
     )
     assessed_on = DateField(_l("Dato"), validators=[Required()])
     note = TextAreaField(_l("Begrundelse"), validators=[Required(), MaxLength(5000)])

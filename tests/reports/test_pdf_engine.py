@@ -36,7 +36,7 @@ def _fake_weasyprint(body: bytes) -> types.SimpleNamespace:
         def __init__(self, string, base_url, url_fetcher):
             self.string = string
 
-        def write_pdf(self):
+        def write_pdf(self, **options):
             return body
 
     class URLFetcher:
