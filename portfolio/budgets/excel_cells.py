@@ -18,23 +18,21 @@ import re
 import shutil
 import zipfile
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from portfolio.budgets import excel_texts as t
+from portfolio.budgets.excel_texts import texts
 from portfolio.budgets.workbook_data import MAX_PLACES
+from portfolio.core.i18n import format_day, format_moment
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell; longer text makes Excel repair the file
 # Characters XML 1.0 cannot carry; openpyxl refuses them, so they are dropped.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_HEADER_FOOTER = 255  # Excel's limit for a header or footer, &-codes included
-LOCALE = "da"
 
 
 def clean_text(text: str) -> str:
@@ -121,14 +119,18 @@ def places_of(amounts) -> int:
     return most
 
 
-def danish_day(day: dt.date) -> str:
-    """Write a date the Danish way: "18. januar 2023"."""
-    return format_date(day, t.DATE_PATTERN, locale=LOCALE)
+def day_text(day: dt.date, locale: str) -> str:
+    """Write a date as the page does: "18. januar 2023" / "18 January 2023"."""
+    return format_day(day, locale)
 
 
-def danish_moment(moment: dt.datetime, timezone: str) -> str:
+def moment_text(moment: dt.datetime, timezone: str, locale: str) -> str:
     """Write a moment in the given time zone: "21. november 2025 kl. 14:03"."""
-    return format_datetime(moment, t.DATETIME_PATTERN, tzinfo=ZoneInfo(timezone), locale=LOCALE)
+    return format_moment(moment, timezone, locale)
+
+
+#: The document property "language" of a workbook in each language.
+DOCUMENT_LANGUAGES = {"da": "da-DK", "en": "en-GB"}
 
 
 def header_footer_text(text: str, limit: int) -> str:
@@ -147,6 +149,7 @@ def setup_print(
     footer_left: str,
     title_rows: str | None = None,
     print_area: str | None = None,
+    locale: str = "da",
 ) -> None:
     """Print the sheet on A4 landscape, fitted to the page width, with header and footer."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -160,7 +163,7 @@ def setup_print(
     ws.oddHeader.center.text = "&A"
     ws.oddHeader.right.text = header_footer_text(header_right, 60)
     ws.oddFooter.left.text = header_footer_text(footer_left, 150)
-    ws.oddFooter.right.text = t.PRINT_FOOTER_RIGHT
+    ws.oddFooter.right.text = texts(locale).PRINT_FOOTER_RIGHT
     if title_rows:
         ws.print_title_rows = title_rows
     if print_area:

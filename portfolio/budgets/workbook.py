@@ -18,11 +18,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from portfolio.budgets import excel_texts as t
 from portfolio.budgets.excel_cells import (
+    DOCUMENT_LANGUAGES,
     amount_format,
-    danish_day,
-    danish_moment,
+    day_text,
+    moment_text,
     places_of,
     put_amount,
     put_formula,
@@ -30,6 +30,7 @@ from portfolio.budgets.excel_cells import (
     save_workbook,
     setup_print,
 )
+from portfolio.budgets.excel_texts import Texts, texts
 from portfolio.budgets.workbook_data import (
     LASTING,
     TOTAL,
@@ -64,7 +65,7 @@ def workbook_filename(slug: str, day: dt.date) -> str:
     return f"{safe}-budget-{day.isoformat()}.xlsx"
 
 
-def total_header(years) -> str:
+def total_header(years, t: Texts) -> str:
     """Return the header of the row-total column: "I alt (2023–2026)"."""
     if len(years) == 1:
         return t.HEADER_TOTAL_ONE_YEAR % {"first": years[0]}
@@ -135,6 +136,9 @@ class _Builder:
 
     def __init__(self, data: BudgetWorkbook):
         self.data = data
+        self.locale = data.locale
+        self.t = texts(data.locale)
+        self.unit = self.t(data.unit)
         amounts = [
             amount
             for row in data.rows
@@ -147,9 +151,9 @@ class _Builder:
         self.fmt = amount_format(places_of(amounts))
         self.wb = Workbook()
         self.header_left = data.programme_name
-        self.header_right = t.PRINT_HEADER_RIGHT % {"number": data.baseline.number}
-        self.footer_left = t.PRINT_FOOTER_LEFT % {
-            "exported_at": danish_moment(data.exported_at, data.timezone),
+        self.header_right = self.t.PRINT_HEADER_RIGHT % {"number": data.baseline.number}
+        self.footer_left = self.t.PRINT_FOOTER_LEFT % {
+            "exported_at": self.moment(data.exported_at),
             "exported_by": data.exported_by,
         }
         self.label_width = min(max([len(r.label) for r in data.rows] + [24]) + 2, 60)
@@ -157,25 +161,33 @@ class _Builder:
     def build(self) -> bytes:
         data = self.data
         budget = self.wb.active
-        budget.title = t.SHEET_BUDGET
-        layout = self.table_sheet(budget, t.TITLE_BUDGET, lambda r: r.baseline, entry=False)
-        self.table_sheet(self.sheet(t.SHEET_FORECAST), t.TITLE_FORECAST, lambda r: r.forecast)
-        self.table_sheet(self.sheet(t.SHEET_ACTUAL), t.TITLE_ACTUAL, lambda r: r.actual)
-        self.variance_sheet(self.sheet(t.SHEET_VARIANCE), layout)
-        self.versions_sheet(self.sheet(t.SHEET_VERSIONS))
-        self.about_sheet(self.sheet(t.SHEET_ABOUT))
-        self.risks_sheet(self.sheet(t.SHEET_RISKS))
-        self.benefits_sheet(self.sheet(t.SHEET_BENEFITS))
+        budget.title = self.t.SHEET_BUDGET
+        layout = self.table_sheet(budget, self.t.TITLE_BUDGET, lambda r: r.baseline, entry=False)
+        self.table_sheet(
+            self.sheet(self.t.SHEET_FORECAST), self.t.TITLE_FORECAST, lambda r: r.forecast
+        )
+        self.table_sheet(self.sheet(self.t.SHEET_ACTUAL), self.t.TITLE_ACTUAL, lambda r: r.actual)
+        self.variance_sheet(self.sheet(self.t.SHEET_VARIANCE), layout)
+        self.versions_sheet(self.sheet(self.t.SHEET_VERSIONS))
+        self.about_sheet(self.sheet(self.t.SHEET_ABOUT))
+        self.risks_sheet(self.sheet(self.t.SHEET_RISKS))
+        self.benefits_sheet(self.sheet(self.t.SHEET_BENEFITS))
 
         props = self.wb.properties
-        props.title = t.DOCUMENT_TITLE % {"programme": data.programme_name}
-        props.subject = t.DOCUMENT_SUBJECT % {"unit": data.unit}
+        props.title = self.t.DOCUMENT_TITLE % {"programme": data.programme_name}
+        props.subject = self.t.DOCUMENT_SUBJECT % {"unit": self.unit}
         props.creator = "Styrbord"
         props.lastModifiedBy = "Styrbord"
         props.description = data.source_document
-        props.language = "da-DK"
+        props.language = DOCUMENT_LANGUAGES[self.locale]
         self.wb.calculation.fullCalcOnLoad = True  # Excel computes the formulas on opening
         return save_workbook(self.wb, data.exported_at)
+
+    def day(self, day: dt.date) -> str:
+        return day_text(day, self.locale)
+
+    def moment(self, moment: dt.datetime) -> str:
+        return moment_text(moment, self.data.timezone, self.locale)
 
     def sheet(self, title: str) -> Worksheet:
         return self.wb.create_sheet(title)
@@ -196,10 +208,10 @@ class _Builder:
             cell.alignment = HEADER_ALIGNMENT
 
     def table_headers(self, printed: bool) -> list[str]:
-        headers = [t.HEADER_POSITION, t.HEADER_LABEL, *self.data.years]
-        headers += [total_header(self.data.years), t.HEADER_LASTING]
+        headers = [self.t.HEADER_POSITION, self.t.HEADER_LABEL, *self.data.years]
+        headers += [total_header(self.data.years, self.t), self.t.HEADER_LASTING]
         if printed:
-            headers += [t.HEADER_PRINTED, t.HEADER_ROUNDING]
+            headers += [self.t.HEADER_PRINTED, self.t.HEADER_ROUNDING]
         return headers
 
     def set_table_widths(self, ws: Worksheet, layout: TableLayout, printed: bool) -> None:
@@ -215,7 +227,7 @@ class _Builder:
 
     def notes(self, ws: Worksheet, row: int, last_col: int, texts: list[str]) -> int:
         """Write notes under a table, each across the table's width; return the last row."""
-        put_text(ws.cell(row, 1), t.NOTES).font = BOLD
+        put_text(ws.cell(row, 1), self.t.NOTES).font = BOLD
         width = sum(
             (ws.column_dimensions[get_column_letter(c)].width or 9) for c in range(1, 1 + last_col)
         )
@@ -269,7 +281,7 @@ class _Builder:
                 ).fill = COMPUTED_FILL
 
         total = layout.total_row
-        put_text(ws.cell(total, COL_LABEL), t.ROW_TOTAL).font = BOLD
+        put_text(ws.cell(total, COL_LABEL), self.t.ROW_TOTAL).font = BOLD
         for column in layout.columns:
             c = layout.col(column)
             down = span(c, layout.first_row, c, layout.last_row)
@@ -300,13 +312,13 @@ class _Builder:
         data = self.data
         baseline = data.baseline
         if entry:
-            subtitle = t.SUBTITLE_ENTRY % {"unit": data.unit}
+            subtitle = self.t.SUBTITLE_ENTRY % {"unit": self.unit}
         else:
-            subtitle = t.SUBTITLE_BASELINE % {
+            subtitle = self.t.SUBTITLE_BASELINE % {
                 "number": baseline.number,
-                "approved_on": danish_day(baseline.approved_on),
+                "approved_on": self.day(baseline.approved_on),
                 "approved_by": baseline.approved_by,
-                "unit": data.unit,
+                "unit": self.unit,
             }
         self.title(ws, title % {"programme": data.programme_name}, subtitle)
         printed = not entry
@@ -317,8 +329,8 @@ class _Builder:
 
         if printed:
             printed_row, rounding_row = row + 1, row + 2
-            put_text(ws.cell(printed_row, COL_LABEL), t.ROW_PRINTED)
-            put_text(ws.cell(rounding_row, COL_LABEL), t.ROW_ROUNDING)
+            put_text(ws.cell(printed_row, COL_LABEL), self.t.ROW_PRINTED)
+            put_text(ws.cell(rounding_row, COL_LABEL), self.t.ROW_ROUNDING)
             for column in layout.columns:
                 value = data.printed_column_totals.get(column)
                 if value is None:
@@ -330,10 +342,12 @@ class _Builder:
             row = rounding_row
 
         texts = (
-            [t.NOTE_ROUNDING, t.NOTE_FORMULAS] if printed else [t.NOTE_ENTRY % {"unit": data.unit}]
+            [self.t.NOTE_ROUNDING, self.t.NOTE_FORMULAS]
+            if printed
+            else [self.t.NOTE_ENTRY % {"unit": self.unit}]
         )
         texts += [
-            t.NOTE_ROW % {"position": r.position, "note": r.note} for r in data.rows if r.note
+            self.t.NOTE_ROW % {"position": r.position, "note": r.note} for r in data.rows if r.note
         ]
         if printed and data.budget_note:
             texts.append(data.budget_note)
@@ -351,6 +365,7 @@ class _Builder:
             footer_left=self.footer_left,
             title_rows=title_rows,
             print_area=span(1, 1, last_col, last_row),
+            locale=self.locale,
         )
 
     # ---------------------------------------------------------------- Afvigelse
@@ -358,11 +373,11 @@ class _Builder:
     def variance_sheet(self, ws: Worksheet, source: TableLayout) -> None:
         """Write forecast − baseline and actual − baseline, in mio. kr. and in per cent."""
         data = self.data
-        self.title(ws, t.TITLE_VARIANCE % {"programme": data.programme_name}, None)
+        self.title(ws, self.t.TITLE_VARIANCE % {"programme": data.programme_name}, None)
         row = 3
         blocks = (
-            (t.SHEET_FORECAST, t.BLOCK_FORECAST_AMOUNT, t.BLOCK_FORECAST_PERCENT),
-            (t.SHEET_ACTUAL, t.BLOCK_ACTUAL_AMOUNT, t.BLOCK_ACTUAL_PERCENT),
+            (self.t.SHEET_FORECAST, self.t.BLOCK_FORECAST_AMOUNT, self.t.BLOCK_FORECAST_PERCENT),
+            (self.t.SHEET_ACTUAL, self.t.BLOCK_ACTUAL_AMOUNT, self.t.BLOCK_ACTUAL_PERCENT),
         )
         for sheet, amount_title, percent_title in blocks:
             amount_at = self.variance_block(ws, row, amount_title, source, sheet, None)
@@ -370,7 +385,7 @@ class _Builder:
             percent_at = self.variance_block(ws, row, percent_title, source, sheet, amount_at)
             row = percent_at.total_row + 2
         self.set_table_widths(ws, source, printed=False)
-        last_row = self.notes(ws, row, source.lasting_col, [t.NOTE_VARIANCE])
+        last_row = self.notes(ws, row, source.lasting_col, [self.t.NOTE_VARIANCE])
         ws.freeze_panes = ref(FIRST_YEAR_COL, 3)
         self.print_setup(ws, source.lasting_col, last_row)
 
@@ -385,7 +400,7 @@ class _Builder:
     ) -> TableLayout:
         """Write one variance block; with `amounts` given, the per cent of those amounts."""
         data = self.data
-        put_text(ws.cell(row, 1), title % {"unit": data.unit}).font = BOLD
+        put_text(ws.cell(row, 1), title % {"unit": self.unit}).font = BOLD
         header_row = row + 1
         self.header_cells(ws, header_row, self.table_headers(printed=False))
         shift = header_row - source.header_row
@@ -400,12 +415,12 @@ class _Builder:
         for r in data.rows:
             ws.cell(layout.row_of[r.position], COL_POSITION, r.position)
             put_text(ws.cell(layout.row_of[r.position], COL_LABEL), r.label)
-        put_text(ws.cell(layout.total_row, COL_LABEL), t.ROW_TOTAL).font = BOLD
+        put_text(ws.cell(layout.total_row, COL_LABEL), self.t.ROW_TOTAL).font = BOLD
         for source_row in source.sheet_rows:
             r = source_row + shift
             for column in source.columns:
                 c = source.col(column)
-                base = ref(c, source_row, t.SHEET_BUDGET)
+                base = ref(c, source_row, self.t.SHEET_BUDGET)
                 if amounts is None:
                     other = ref(c, source_row, sheet)
                     formula = f'=IF({other}="","",ROUND({other}-{base},3))'
@@ -425,16 +440,16 @@ class _Builder:
 
     def versions_sheet(self, ws: Worksheet) -> None:
         data = self.data
-        self.title(ws, t.TITLE_VERSIONS % {"programme": data.programme_name}, None)
+        self.title(ws, self.t.TITLE_VERSIONS % {"programme": data.programme_name}, None)
         overview_headers = [
-            t.HEADER_VERSION,
-            t.HEADER_APPROVED_ON,
-            t.HEADER_APPROVED_BY,
-            t.HEADER_DOCUMENT,
-            t.HEADER_REASON,
-            t.HEADER_DECISION,
-            total_header(data.years),
-            t.HEADER_LASTING,
+            self.t.HEADER_VERSION,
+            self.t.HEADER_APPROVED_ON,
+            self.t.HEADER_APPROVED_BY,
+            self.t.HEADER_DOCUMENT,
+            self.t.HEADER_REASON,
+            self.t.HEADER_DECISION,
+            total_header(data.years, self.t),
+            self.t.HEADER_LASTING,
         ]
         self.header_cells(ws, 3, overview_headers)
         row = 4 + len(data.versions) + 1
@@ -443,10 +458,10 @@ class _Builder:
         for index, version in enumerate(data.versions):
             put_text(
                 ws.cell(row, 1),
-                t.BLOCK_VERSION
+                self.t.BLOCK_VERSION
                 % {
                     "number": version.number,
-                    "approved_on": danish_day(version.approved_on),
+                    "approved_on": self.day(version.approved_on),
                     "approved_by": version.approved_by,
                 },
             ).font = BOLD
@@ -475,7 +490,7 @@ class _Builder:
         for col, width in ((3, 30), (4, 24), (5, 40), (6, 40)):
             letter = get_column_letter(col)
             ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width, width)
-        last_row = self.notes(ws, row, max(layout.lasting_col, 8), [t.NOTE_VERSIONS])
+        last_row = self.notes(ws, row, max(layout.lasting_col, 8), [self.t.NOTE_VERSIONS])
         ws.freeze_panes = "A4"
         self.print_setup(ws, max(layout.lasting_col, 8), last_row, title_rows="3:3")
 
@@ -483,7 +498,8 @@ class _Builder:
         """Write the change from the previous version's table to the current one's."""
         (old_number, old), (number, new) = previous, current
         put_text(
-            ws.cell(row, 1), t.BLOCK_VERSION_CHANGE % {"previous": old_number, "number": number}
+            ws.cell(row, 1),
+            self.t.BLOCK_VERSION_CHANGE % {"previous": old_number, "number": number},
         ).font = BOLD
         header_row = row + 1
         self.header_cells(ws, header_row, self.table_headers(printed=False))
@@ -492,7 +508,7 @@ class _Builder:
             here = new.row_of[r.position] + shift
             ws.cell(here, COL_POSITION, r.position)
             put_text(ws.cell(here, COL_LABEL), r.label)
-        put_text(ws.cell(new.total_row + shift, COL_LABEL), t.ROW_TOTAL).font = BOLD
+        put_text(ws.cell(new.total_row + shift, COL_LABEL), self.t.ROW_TOTAL).font = BOLD
         for new_row, old_row in zip(new.sheet_rows, old.sheet_rows, strict=True):
             for column in new.columns:
                 c = new.col(column)
@@ -507,31 +523,31 @@ class _Builder:
     def about_sheet(self, ws: Worksheet) -> None:
         data = self.data
         baseline = data.baseline
-        self.title(ws, t.TITLE_ABOUT, None)
+        self.title(ws, self.t.TITLE_ABOUT, None)
         pairs = [
-            (t.ABOUT_PROGRAMME, data.programme_name),
-            (t.ABOUT_SHORT_NAME, data.programme_short_name),
-            (t.ABOUT_SLUG, data.programme_slug),
+            (self.t.ABOUT_PROGRAMME, data.programme_name),
+            (self.t.ABOUT_SHORT_NAME, data.programme_short_name),
+            (self.t.ABOUT_SLUG, data.programme_slug),
             (
-                t.ABOUT_BASELINE,
-                t.ABOUT_BASELINE_VALUE
+                self.t.ABOUT_BASELINE,
+                self.t.ABOUT_BASELINE_VALUE
                 % {
                     "number": baseline.number,
-                    "approved_on": danish_day(baseline.approved_on),
+                    "approved_on": self.day(baseline.approved_on),
                     "approved_by": baseline.approved_by,
                 },
             ),
-            (t.ABOUT_BASELINE_DOCUMENT, baseline.document),
-            (t.ABOUT_SOURCE, data.source_document),
-            (t.ABOUT_UNIT, data.unit),
-            (t.ABOUT_EXPORTED_AT, danish_moment(data.exported_at, data.timezone)),
-            (t.ABOUT_EXPORTED_BY, data.exported_by),
-            (t.ABOUT_ROUNDING, t.NOTE_ROUNDING),
-            (t.ABOUT_FORMULAS, t.ABOUT_FORMULAS_TEXT),
-            (t.ABOUT_IMPORT, t.NOTE_ENTRY % {"unit": data.unit}),
+            (self.t.ABOUT_BASELINE_DOCUMENT, baseline.document),
+            (self.t.ABOUT_SOURCE, data.source_document),
+            (self.t.ABOUT_UNIT, self.unit),
+            (self.t.ABOUT_EXPORTED_AT, self.moment(data.exported_at)),
+            (self.t.ABOUT_EXPORTED_BY, data.exported_by),
+            (self.t.ABOUT_ROUNDING, self.t.NOTE_ROUNDING),
+            (self.t.ABOUT_FORMULAS, self.t.ABOUT_FORMULAS_TEXT),
+            (self.t.ABOUT_IMPORT, self.t.NOTE_ENTRY % {"unit": self.unit}),
         ]
         if data.budget_note:
-            pairs.append((t.ABOUT_BUDGET_NOTE, data.budget_note))
+            pairs.append((self.t.ABOUT_BUDGET_NOTE, data.budget_note))
         about_pairs(ws, 3, pairs)
         self.print_setup(ws, 2, 3 + len(pairs) - 1)
 
@@ -561,16 +577,16 @@ class _Builder:
 
     def risks_sheet(self, ws: Worksheet) -> None:
         headers = [
-            t.HEADER_CODE,
-            t.HEADER_TITLE,
-            t.HEADER_DESCRIPTION,
-            t.HEADER_CONSEQUENCE_TEXT,
-            t.HEADER_PROBABILITY,
-            t.HEADER_CONSEQUENCE,
-            t.HEADER_SCORE,
-            t.HEADER_OWNER,
-            t.HEADER_STATUS,
-            t.HEADER_TRACK,
+            self.t.HEADER_CODE,
+            self.t.HEADER_TITLE,
+            self.t.HEADER_DESCRIPTION,
+            self.t.HEADER_CONSEQUENCE_TEXT,
+            self.t.HEADER_PROBABILITY,
+            self.t.HEADER_CONSEQUENCE,
+            self.t.HEADER_SCORE,
+            self.t.HEADER_OWNER,
+            self.t.HEADER_STATUS,
+            self.t.HEADER_TRACK,
         ]
         rows = [
             (
@@ -588,23 +604,23 @@ class _Builder:
             for r in self.data.risks
         ]
         widths = (8, 30, 60, 30, 14, 12, 8, 20, 12, 30)
-        self.register(ws, t.TITLE_RISKS, headers, widths, rows, t.NO_RISKS)
+        self.register(ws, self.t.TITLE_RISKS, headers, widths, rows, self.t.NO_RISKS)
 
     def benefits_sheet(self, ws: Worksheet) -> None:
         headers = [
-            t.HEADER_CODE,
-            t.HEADER_NAME,
-            t.HEADER_TYPES,
-            t.HEADER_DESCRIPTION,
-            t.HEADER_RECIPIENTS,
-            t.HEADER_BENEFIT_OWNER,
+            self.t.HEADER_CODE,
+            self.t.HEADER_NAME,
+            self.t.HEADER_TYPES,
+            self.t.HEADER_DESCRIPTION,
+            self.t.HEADER_RECIPIENTS,
+            self.t.HEADER_BENEFIT_OWNER,
         ]
         rows = [
             (b.code, b.name, ", ".join(b.types), b.description, ", ".join(b.recipients), b.owner)
             for b in self.data.benefits
         ]
         widths = (8, 30, 26, 70, 30, 20)
-        self.register(ws, t.TITLE_BENEFITS, headers, widths, rows, t.NO_BENEFITS)
+        self.register(ws, self.t.TITLE_BENEFITS, headers, widths, rows, self.t.NO_BENEFITS)
 
 
 def sum_formula(cells: str, blank_if_empty: bool) -> str:

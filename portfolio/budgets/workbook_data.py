@@ -189,6 +189,8 @@ class BudgetWorkbook:
     budget_note: str = ""
     #: The time zone export times are shown in.
     timezone: str = "Europe/Copenhagen"
+    #: The language of the workbook's own texts ("da" or "en"); the data stays as entered.
+    locale: str = "da"
 
     def __post_init__(self) -> None:
         years = tuple(self.years)
