@@ -15,9 +15,17 @@ def _years(overview: BudgetOverview, rows) -> tuple[BudgetYear, ...]:
             baseline=_sum(rows, "baseline", year),
             forecast=_sum(rows, "forecast", year),
             actual=_sum(rows, "actual", year),
+            # The budget's one estimate at completion, so the chart ends where the page does.
+            estimate=_estimate(rows, year, year in overview.closed_years),
         )
         for year in overview.years
     )
+
+
+def _estimate(rows, year: str, closed: bool):
+    values = [r.estimate(year, closed) for r in rows]
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
 
 
 def _sum(rows, kind, year):

@@ -17,6 +17,7 @@ import io
 import re
 import shutil
 import zipfile
+from collections.abc import Mapping
 from decimal import Decimal
 
 from openpyxl.cell.cell import Cell, WriteOnlyCell
@@ -170,12 +171,49 @@ def setup_print(
         ws.print_area = print_area
 
 
-class _FixedTimeZipFile(zipfile.ZipFile):
-    """A zip archive whose members all carry one given timestamp, for reproducible files."""
+# A formula cell as openpyxl writes it: <c r="G5" s="3"><f>…</f><v></v></c> (or <v/>).
+_FORMULA_CELL = re.compile(
+    rb'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*)>(?P<f><f>[^<]*</f>)<v(?:/>|></v>)'
+)
 
-    def __init__(self, file, date_time: tuple[int, int, int, int, int, int]):
+
+def cached_value_xml(sheet_xml: bytes, values: Mapping[str, Decimal | str | None]) -> bytes:
+    """Put each formula's result into the sheet's XML as its cached value.
+
+    openpyxl writes formulas without a result, so a reader that does not calculate (a
+    preview pane, `data_only`) sees empty cells. The builder knows each result; a number
+    goes in as <v>, a blank result ("") as an empty string (t="str").
+    """
+
+    def fill(match: re.Match[bytes]) -> bytes:
+        key = match["ref"].decode()
+        if key not in values:
+            return match[0]
+        value = values[key]
+        attrs = match["attrs"]
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f").encode()
+        else:
+            attrs += b' t="str"'
+            text = b""
+        return b'<c r="' + match["ref"] + b'"' + attrs + b">" + match["f"] + b"<v>" + text + b"</v>"
+
+    return _FORMULA_CELL.sub(fill, sheet_xml)
+
+
+class _FixedTimeZipFile(zipfile.ZipFile):
+    """A zip archive whose members all carry one given timestamp, for reproducible files;
+    worksheets named in `cached` get their formulas' cached values on the way in."""
+
+    def __init__(
+        self,
+        file,
+        date_time: tuple[int, int, int, int, int, int],
+        cached: Mapping[str, Mapping[str, Decimal | str | None]] | None = None,
+    ):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._date_time = date_time
+        self._cached = cached or {}
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._date_time)
@@ -189,21 +227,38 @@ class _FixedTimeZipFile(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        if arcname in self._cached:
+            with open(filename, "rb") as source:
+                content = cached_value_xml(source.read(), self._cached[arcname])
+            self.writestr(arcname, content)
+            return
         with open(filename, "rb") as source, self.open(self._info(arcname), "w") as target:
             shutil.copyfileobj(source, target, 1 << 20)
 
 
-def save_workbook(wb: Workbook, when: dt.datetime) -> bytes:
+def save_workbook(
+    wb: Workbook,
+    when: dt.datetime,
+    cached: Mapping[str, Mapping[str, Decimal | str | None]] | None = None,
+) -> bytes:
     """Save the workbook to bytes with `when` as every timestamp, so equal input gives equal bytes.
 
     `Workbook.save` stamps the current time into the document properties and the zip, so this
     drives openpyxl's `ExcelWriter` with an archive whose timestamps are fixed instead.
+    `cached` gives, by sheet title and cell address, the results of the sheet's formulas,
+    written as their cached values (see `cached_value_xml`).
     """
     utc = when.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     wb.properties.created = utc
     wb.properties.modified = utc
     buffer = io.BytesIO()
+    # ExcelWriter names the sheets' parts by their order (it sets each sheet's id so).
+    by_part = {
+        f"xl/worksheets/sheet{index}.xml": cached[ws.title]
+        for index, ws in enumerate(wb.worksheets, start=1)
+        if cached and ws.title in cached
+    }
     # Zip timestamps start in 1980.
-    archive = _FixedTimeZipFile(buffer, max(utc.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+    archive = _FixedTimeZipFile(buffer, max(utc.timetuple()[:6], (1980, 1, 1, 0, 0, 0)), by_part)
     ExcelWriter(wb, archive).save()  # closes the archive
     return buffer.getvalue()

@@ -117,7 +117,18 @@ BLOCK_ACTUAL_AMOUNT = N_("Forbrug minus godkendt budget (%(unit)s)")
 BLOCK_ACTUAL_PERCENT = N_("Forbrug minus godkendt budget (pct. af budget)")
 NOTE_VARIANCE = N_(
     "Afvigelserne er formler, der henviser til arkene Budget, Prognose og Forbrug. En celle er "
-    "tom, når prognosen/forbruget er tomt; procenten er tom, når budgettet er 0 eller tomt."
+    "tom, når prognosen/forbruget er tomt; procenten er tom, når budgettet er 0 eller tomt. "
+    "Som på budgetsiden sammenlignes kun tal for samme år: kolonnen “I alt” er tom, og rækken "
+    "“I alt” lægger kun de rækker sammen, der har et tal, og procenten er af deres budget."
+)
+BLOCK_ESTIMATE = N_("Skønnet totalomkostning (%(unit)s)")
+BLOCK_ESTIMATE_VARIANCE = N_("Skønnet totalomkostning minus godkendt budget (%(unit)s)")
+NOTE_ESTIMATE = N_(
+    "Skønnet totalomkostning er den samme som på budgetsiden, i statusrapporten og i API'et: "
+    "for hvert afsluttet år (%(closed)s) med registreret forbrug forbruget, for de øvrige år "
+    "prognosen, ellers det godkendte beløb eller forbruget til dato, hvis det er højere. Varig "
+    "drift indgår ikke. Beløbene er beregnet af Styrbord ved eksporten; de ændres ikke, hvis "
+    "arkene Prognose og Forbrug redigeres."
 )
 
 # The versions sheet.
@@ -149,6 +160,7 @@ ABOUT_ROUNDING = N_("Afrunding")
 ABOUT_FORMULAS = N_("Formler")
 ABOUT_IMPORT = N_("Indlæsning")
 ABOUT_BUDGET_NOTE = N_("Note til budgettet")
+ABOUT_ESTIMATE = N_("Skønnet totalomkostning")
 ABOUT_PROGRAMMES = N_("Programmer")
 ABOUT_FORMULAS_TEXT = N_(
     "“I alt” er =ROUND(SUM(…);3) over årene; “Varigt” (varig drift) indgår ikke i “I alt”. "

@@ -77,7 +77,12 @@ def workbook_data(
             baseline=f.baseline,
             forecast=f.forecast,
             actual=f.actual,
-            printed_total=next((r.printed_total for r in table.rows if r.row.id == f.row.id), None),
+            printed_total=overview.printed_row_total(f.row.id),
+            estimate={
+                y: amount
+                for y in overview.years
+                if (amount := f.estimate(y, y in overview.closed_years)) is not None
+            },
         )
         for f in overview.rows
     ]
@@ -127,6 +132,7 @@ def workbook_data(
         budget_note=programme.budget_note,
         timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
         locale=locale,
+        closed_years=sorted(overview.closed_years),
     )
 
 

@@ -173,7 +173,10 @@ def _budget(data: StatusData) -> dict | None:
         "baseline_approved_by": overview.baseline.approved_by,
         "years": overview.years,
         "baseline_total": _amount(cost.baseline_total),
-        "estimate_total": _amount(cost.estimate_total),
+        # The approved document's own totals, shown as approved (with ≠ where sums differ).
+        "baseline_printed_total": _amount(cost.printed_total),
+        "estimate_total": _amount(overview.estimate_total),
+        "closed_years": sorted(overview.closed_years),
         "overrun": _amount(cost.overrun),
         "forecast_total": _amount(overview.kind_total("forecast")),
         "actual_total": _amount(overview.kind_total("actual")),
@@ -182,8 +185,10 @@ def _budget(data: StatusData) -> dict | None:
             {
                 "year": year,
                 "baseline": _amount(overview.column("baseline", year)),
+                "baseline_printed": _amount(overview.printed_column(year)),
                 "forecast": _amount(overview.column("forecast", year)),
                 "actual": _amount(overview.column("actual", year)),
+                "estimate": _amount(overview.estimate_column(year)),
             }
             for year in overview.years
         ],
