@@ -10,13 +10,15 @@ when the long sheets are sorted or filtered. Each programme's own workbook remai
 for the cell-by-cell variance, the versions and the registers.
 
 The sheets are streamed with openpyxl's write-only mode, so memory stays flat in the number
-of programmes.
+of programmes. Every formula is saved with its result as the cached value (computed here
+from the same amounts), so preview panes show the numbers; Excel recalculates on opening.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -44,6 +46,11 @@ from portfolio.budgets.workbook import (
     HEADER_FILL,
     TITLE_FONT,
     WRAP,
+    Value,
+    as_number,
+    numbers,
+    round3,
+    sum_value,
 )
 from portfolio.budgets.workbook_data import LASTING, Amounts, BudgetWorkbook, WorkbookRow
 
@@ -81,6 +88,37 @@ def build_portfolio_workbook(
     return _PortfolioBuilder(programmes, exported_at, exported_by, timezone, locale).build()
 
 
+def difference_value(value: Value, budget: Value) -> Value:
+    """The result of IF(value="","",ROUND(value-budget,3))."""
+    return "" if value in (None, "") else round3(as_number(value) - as_number(budget))
+
+
+def programme_sums(programme: BudgetWorkbook) -> tuple[Value, ...]:
+    """Return what the overview's formulas give for one programme: budget total, lasting,
+    forecast total, actual total (blank without any figure) and the two differences."""
+    years = programme.years
+
+    def row_totals(kind: str, blank: bool) -> list[Value]:
+        return [
+            sum_value([getattr(r, kind)[y] for y in years if y in getattr(r, kind)], blank)
+            for r in programme.rows
+        ]
+
+    budget = sum_value(numbers(row_totals("baseline", False)), False)
+    lasting = round3(sum((r.baseline.get(LASTING, Decimal(0)) for r in programme.rows), Decimal(0)))
+    forecast, actual = (
+        sum_value(numbers(row_totals(kind, True)), True) for kind in ("forecast", "actual")
+    )
+    return (
+        budget,
+        lasting,
+        forecast,
+        actual,
+        difference_value(forecast, budget),
+        difference_value(actual, budget),
+    )
+
+
 class _PortfolioBuilder:
     def __init__(self, programmes, exported_at, exported_by, timezone, locale):
         self.locale = locale
@@ -109,6 +147,8 @@ class _PortfolioBuilder:
             )
         )
         self.wb = Workbook(write_only=True)
+        # The formulas' results by sheet and address, saved as their cached values.
+        self.cached: dict[str, dict[str, Value]] = {}
         moment = moment_text(exported_at, timezone, locale)
         self.print_texts = {
             "header_left": self.t.PRINT_PORTFOLIO_HEADER,
@@ -130,7 +170,7 @@ class _PortfolioBuilder:
         props.lastModifiedBy = "Styrbord"
         props.language = DOCUMENT_LANGUAGES[self.locale]
         self.wb.calculation.fullCalcOnLoad = True
-        return save_workbook(self.wb, self.exported_at)
+        return save_workbook(self.wb, self.exported_at, self.cached)
 
     # ---------------------------------------------------------------- cells
 
@@ -192,6 +232,7 @@ class _PortfolioBuilder:
         # refilled: a write-only sheet writes each appended row at once.
         total = self.formula(ws, "=0", "General")
         rounding = self.formula(ws, "=0", "General")
+        cached = self.cached.setdefault(title, {})
         row_number = 1
         for programme in self.programmes:
             slug = text_value(ws, programme.programme_slug)
@@ -206,6 +247,9 @@ class _PortfolioBuilder:
                     total.value = f"=ROUND(SUM({span}),3)"
                 else:
                     total.value = f'=IF(COUNT({span})=0,"",ROUND(SUM({span}),3))'
+                present = [amounts[y] for y in self.years if y in amounts]
+                row_total = sum_value(present, blank_if_empty=not printed)
+                cached[f"{total_letter}{row_number}"] = row_total
                 cells.append(total)
                 cells.append(to_number(amounts.get(LASTING)))
                 if printed and row.printed_total is not None:
@@ -213,6 +257,8 @@ class _PortfolioBuilder:
                     rounding.value = (
                         f"=ROUND({printed_letter}{row_number}-{total_letter}{row_number},3)"
                     )
+                    difference = round3(row.printed_total - as_number(row_total))
+                    cached[f"{get_column_letter(self.rounding_col)}{row_number}"] = difference
                     cells.append(rounding)
                 ws.append(cells)
 
@@ -249,8 +295,13 @@ class _PortfolioBuilder:
         ws.append([self.text(ws, f"{self.t.ABOUT_EXPORTED_AT}: {moment}")])
         ws.append([self.text(ws, h, header=True) for h in headers])
 
+        cached = self.cached.setdefault(ws.title, {})
+        sums: dict[str, list[Value]] = {letter: [] for letter in "FGHIJK"}
         for index, programme in enumerate(self.programmes):
             r = first + index
+            for letter, value in zip("FGHIJK", programme_sums(programme), strict=True):
+                cached[f"{letter}{r}"] = value
+                sums[letter].append(value)
             budget_total = self.sumifs(self.t.SHEET_BUDGET, self.total_col, r, blank_if_none=False)
             lasting = self.sumifs(self.t.SHEET_BUDGET, self.lasting_col, r, blank_if_none=False)
             forecast = self.sumifs(self.t.SHEET_FORECAST, self.total_col, r, blank_if_none=True)
@@ -280,9 +331,14 @@ class _PortfolioBuilder:
             else:
                 formula = f"=ROUND(SUM({down}),3)"
             cells.append(self.formula(ws, formula))
+            cached[f"{letter}{total_row}"] = sum_value(numbers(sums[letter]), letter in "HI")
         t_row = total_row
         cells.append(self.formula(ws, f'=IF(H{t_row}="","",ROUND(H{t_row}-F{t_row},3))'))
         cells.append(self.formula(ws, f'=IF(I{t_row}="","",ROUND(I{t_row}-F{t_row},3))'))
+        for letter, of in (("J", "H"), ("K", "I")):
+            cached[f"{letter}{t_row}"] = difference_value(
+                cached[f"{of}{t_row}"], cached[f"F{t_row}"]
+            )
         for cell in cells:
             if cell is not None and not isinstance(cell, int):
                 cell.font = BOLD

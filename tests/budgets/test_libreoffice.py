@@ -256,7 +256,7 @@ def test_every_formula_of_the_ddns_workbook_computes_the_expected_value(converte
 
 def test_cached_values_are_what_libreoffice_computes(converted):
     """Every formula's cached value (what a preview pane shows) equals LibreOffice's result."""
-    for name in ("ddns", "versions", "injected"):
+    for name in ("ddns", "versions", "injected", "portfolio"):
         ours, theirs = converted[name]
         formulas = load_workbook(ours)
         cached = load_workbook(ours, data_only=True)
@@ -276,7 +276,7 @@ def test_cached_values_are_what_libreoffice_computes(converted):
                         assert mine is not None, f"{where}: no cached value"
                         assert D(repr(mine)) == rounded(D(repr(libre)), 4), where
                     compared += 1
-        assert compared > 100, name
+        assert compared > 50, name
 
 
 def test_versions_sheet_computes_each_version_and_the_change(converted):
