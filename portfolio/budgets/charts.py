@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext as _
 
-from portfolio.budgets.figures import BudgetOverview
+from portfolio.budgets.figures import BudgetOverview, RowFigures
 from portfolio.charts.data import BudgetPanel, BudgetYear, BudgetYearsData, CumulativeSpendData
 
 
@@ -22,10 +24,10 @@ def _years(overview: BudgetOverview, rows) -> tuple[BudgetYear, ...]:
     )
 
 
-def _estimate(rows, year: str, closed: bool):
+def _estimate(rows: list[RowFigures], year: str, closed: bool) -> Decimal | None:
     values = [r.estimate(year, closed) for r in rows]
     present = [v for v in values if v is not None]
-    return sum(present) if present else None
+    return sum(present, Decimal(0)) if present else None
 
 
 def _sum(rows, kind, year):

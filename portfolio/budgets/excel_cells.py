@@ -19,6 +19,7 @@ import shutil
 import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.workbook import Workbook
@@ -28,6 +29,9 @@ from openpyxl.writer.excel import ExcelWriter
 from portfolio.budgets.excel_texts import texts
 from portfolio.budgets.workbook_data import MAX_PLACES
 from portfolio.core.i18n import format_day, format_moment
+
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell; longer text makes Excel repair the file
@@ -221,7 +225,13 @@ class _FixedTimeZipFile(zipfile.ZipFile):
         info.external_attr = 0o644 << 16
         return info
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: SizedBuffer | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
             zinfo_or_arcname = self._info(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)

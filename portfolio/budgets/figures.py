@@ -89,7 +89,9 @@ def closed_years(years: Iterable[str], today: dt.date) -> frozenset[str]:
     return frozenset(y for y in years if y.isdigit() and int(y) < today.year)
 
 
-def estimate_at_completion(rows: list[RowFigures], years, closed: frozenset[str]) -> Decimal:
+def estimate_at_completion(
+    rows: list[RowFigures], years: Iterable[str], closed: frozenset[str]
+) -> Decimal:
     """Return the estimate at completion of the rows together over the years (module doc)."""
     return sum((r.estimate(y, y in closed) or ZERO for r in rows for y in years), ZERO)
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
@@ -73,7 +74,7 @@ def as_number(value: Value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(0)
 
 
-def numbers(values) -> list[Decimal]:
+def numbers(values: Iterable[Value]) -> list[Decimal]:
     """The values SUM and COUNT see: numbers only."""
     return [v for v in values if isinstance(v, Decimal)]
 
@@ -235,12 +236,22 @@ class _Builder:
 
     # ---------------------------------------------------------------- cells and their values
 
-    def amount(self, ws: Worksheet, row: int, col: int, value: Decimal | None, fmt=None):
+    def amount(
+        self, ws: Worksheet, row: int, col: int, value: Decimal | None, fmt: str | None = None
+    ) -> Cell:
         """Write an amount and remember it for the formulas that use it."""
         self.grid[(ws.title, row, col)] = value
         return put_amount(ws.cell(row, col), value, fmt or self.fmt)
 
-    def formula(self, ws: Worksheet, row: int, col: int, formula: str, value: Value, fmt=None):
+    def formula(
+        self,
+        ws: Worksheet,
+        row: int,
+        col: int,
+        formula: str,
+        value: Value,
+        fmt: str | None = None,
+    ) -> Cell:
         """Write a formula with its result, which becomes the cell's cached value."""
         self.grid[(ws.title, row, col)] = value
         self.cached.setdefault(ws.title, {})[f"{get_column_letter(col)}{row}"] = value
@@ -256,7 +267,7 @@ class _Builder:
         if subtitle:
             put_text(ws.cell(2, 1), subtitle)
 
-    def header_cells(self, ws: Worksheet, row: int, headers: list[str], first_col: int = 1):
+    def header_cells(self, ws: Worksheet, row: int, headers: list[str], first_col: int = 1) -> None:
         for offset, header in enumerate(headers):
             cell = put_text(ws.cell(row, first_col + offset), header)
             cell.font = BOLD
@@ -424,7 +435,9 @@ class _Builder:
         self.print_setup(ws, last_col, last_row, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
         return layout
 
-    def print_setup(self, ws: Worksheet, last_col: int, last_row: int, title_rows=None):
+    def print_setup(
+        self, ws: Worksheet, last_col: int, last_row: int, title_rows: str | None = None
+    ) -> None:
         setup_print(
             ws,
             header_left=self.header_left,
@@ -461,7 +474,7 @@ class _Builder:
         ws.freeze_panes = ref(FIRST_YEAR_COL, 3)
         self.print_setup(ws, source.lasting_col, last_row)
 
-    def block_layout(self, ws: Worksheet, row: int, title: str, source: TableLayout):
+    def block_layout(self, ws: Worksheet, row: int, title: str, source: TableLayout) -> TableLayout:
         """Write a block's title, header, row numbers and labels in the table's layout."""
         put_text(ws.cell(row, 1), title % {"unit": self.unit}).font = BOLD
         header_row = row + 1
@@ -528,7 +541,15 @@ class _Builder:
             total_cell.font = BOLD
         return layout
 
-    def variance_total(self, ws, layout: TableLayout, source: TableLayout, c, sheet, amounts):
+    def variance_total(
+        self,
+        ws: Worksheet,
+        layout: TableLayout,
+        source: TableLayout,
+        c: int,
+        sheet: str,
+        amounts: TableLayout | None,
+    ) -> Cell:
         """Write the "I alt" row's cell of a variance column: the rows with a figure only."""
         down = span(c, layout.first_row, c, layout.last_row)
         rows = range(layout.first_row, layout.last_row + 1)
@@ -659,7 +680,13 @@ class _Builder:
         ws.freeze_panes = "A4"
         self.print_setup(ws, max(layout.lasting_col, 8), last_row, title_rows="3:3")
 
-    def version_change(self, ws, row, previous, current) -> int:
+    def version_change(
+        self,
+        ws: Worksheet,
+        row: int,
+        previous: tuple[int, TableLayout],
+        current: tuple[int, TableLayout],
+    ) -> int:
         """Write the change from the previous version's table to the current one's."""
         (old_number, old), (number, new) = previous, current
         put_text(
@@ -723,7 +750,15 @@ class _Builder:
 
     # ---------------------------------------------------------------- registers
 
-    def register(self, ws, title, headers, widths, rows, empty_text) -> None:
+    def register(
+        self,
+        ws: Worksheet,
+        title: str,
+        headers: list[str],
+        widths: Sequence[int],
+        rows: Sequence[Sequence[str | int | None]],
+        empty_text: str,
+    ) -> None:
         self.title(ws, title % {"programme": self.data.programme_name}, None)
         self.header_cells(ws, 3, headers)
         for col, width in enumerate(widths, start=1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from flask_babel import gettext as _
 
@@ -17,6 +18,9 @@ from portfolio.core.models import utcnow
 from portfolio.core.months import Month
 from portfolio.indicators.services import benefit_progress
 from portfolio.programmes.services import active_waves, current_phase
+
+if TYPE_CHECKING:
+    from portfolio.budgets.figures import BudgetOverview
 from portfolio.status import lights as rules
 from portfolio.status.models import DecisionStatus, Dimension, MilestoneStatus
 from portfolio.status.services import UPCOMING, StatusData, light_for
@@ -163,7 +167,7 @@ def _tracks(data: StatusData, today: dt.date) -> list[dict]:
 
 
 def _budget(data: StatusData) -> dict | None:
-    overview = data.budget
+    overview = cast("BudgetOverview | None", data.budget)
     if overview is None:
         return None
     cost = overview.programme_cost
