@@ -370,10 +370,13 @@ SCHEMAS["Budget"] = _obj(
                     "forecast": _AMOUNTS,
                     "actual": _AMOUNTS,
                     "variance": _obj({"forecast": _AMOUNTS, "actual": _AMOUNTS}),
+                    "estimate": _AMOUNTS,
                     "cost_light": _ref("Light"),
                 }
             )
         ),
+        "closed_years": _list(_string()),
+        "estimate_at_completion": _amount(),
         "cost_light": _ref("Light"),
     }
 )

@@ -289,9 +289,18 @@ def budget(overview) -> dict:
                     }
                     for kind in ("forecast", "actual")
                 },
+                "estimate": {
+                    y: amount(f.estimate(y, y in overview.closed_years))
+                    for y in overview.years
+                    if f.estimate(y, y in overview.closed_years) is not None
+                },
                 "cost_light": light(overview.row_costs[f.row.id].light),
             }
             for f in overview.rows
         ],
+        # The one estimate at completion (the page, charts, light, report and workbook show it):
+        # actual spend for the closed years, the forecast (else the approved amount) for the rest.
+        "closed_years": sorted(overview.closed_years),
+        "estimate_at_completion": amount(overview.estimate_total),
         "cost_light": light(overview.programme_cost.light),
     }

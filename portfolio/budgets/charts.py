@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext as _
 
-from portfolio.budgets.figures import BudgetOverview
+from portfolio.budgets.figures import BudgetOverview, RowFigures
 from portfolio.charts.data import BudgetPanel, BudgetYear, BudgetYearsData, CumulativeSpendData
 
 
@@ -15,9 +17,17 @@ def _years(overview: BudgetOverview, rows) -> tuple[BudgetYear, ...]:
             baseline=_sum(rows, "baseline", year),
             forecast=_sum(rows, "forecast", year),
             actual=_sum(rows, "actual", year),
+            # The budget's one estimate at completion, so the chart ends where the page does.
+            estimate=_estimate(rows, year, year in overview.closed_years),
         )
         for year in overview.years
     )
+
+
+def _estimate(rows: list[RowFigures], year: str, closed: bool) -> Decimal | None:
+    values = [r.estimate(year, closed) for r in rows]
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 def _sum(rows, kind, year):

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from portfolio.auth import services as auth_services
 from portfolio.budgets import transfer
+from portfolio.budgets.excel_texts import LOCALES
 from portfolio.budgets.models import BudgetKind
 from portfolio.core.errors import DomainError
 from portfolio.extensions import db
@@ -47,11 +48,18 @@ def _user(email: str | None):
     help="File to write (default: exports/<slug>-budget-<date>.xlsx).",
 )
 @click.option("--as", "email", help="Export as this user (checks their access).")
-def export_budget_command(slug, output, email):
+@click.option(
+    "--lang",
+    type=click.Choice(LOCALES),
+    default="da",
+    show_default=True,
+    help="Language of the workbook's sheet names, headers and notes.",
+)
+def export_budget_command(slug, output, email, lang):
     """Write a programme's budget workbook (Excel)."""
     try:
         programme = programme_services.get_programme(slug)
-        exported = transfer.export_budget(_user(email), programme)
+        exported = transfer.export_budget(_user(email), programme, locale=lang)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     path = output or Path(current_app.config["EXPORT_DIR"]) / exported.filename
@@ -72,13 +80,20 @@ def export_budget_command(slug, output, email):
     required=True,
     help="The user the import is made as and recorded for (needs the right).",
 )
-def import_budget_command(slug, file, kind, email):
+@click.option(
+    "--lang",
+    type=click.Choice(LOCALES),
+    default="da",
+    show_default=True,
+    help="Language of the problems reported (the workbook may be in either language).",
+)
+def import_budget_command(slug, file, kind, email, lang):
     """Import forecast or actual spend from a budget workbook; all or nothing."""
     user = _user(email)
     try:
         programme = programme_services.get_programme(slug)
         outcome = transfer.import_budget(
-            user, programme, BudgetKind(kind), file.name, file.read_bytes()
+            user, programme, BudgetKind(kind), file.name, file.read_bytes(), locale=lang
         )
         db.session.commit()
     except transfer.ImportRefused as error:

@@ -17,24 +17,27 @@ import io
 import re
 import shutil
 import zipfile
+from collections.abc import Mapping
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date, format_datetime
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from portfolio.budgets import excel_texts as t
+from portfolio.budgets.excel_texts import texts
 from portfolio.budgets.workbook_data import MAX_PLACES
+from portfolio.core.i18n import format_day, format_moment
+
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell; longer text makes Excel repair the file
 # Characters XML 1.0 cannot carry; openpyxl refuses them, so they are dropped.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_HEADER_FOOTER = 255  # Excel's limit for a header or footer, &-codes included
-LOCALE = "da"
 
 
 def clean_text(text: str) -> str:
@@ -121,14 +124,18 @@ def places_of(amounts) -> int:
     return most
 
 
-def danish_day(day: dt.date) -> str:
-    """Write a date the Danish way: "18. januar 2023"."""
-    return format_date(day, t.DATE_PATTERN, locale=LOCALE)
+def day_text(day: dt.date, locale: str) -> str:
+    """Write a date as the page does: "18. januar 2023" / "18 January 2023"."""
+    return format_day(day, locale)
 
 
-def danish_moment(moment: dt.datetime, timezone: str) -> str:
+def moment_text(moment: dt.datetime, timezone: str, locale: str) -> str:
     """Write a moment in the given time zone: "21. november 2025 kl. 14:03"."""
-    return format_datetime(moment, t.DATETIME_PATTERN, tzinfo=ZoneInfo(timezone), locale=LOCALE)
+    return format_moment(moment, timezone, locale)
+
+
+#: The document property "language" of a workbook in each language.
+DOCUMENT_LANGUAGES = {"da": "da-DK", "en": "en-GB"}
 
 
 def header_footer_text(text: str, limit: int) -> str:
@@ -147,6 +154,7 @@ def setup_print(
     footer_left: str,
     title_rows: str | None = None,
     print_area: str | None = None,
+    locale: str = "da",
 ) -> None:
     """Print the sheet on A4 landscape, fitted to the page width, with header and footer."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -160,19 +168,56 @@ def setup_print(
     ws.oddHeader.center.text = "&A"
     ws.oddHeader.right.text = header_footer_text(header_right, 60)
     ws.oddFooter.left.text = header_footer_text(footer_left, 150)
-    ws.oddFooter.right.text = t.PRINT_FOOTER_RIGHT
+    ws.oddFooter.right.text = texts(locale).PRINT_FOOTER_RIGHT
     if title_rows:
         ws.print_title_rows = title_rows
     if print_area:
         ws.print_area = print_area
 
 
-class _FixedTimeZipFile(zipfile.ZipFile):
-    """A zip archive whose members all carry one given timestamp, for reproducible files."""
+# A formula cell as openpyxl writes it: <c r="G5" s="3"><f>…</f><v></v></c> (or <v/>).
+_FORMULA_CELL = re.compile(
+    rb'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*)>(?P<f><f>[^<]*</f>)<v(?:/>|></v>)'
+)
 
-    def __init__(self, file, date_time: tuple[int, int, int, int, int, int]):
+
+def cached_value_xml(sheet_xml: bytes, values: Mapping[str, Decimal | str | None]) -> bytes:
+    """Put each formula's result into the sheet's XML as its cached value.
+
+    openpyxl writes formulas without a result, so a reader that does not calculate (a
+    preview pane, `data_only`) sees empty cells. The builder knows each result; a number
+    goes in as <v>, a blank result ("") as an empty string (t="str").
+    """
+
+    def fill(match: re.Match[bytes]) -> bytes:
+        key = match["ref"].decode()
+        if key not in values:
+            return match[0]
+        value = values[key]
+        attrs = match["attrs"]
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f").encode()
+        else:
+            attrs += b' t="str"'
+            text = b""
+        return b'<c r="' + match["ref"] + b'"' + attrs + b">" + match["f"] + b"<v>" + text + b"</v>"
+
+    return _FORMULA_CELL.sub(fill, sheet_xml)
+
+
+class _FixedTimeZipFile(zipfile.ZipFile):
+    """A zip archive whose members all carry one given timestamp, for reproducible files;
+    worksheets named in `cached` get their formulas' cached values on the way in."""
+
+    def __init__(
+        self,
+        file,
+        date_time: tuple[int, int, int, int, int, int],
+        cached: Mapping[str, Mapping[str, Decimal | str | None]] | None = None,
+    ):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._date_time = date_time
+        self._cached = cached or {}
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._date_time)
@@ -180,27 +225,50 @@ class _FixedTimeZipFile(zipfile.ZipFile):
         info.external_attr = 0o644 << 16
         return info
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: SizedBuffer | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
             zinfo_or_arcname = self._info(zinfo_or_arcname)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        if arcname in self._cached:
+            with open(filename, "rb") as source:
+                content = cached_value_xml(source.read(), self._cached[arcname])
+            self.writestr(arcname, content)
+            return
         with open(filename, "rb") as source, self.open(self._info(arcname), "w") as target:
             shutil.copyfileobj(source, target, 1 << 20)
 
 
-def save_workbook(wb: Workbook, when: dt.datetime) -> bytes:
+def save_workbook(
+    wb: Workbook,
+    when: dt.datetime,
+    cached: Mapping[str, Mapping[str, Decimal | str | None]] | None = None,
+) -> bytes:
     """Save the workbook to bytes with `when` as every timestamp, so equal input gives equal bytes.
 
     `Workbook.save` stamps the current time into the document properties and the zip, so this
     drives openpyxl's `ExcelWriter` with an archive whose timestamps are fixed instead.
+    `cached` gives, by sheet title and cell address, the results of the sheet's formulas,
+    written as their cached values (see `cached_value_xml`).
     """
     utc = when.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     wb.properties.created = utc
     wb.properties.modified = utc
     buffer = io.BytesIO()
+    # ExcelWriter names the sheets' parts by their order (it sets each sheet's id so).
+    by_part = {
+        f"xl/worksheets/sheet{index}.xml": cached[ws.title]
+        for index, ws in enumerate(wb.worksheets, start=1)
+        if cached and ws.title in cached
+    }
     # Zip timestamps start in 1980.
-    archive = _FixedTimeZipFile(buffer, max(utc.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+    archive = _FixedTimeZipFile(buffer, max(utc.timetuple()[:6], (1980, 1, 1, 0, 0, 0)), by_part)
     ExcelWriter(wb, archive).save()  # closes the archive
     return buffer.getvalue()

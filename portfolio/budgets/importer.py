@@ -15,6 +15,9 @@ Decisions worth knowing:
 * Empty cells mean "no value", never zero.
 * Rows are recognised by their label (spacing and case ignored); the "Nr." column, when
   filled, must agree with it. Every row and every period of the programme must be there.
+* A workbook exported in Danish or in English is read alike: sheet names, the header row,
+  "I alt"/"Total" and the "Om"/"About" sheet are recognised in either language, and the
+  problems are reported in the language asked for (Danish unless told otherwise).
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from portfolio.budgets import excel_texts as t
+from portfolio.budgets.excel_texts import Texts, texts, variants
 from portfolio.budgets.workbook_data import LASTING, MAX_AMOUNT, MAX_PLACES, label_key
+from portfolio.core.i18n import translate
 
 Kind = Literal["forecast", "actual"]
 SHEETS: Mapping[str, str] = MappingProxyType(
@@ -61,6 +66,14 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls (and other Offi
 _YEAR = re.compile(r"\d{4}")
 _ONE_THOUSANDTH = Decimal(1).scaleb(-MAX_PLACES)
 UNIT = "mio. kr."
+# What the importer recognises, in every workbook language (case-folded).
+LABEL_HEADERS = variants(t.HEADER_LABEL)
+POSITION_HEADERS = variants(t.HEADER_POSITION)
+TOTAL_PREFIXES = variants(t.HEADER_TOTAL_PREFIX)
+LASTING_HEADERS = variants(t.HEADER_LASTING)
+TOTAL_ROWS = variants(t.ROW_TOTAL)
+ABOUT_SHEETS = variants(t.SHEET_ABOUT)
+SLUG_LABELS = variants(t.ABOUT_SLUG)
 
 
 @dataclass(frozen=True)
@@ -110,31 +123,43 @@ def parse_budget_import(
     max_bytes: int,
     programme_slug: str | None = None,
     programme_name: str = "",
+    locale: str = "da",
 ) -> ImportResult:
     """Read the forecast or actual sheet of an uploaded workbook and check every cell.
 
     With `programme_slug`, a workbook whose "Om" sheet gives another programme id (one
     exported from another programme) is refused as a whole; the message names only
-    `programme_name`, the programme it was uploaded to.
+    `programme_name`, the programme it was uploaded to. The workbook may be in any workbook
+    language; the problems are written in `locale`.
     """
     if kind not in SHEETS:
         raise ValueError(f"kind must be 'forecast' or 'actual', not {kind!r}")
-    sheet = SHEETS[kind]
-    reader = _Reader(sheet, dict(row_labels), tuple(periods), programme_slug, programme_name)
+    tr = texts(locale)
+    reader = _Reader(
+        tr(SHEETS[kind]),
+        dict(row_labels),
+        tuple(periods),
+        programme_slug,
+        programme_name,
+        t=tr,
+        source_sheet=SHEETS[kind],
+    )
     reader.read(content, max_bytes)
     problems = tuple(reader.sorted_problems())
     values = MappingProxyType({} if problems else reader.values)
-    return ImportResult(values=values, problems=problems, sheet=sheet)
+    return ImportResult(values=values, problems=problems, sheet=reader.sheet)
 
 
-def danish_number(value: Decimal) -> str:
-    """Write a decimal with a decimal comma, all its digits kept: 2,9 / -0,25 / 1,2345."""
-    return format(value, "f").replace(".", ",")
+def danish_number(value: Decimal, locale: str = "da") -> str:
+    """Write a decimal with a decimal comma (a point in English), all its digits kept:
+    2,9 / -0,25 / 1,2345."""
+    text = format(value, "f")
+    return text if locale == "en" else text.replace(".", ",")
 
 
-def _size(n: int) -> str:
+def _size(n: int, locale: str = "da") -> str:
     if n >= 2**20:
-        return f"{danish_number(Decimal(n * 10 // 2**20).scaleb(-1))} MB"
+        return f"{danish_number(Decimal(n * 10 // 2**20).scaleb(-1), locale)} MB"
     return f"{max(n // 1024, 1)} kB"
 
 
@@ -156,6 +181,9 @@ class _Reader:
     periods: tuple[str, ...]
     programme_slug: str | None = None
     programme_name: str = ""
+    t: Texts = field(default_factory=lambda: texts("da"))
+    # The sheet's Danish name; it may have its name in any workbook language.
+    source_sheet: str = ""
     values: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     problems: list[tuple[tuple[int, int], ImportProblem]] = field(default_factory=list)
     # Where the table is once found: first row, first column, last row, last column.
@@ -172,6 +200,12 @@ class _Reader:
         """Report a problem with the file as a whole (no sheet, no cell)."""
         self.problems.append(((0, len(self.problems)), ImportProblem(None, None, message)))
 
+    def size(self, n: int) -> str:
+        return _size(n, self.t.locale)
+
+    def number(self, value: Decimal) -> str:
+        return danish_number(value, self.t.locale)
+
     def sorted_problems(self) -> list[ImportProblem]:
         return [p for _, p in sorted(self.problems, key=lambda item: item[0])]
 
@@ -179,19 +213,19 @@ class _Reader:
 
     def read(self, content: bytes, max_bytes: int) -> None:
         if not content:
-            self.file_problem(t.IMPORT_EMPTY_FILE)
+            self.file_problem(self.t.IMPORT_EMPTY_FILE)
             return
         if len(content) > max_bytes:
-            limits = {"size": _size(len(content)), "limit": _size(max_bytes)}
-            self.file_problem(t.IMPORT_TOO_LARGE % limits)
+            limits = {"size": self.size(len(content)), "limit": self.size(max_bytes)}
+            self.file_problem(self.t.IMPORT_TOO_LARGE % limits)
             return
         if content.startswith(OLE2_MAGIC):
-            self.file_problem(t.IMPORT_OLD_XLS)
+            self.file_problem(self.t.IMPORT_OLD_XLS)
             return
         try:
             archive = zipfile.ZipFile(io.BytesIO(content))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-            self.file_problem(t.IMPORT_NOT_XLSX)
+            self.file_problem(self.t.IMPORT_NOT_XLSX)
             return
         with archive:
             # Reading a hostile file can fail anywhere (bad zip data, bad XML, missing parts,
@@ -205,42 +239,51 @@ class _Reader:
                     self.read_workbook(content, archive)
             except Exception as error:  # see above: any failure means an unreadable file
                 reason = _shorten(f"{type(error).__name__}: {error}", 120)
-                self.file_problem(t.IMPORT_UNREADABLE % {"reason": reason})
+                self.file_problem(self.t.IMPORT_UNREADABLE % {"reason": reason})
 
     def check_archive(self, archive: zipfile.ZipFile) -> bool:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS or (
             sum(m.file_size for m in members) > MAX_UNPACKED_BYTES
         ):
-            self.file_problem(t.IMPORT_UNPACKS_TOO_LARGE % {"limit": _size(MAX_UNPACKED_BYTES)})
+            self.file_problem(
+                self.t.IMPORT_UNPACKS_TOO_LARGE % {"limit": self.size(MAX_UNPACKED_BYTES)}
+            )
             return False
         names = {m.filename for m in members}
         if "[Content_Types].xml" not in names:
-            self.file_problem(t.IMPORT_NOT_XLSX)
+            self.file_problem(self.t.IMPORT_NOT_XLSX)
             return False
         types = archive.read("[Content_Types].xml")
         if XLSX_MAIN in types:
             return True
         if any(other in types for other in OTHER_MAINS):
-            self.file_problem(t.IMPORT_MACRO_WORKBOOK)
+            self.file_problem(self.t.IMPORT_MACRO_WORKBOOK)
         else:
-            self.file_problem(t.IMPORT_NOT_XLSX)  # a .docx, .pptx, … or a zip of something else
+            self.file_problem(
+                self.t.IMPORT_NOT_XLSX
+            )  # a .docx, .pptx, … or a zip of something else
         return False
 
     def read_workbook(self, content: bytes, archive: zipfile.ZipFile) -> None:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         try:
             names = {name.strip().casefold(): name for name in wb.sheetnames}
-            if not self.same_programme(wb, names.get(t.SHEET_ABOUT.casefold())):
+            about = next((names[n] for n in ABOUT_SHEETS if n in names), None)
+            if not self.same_programme(wb, about):
                 # Its rows and years would be another programme's too: one clear problem
                 # says more than a list of unknown rows.
-                self.file_problem(t.IMPORT_OTHER_PROGRAMME % {"programme": self.programme_name})
+                self.file_problem(
+                    self.t.IMPORT_OTHER_PROGRAMME % {"programme": self.programme_name}
+                )
                 return
-            name = names.get(self.sheet.casefold())
+            accepted = variants(self.source_sheet)
+            name = next((names[n] for n in sorted(accepted) if n in names), None)
             if name is None:
-                found = ", ".join(f"“{n}”" for n in wb.sheetnames) or "ingen ark"
-                self.problem(t.IMPORT_SHEET_MISSING % {"sheet": self.sheet, "found": found})
+                found = ", ".join(f"“{n}”" for n in wb.sheetnames) or self.t.IMPORT_NO_SHEETS
+                self.problem(self.t.IMPORT_SHEET_MISSING % {"sheet": self.either(), "found": found})
                 return
+            self.sheet = name  # problems name the sheet as the file has it
             ws = wb[name]
             path = getattr(ws, "_worksheet_path", None)
             if not isinstance(path, str):
@@ -250,9 +293,15 @@ class _Reader:
             if self.table is not None:
                 self.check_merged(archive, path)
                 if not self.values and not self.problems:
-                    self.problem(t.IMPORT_NO_VALUES)
+                    self.problem(self.t.IMPORT_NO_VALUES)
         finally:
             wb.close()
+
+    def either(self) -> str:
+        """Return the sheet's names in every workbook language: "“Prognose” eller “Forecast”"."""
+        names = [translate(self.source_sheet, locale) for locale in t.LOCALES]
+        shown = list(dict.fromkeys([self.sheet, *names]))
+        return f" {self.t.IMPORT_OR} ".join(f"“{n}”" for n in shown)
 
     def same_programme(self, wb, about: str | None) -> bool:
         """Tell whether the workbook's "Om" sheet, if it has one, names the expected
@@ -262,9 +311,8 @@ class _Reader:
         """
         if self.programme_slug is None or about is None:
             return True
-        label = t.ABOUT_SLUG.casefold()
         for cells in wb[about].iter_rows(max_row=MAX_ABOUT_ROWS, max_col=2, values_only=True):
-            if len(cells) == 2 and _text_of(cells[0]).casefold() == label:
+            if len(cells) == 2 and _text_of(cells[0]).casefold() in SLUG_LABELS:
                 found = _text_of(cells[1])
                 return not found or found.casefold() == self.programme_slug.casefold()
         return True
@@ -286,7 +334,11 @@ class _Reader:
                 if row > HEADER_SEARCH_ROWS:
                     break
                 label_col = next(
-                    (c for c, cell in by_col.items() if _text_of(cell.value).casefold() == "række"),
+                    (
+                        c
+                        for c, cell in by_col.items()
+                        if _text_of(cell.value).casefold() in LABEL_HEADERS
+                    ),
                     None,
                 )
                 if label_col is not None:
@@ -296,19 +348,22 @@ class _Reader:
             label_col = header[1]
             label_cell = by_col.get(label_col)
             label = _text_of(label_cell.value) if label_cell is not None else ""
-            if label.casefold() == t.ROW_TOTAL.casefold() or all(
-                _is_blank(cell) for cell in by_col.values()
-            ):
+            if label.casefold() in TOTAL_ROWS or all(_is_blank(cell) for cell in by_col.values()):
                 ended = True
                 break
             self.read_row(row, label_col, label_cell, by_col, columns, seen_positions)
             last_row = row
         if header is None:
-            message = t.IMPORT_HEADER_MISSING % {"label": "Række", "rows": HEADER_SEARCH_ROWS}
+            message = self.t.IMPORT_HEADER_MISSING % {
+                "label": self.t.HEADER_LABEL,
+                "rows": HEADER_SEARCH_ROWS,
+            }
             self.problem(message)
             return
         if not ended and last_row >= MAX_SCAN_ROWS:
-            self.problem(t.IMPORT_TABLE_TOO_LONG % {"rows": MAX_SCAN_ROWS, "total": t.ROW_TOTAL})
+            self.problem(
+                self.t.IMPORT_TABLE_TOO_LONG % {"rows": MAX_SCAN_ROWS, "total": self.t.ROW_TOTAL}
+            )
             return
         header_row, label_col = header
         last_row = max(last_row, header_row)
@@ -318,10 +373,10 @@ class _Reader:
         found = {c.period for c in columns.values() if c.kind == "period"}
         for period in self.periods:
             if period not in found:
-                self.problem(t.IMPORT_MISSING_COLUMN % {"header": _period_header(period)})
+                self.problem(self.t.IMPORT_MISSING_COLUMN % {"header": self.period_header(period)})
         for position, label in sorted(self.row_labels.items()):
             if position not in seen_positions:
-                self.problem(t.IMPORT_MISSING_ROW % {"label": label, "position": position})
+                self.problem(self.t.IMPORT_MISSING_ROW % {"label": label, "position": position})
 
     def read_header(self, row: int, label_col: int, by_col) -> dict[int, _Column]:
         """Classify each header cell: a period, "Nr.", a computed "I alt", or a problem."""
@@ -333,29 +388,31 @@ class _Reader:
                 continue
             if cell.data_type == "f":
                 columns[col] = _Column("unknown")
-                self.problem(t.IMPORT_UNKNOWN_HEADER % {"header": _shorten(cell.value)}, row, col)
+                self.problem(
+                    self.t.IMPORT_UNKNOWN_HEADER % {"header": _shorten(cell.value)}, row, col
+                )
                 continue
             header = _header_of(cell.value)
             key = header.casefold()
             if not header:
                 columns[col] = _Column("unnamed")
                 continue
-            if key == t.HEADER_POSITION.casefold():
+            if key in POSITION_HEADERS:
                 column = _Column("position")
-            elif key.startswith(t.HEADER_TOTAL_PREFIX.casefold()):
+            elif key.startswith(tuple(TOTAL_PREFIXES)):
                 column = _Column("computed")
-            elif key == t.HEADER_LASTING.casefold():
+            elif key in LASTING_HEADERS:
                 column = _Column("period", LASTING)
             elif _YEAR.fullmatch(header):
                 column = _Column("period", header)
             else:
-                self.problem(t.IMPORT_UNKNOWN_HEADER % {"header": _shorten(header)}, row, col)
+                self.problem(self.t.IMPORT_UNKNOWN_HEADER % {"header": _shorten(header)}, row, col)
                 columns[col] = _Column("unknown")
                 continue
             if column.kind == "period" and column.period not in allowed:
-                allowed_text = ", ".join(_period_header(p) for p in self.periods)
+                allowed_text = ", ".join(self.period_header(p) for p in self.periods)
                 self.problem(
-                    t.IMPORT_PERIOD_NOT_ALLOWED % {"period": header, "allowed": allowed_text},
+                    self.t.IMPORT_PERIOD_NOT_ALLOWED % {"period": header, "allowed": allowed_text},
                     row,
                     col,
                 )
@@ -366,7 +423,9 @@ class _Reader:
                 if name in first_seen:
                     other = f"{get_column_letter(first_seen[name])}{row}"
                     self.problem(
-                        t.IMPORT_DUPLICATE_COLUMN % {"header": header, "other": other}, row, col
+                        self.t.IMPORT_DUPLICATE_COLUMN % {"header": header, "other": other},
+                        row,
+                        col,
                     )
                     columns[col] = _Column("unknown")
                     continue
@@ -377,21 +436,26 @@ class _Reader:
     def read_row(self, row, label_col, label_cell, by_col, columns, seen_positions) -> None:
         position = None
         if label_cell is not None and label_cell.data_type == "f":
-            self.problem(t.IMPORT_FORMULA % {"formula": _shorten(label_cell.value)}, row, label_col)
+            self.problem(
+                self.t.IMPORT_FORMULA % {"formula": _shorten(label_cell.value)}, row, label_col
+            )
         else:
             label = _text_of(label_cell.value) if label_cell is not None else ""
             if not label:
-                self.problem(t.IMPORT_EMPTY_LABEL % {"header": t.HEADER_LABEL}, row, label_col)
+                self.problem(
+                    self.t.IMPORT_EMPTY_LABEL % {"header": self.t.HEADER_LABEL}, row, label_col
+                )
             else:
                 position = self.position_of(label)
                 if position is None:
                     self.problem(
-                        t.IMPORT_UNKNOWN_ROW % {"label": _shorten(label, 120)}, row, label_col
+                        self.t.IMPORT_UNKNOWN_ROW % {"label": _shorten(label, 120)}, row, label_col
                     )
                 elif position in seen_positions:
                     other = seen_positions[position]
                     self.problem(
-                        t.IMPORT_DUPLICATE_ROW % {"label": _shorten(label, 120), "other": other},
+                        self.t.IMPORT_DUPLICATE_ROW
+                        % {"label": _shorten(label, 120), "other": other},
                         row,
                         label_col,
                     )
@@ -405,10 +469,10 @@ class _Reader:
             if column.kind == "computed" or column.kind == "unknown":
                 continue  # "I alt" is computed; an unknown column is reported in its header
             if column.kind == "unnamed":
-                self.problem(t.IMPORT_OUTSIDE_TABLE, row, col)
+                self.problem(self.t.IMPORT_OUTSIDE_TABLE, row, col)
                 continue
             if cell.data_type == "f":
-                self.problem(t.IMPORT_FORMULA % {"formula": _shorten(cell.value)}, row, col)
+                self.problem(self.t.IMPORT_FORMULA % {"formula": _shorten(cell.value)}, row, col)
                 continue
             if column.kind == "position":
                 self.check_position(cell, row, col, position)
@@ -434,7 +498,7 @@ class _Reader:
             value = int(value.strip())
         if value != position or isinstance(value, bool):
             self.problem(
-                t.IMPORT_POSITION_MISMATCH
+                self.t.IMPORT_POSITION_MISMATCH
                 % {
                     "found": _shorten(cell.value),
                     "label": self.row_labels[position],
@@ -448,39 +512,39 @@ class _Reader:
         """Return the cell's amount, or report why it is not one."""
         value = cell.value
         if cell.data_type == "e":
-            self.problem(t.IMPORT_ERROR_VALUE % {"value": _shorten(value)}, row, col)
+            self.problem(self.t.IMPORT_ERROR_VALUE % {"value": _shorten(value)}, row, col)
             return None
         if isinstance(value, bool):
-            self.problem(t.IMPORT_BOOLEAN, row, col)
+            self.problem(self.t.IMPORT_BOOLEAN, row, col)
             return None
         if isinstance(value, dt.date | dt.time | dt.timedelta):
-            self.problem(t.IMPORT_DATE, row, col)
+            self.problem(self.t.IMPORT_DATE, row, col)
             return None
         if isinstance(value, str):
-            self.problem(t.IMPORT_TEXT % {"text": _shorten(value)}, row, col)
+            self.problem(self.t.IMPORT_TEXT % {"text": _shorten(value)}, row, col)
             return None
         if isinstance(value, float):
             if not math.isfinite(value):
-                self.problem(t.IMPORT_NOT_FINITE, row, col)
+                self.problem(self.t.IMPORT_NOT_FINITE, row, col)
                 return None
             # What Excel shows: 15 significant digits, which undoes binary noise.
             amount = Decimal(format(value, ".15g"))
         elif isinstance(value, int):
             amount = Decimal(value)
         else:
-            self.problem(t.IMPORT_TEXT % {"text": _shorten(value)}, row, col)
+            self.problem(self.t.IMPORT_TEXT % {"text": _shorten(value)}, row, col)
             return None
         amount = amount + 0  # turns -0 into 0
         if amount < 0:
-            self.problem(t.IMPORT_NEGATIVE % {"value": danish_number(amount)}, row, col)
+            self.problem(self.t.IMPORT_NEGATIVE % {"value": self.number(amount)}, row, col)
             return None
         if amount >= MAX_AMOUNT:
             self.problem(
-                t.IMPORT_TOO_BIG
+                self.t.IMPORT_TOO_BIG
                 % {
-                    "value": _shorten(danish_number(amount)),
-                    "limit": "1.000.000",
-                    "unit": "mio. kr.",
+                    "value": _shorten(self.number(amount)),
+                    "limit": "1,000,000" if self.t.locale == "en" else "1.000.000",
+                    "unit": self.t(UNIT),
                 },
                 row,
                 col,
@@ -488,12 +552,16 @@ class _Reader:
             return None
         if amount != amount.quantize(_ONE_THOUSANDTH):
             self.problem(
-                t.IMPORT_TOO_MANY_DECIMALS % {"value": danish_number(amount), "unit": UNIT},
+                self.t.IMPORT_TOO_MANY_DECIMALS
+                % {"value": self.number(amount), "unit": self.t(UNIT)},
                 row,
                 col,
             )
             return None
         return amount
+
+    def period_header(self, period: str) -> str:
+        return self.t.HEADER_LASTING if period == LASTING else period
 
     # ---------------------------------------------------------------- merged cells
 
@@ -520,7 +588,7 @@ class _Reader:
                         and min_col <= right
                         and (max_col or min_col) >= left
                     ):
-                        self.problem(t.IMPORT_MERGED % {"range": cells}, min_row, min_col)
+                        self.problem(self.t.IMPORT_MERGED % {"range": cells}, min_row, min_col)
                 element.clear()
 
 
@@ -545,7 +613,3 @@ def _text_of(value) -> str:
 def _header_of(value) -> str:
     """Return a header cell's text; a year typed as a number is read as that year."""
     return _text_of(value)
-
-
-def _period_header(period: str) -> str:
-    return t.HEADER_LASTING if period == LASTING else period

@@ -10,22 +10,24 @@ when the long sheets are sorted or filtered. Each programme's own workbook remai
 for the cell-by-cell variance, the versions and the registers.
 
 The sheets are streamed with openpyxl's write-only mode, so memory stays flat in the number
-of programmes.
+of programmes. Every formula is saved with its result as the cached value (computed here
+from the same amounts), so preview panes show the numbers; Excel recalculates on opening.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from portfolio.budgets import excel_texts as t
 from portfolio.budgets.excel_cells import (
+    DOCUMENT_LANGUAGES,
     amount_format,
-    danish_moment,
+    moment_text,
     places_of,
     put_formula,
     put_text,
@@ -34,6 +36,7 @@ from portfolio.budgets.excel_cells import (
     text_value,
     to_number,
 )
+from portfolio.budgets.excel_texts import Texts, texts
 from portfolio.budgets.workbook import (
     BOLD,
     COMPUTED_FILL,
@@ -43,17 +46,27 @@ from portfolio.budgets.workbook import (
     HEADER_FILL,
     TITLE_FONT,
     WRAP,
+    Value,
+    as_number,
+    numbers,
+    round3,
+    sum_value,
 )
 from portfolio.budgets.workbook_data import LASTING, Amounts, BudgetWorkbook, WorkbookRow
 
-# Columns of the long sheets, before the years.
-LEAD_HEADERS = (
-    t.HEADER_PROGRAMME_ID,
-    t.HEADER_PROGRAMME,
-    t.HEADER_POSITION,
-    t.HEADER_LABEL,
-    t.HEADER_TRACK,
-)
+
+def lead_headers(t: Texts) -> tuple[str, ...]:
+    """Return the headers of the long sheets' columns before the years."""
+    return (
+        t.HEADER_PROGRAMME_ID,
+        t.HEADER_PROGRAMME,
+        t.HEADER_POSITION,
+        t.HEADER_LABEL,
+        t.HEADER_TRACK,
+    )
+
+
+LEAD_COLUMNS = 5
 LEAD_WIDTHS = (16, 14, 6, 44, 6)
 OVERVIEW_HEADER_ROW = 4
 
@@ -64,6 +77,7 @@ def build_portfolio_workbook(
     exported_at: dt.datetime,
     exported_by: str,
     timezone: str = "Europe/Copenhagen",
+    locale: str = "da",
 ) -> bytes:
     """Build the portfolio workbook of the given programmes and return the .xlsx bytes."""
     if exported_at.tzinfo is None or exported_at.utcoffset() is None:
@@ -71,11 +85,45 @@ def build_portfolio_workbook(
     slugs = [p.programme_slug for p in programmes]
     if len(set(slugs)) != len(slugs):
         raise ValueError("programme slugs must be distinct")
-    return _PortfolioBuilder(programmes, exported_at, exported_by, timezone).build()
+    return _PortfolioBuilder(programmes, exported_at, exported_by, timezone, locale).build()
+
+
+def difference_value(value: Value, budget: Value) -> Value:
+    """The result of IF(value="","",ROUND(value-budget,3))."""
+    return "" if value in (None, "") else round3(as_number(value) - as_number(budget))
+
+
+def programme_sums(programme: BudgetWorkbook) -> tuple[Value, ...]:
+    """Return what the overview's formulas give for one programme: budget total, lasting,
+    forecast total, actual total (blank without any figure) and the two differences."""
+    years = programme.years
+
+    def row_totals(kind: str, blank: bool) -> list[Value]:
+        return [
+            sum_value([getattr(r, kind)[y] for y in years if y in getattr(r, kind)], blank)
+            for r in programme.rows
+        ]
+
+    budget = sum_value(numbers(row_totals("baseline", False)), False)
+    lasting = round3(sum((r.baseline.get(LASTING, Decimal(0)) for r in programme.rows), Decimal(0)))
+    forecast, actual = (
+        sum_value(numbers(row_totals(kind, True)), True) for kind in ("forecast", "actual")
+    )
+    return (
+        budget,
+        lasting,
+        forecast,
+        actual,
+        difference_value(forecast, budget),
+        difference_value(actual, budget),
+    )
 
 
 class _PortfolioBuilder:
-    def __init__(self, programmes, exported_at, exported_by, timezone):
+    def __init__(self, programmes, exported_at, exported_by, timezone, locale):
+        self.locale = locale
+        self.t = texts(locale)
+        self.unit = self.t("mio. kr.")
         self.programmes = list(programmes)
         self.exported_at = exported_at
         self.exported_by = exported_by
@@ -83,7 +131,7 @@ class _PortfolioBuilder:
         self.years = sorted({year for p in self.programmes for year in p.years})
         self.row_count = sum(len(p.rows) for p in self.programmes)
         self.last_row = max(self.row_count + 1, 2)  # data rows are 2 … last_row
-        first_year = len(LEAD_HEADERS) + 1
+        first_year = LEAD_COLUMNS + 1
         self.year_col = {year: first_year + i for i, year in enumerate(self.years)}
         self.total_col = first_year + len(self.years)
         self.lasting_col = self.total_col + 1
@@ -99,27 +147,30 @@ class _PortfolioBuilder:
             )
         )
         self.wb = Workbook(write_only=True)
-        moment = danish_moment(exported_at, timezone)
+        # The formulas' results by sheet and address, saved as their cached values.
+        self.cached: dict[str, dict[str, Value]] = {}
+        moment = moment_text(exported_at, timezone, locale)
         self.print_texts = {
-            "header_left": t.PRINT_PORTFOLIO_HEADER,
+            "header_left": self.t.PRINT_PORTFOLIO_HEADER,
             "header_right": "",
-            "footer_left": t.PRINT_FOOTER_LEFT
+            "footer_left": self.t.PRINT_FOOTER_LEFT
             % {"exported_at": moment, "exported_by": exported_by},
+            "locale": locale,
         }
 
     def build(self) -> bytes:
         self.overview()
-        self.long_sheet(t.SHEET_BUDGET, lambda r: r.baseline, printed=True)
-        self.long_sheet(t.SHEET_FORECAST, lambda r: r.forecast, printed=False)
-        self.long_sheet(t.SHEET_ACTUAL, lambda r: r.actual, printed=False)
+        self.long_sheet(self.t.SHEET_BUDGET, lambda r: r.baseline, printed=True)
+        self.long_sheet(self.t.SHEET_FORECAST, lambda r: r.forecast, printed=False)
+        self.long_sheet(self.t.SHEET_ACTUAL, lambda r: r.actual, printed=False)
         self.about()
         props = self.wb.properties
-        props.title = t.DOCUMENT_PORTFOLIO_TITLE
+        props.title = self.t.DOCUMENT_PORTFOLIO_TITLE
         props.creator = "Styrbord"
         props.lastModifiedBy = "Styrbord"
-        props.language = "da-DK"
+        props.language = DOCUMENT_LANGUAGES[self.locale]
         self.wb.calculation.fullCalcOnLoad = True
-        return save_workbook(self.wb, self.exported_at)
+        return save_workbook(self.wb, self.exported_at, self.cached)
 
     # ---------------------------------------------------------------- cells
 
@@ -157,7 +208,7 @@ class _PortfolioBuilder:
             widths += [16, 16]
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
-        ws.freeze_panes = f"{get_column_letter(len(LEAD_HEADERS) + 1)}2"
+        ws.freeze_panes = f"{get_column_letter(LEAD_COLUMNS + 1)}2"
         ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{self.last_row}"
         setup_print(
             ws,
@@ -165,12 +216,12 @@ class _PortfolioBuilder:
             title_rows="1:1",
             print_area=f"A1:{get_column_letter(last_col)}{self.last_row}",
         )
-        headers = [*LEAD_HEADERS, *self.years, t.ROW_TOTAL, t.HEADER_LASTING]
+        headers = [*lead_headers(self.t), *self.years, self.t.ROW_TOTAL, self.t.HEADER_LASTING]
         if printed:
-            headers += [t.HEADER_PRINTED, t.HEADER_ROUNDING]
+            headers += [self.t.HEADER_PRINTED, self.t.HEADER_ROUNDING]
         ws.append([self.text(ws, h, header=True) for h in headers])
 
-        first_year = get_column_letter(len(LEAD_HEADERS) + 1)
+        first_year = get_column_letter(LEAD_COLUMNS + 1)
         last_year = get_column_letter(self.total_col - 1)
         total_letter = get_column_letter(self.total_col)
         printed_letter = get_column_letter(self.printed_col)
@@ -181,6 +232,7 @@ class _PortfolioBuilder:
         # refilled: a write-only sheet writes each appended row at once.
         total = self.formula(ws, "=0", "General")
         rounding = self.formula(ws, "=0", "General")
+        cached = self.cached.setdefault(title, {})
         row_number = 1
         for programme in self.programmes:
             slug = text_value(ws, programme.programme_slug)
@@ -195,6 +247,9 @@ class _PortfolioBuilder:
                     total.value = f"=ROUND(SUM({span}),3)"
                 else:
                     total.value = f'=IF(COUNT({span})=0,"",ROUND(SUM({span}),3))'
+                present = [amounts[y] for y in self.years if y in amounts]
+                row_total = sum_value(present, blank_if_empty=not printed)
+                cached[f"{total_letter}{row_number}"] = row_total
                 cells.append(total)
                 cells.append(to_number(amounts.get(LASTING)))
                 if printed and row.printed_total is not None:
@@ -202,23 +257,25 @@ class _PortfolioBuilder:
                     rounding.value = (
                         f"=ROUND({printed_letter}{row_number}-{total_letter}{row_number},3)"
                     )
+                    difference = round3(row.printed_total - as_number(row_total))
+                    cached[f"{get_column_letter(self.rounding_col)}{row_number}"] = difference
                     cells.append(rounding)
                 ws.append(cells)
 
     def overview(self) -> None:
-        ws = self.wb.create_sheet(t.SHEET_OVERVIEW)
+        ws = self.wb.create_sheet(self.t.SHEET_OVERVIEW)
         headers = [
-            t.HEADER_PROGRAMME_ID,
-            t.HEADER_PROGRAMME,
-            t.HEADER_NAME,
-            t.HEADER_BASELINE_NUMBER,
-            t.HEADER_APPROVED_ON,
-            t.HEADER_BUDGET_TOTAL,
-            t.HEADER_LASTING_TOTAL,
-            t.HEADER_FORECAST_TOTAL,
-            t.HEADER_ACTUAL_TOTAL,
-            t.HEADER_FORECAST_VARIANCE,
-            t.HEADER_ACTUAL_VARIANCE,
+            self.t.HEADER_PROGRAMME_ID,
+            self.t.HEADER_PROGRAMME,
+            self.t.HEADER_NAME,
+            self.t.HEADER_BASELINE_NUMBER,
+            self.t.HEADER_APPROVED_ON,
+            self.t.HEADER_BUDGET_TOTAL,
+            self.t.HEADER_LASTING_TOTAL,
+            self.t.HEADER_FORECAST_TOTAL,
+            self.t.HEADER_ACTUAL_TOTAL,
+            self.t.HEADER_FORECAST_VARIANCE,
+            self.t.HEADER_ACTUAL_VARIANCE,
         ]
         for col, width in enumerate((16, 14, 44, 12, 12, 14, 14, 14, 14, 16, 16), start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
@@ -232,18 +289,23 @@ class _PortfolioBuilder:
             title_rows=f"{OVERVIEW_HEADER_ROW}:{OVERVIEW_HEADER_ROW}",
             print_area=f"A1:K{total_row}",
         )
-        moment = danish_moment(self.exported_at, self.timezone)
-        ws.append([self.title_cell(ws, t.TITLE_OVERVIEW)])
-        ws.append([self.text(ws, t.SUBTITLE_PORTFOLIO % {"unit": "mio. kr."})])
-        ws.append([self.text(ws, f"{t.ABOUT_EXPORTED_AT}: {moment}")])
+        moment = moment_text(self.exported_at, self.timezone, self.locale)
+        ws.append([self.title_cell(ws, self.t.TITLE_OVERVIEW)])
+        ws.append([self.text(ws, self.t.SUBTITLE_PORTFOLIO % {"unit": self.unit})])
+        ws.append([self.text(ws, f"{self.t.ABOUT_EXPORTED_AT}: {moment}")])
         ws.append([self.text(ws, h, header=True) for h in headers])
 
+        cached = self.cached.setdefault(ws.title, {})
+        sums: dict[str, list[Value]] = {letter: [] for letter in "FGHIJK"}
         for index, programme in enumerate(self.programmes):
             r = first + index
-            budget_total = self.sumifs(t.SHEET_BUDGET, self.total_col, r, blank_if_none=False)
-            lasting = self.sumifs(t.SHEET_BUDGET, self.lasting_col, r, blank_if_none=False)
-            forecast = self.sumifs(t.SHEET_FORECAST, self.total_col, r, blank_if_none=True)
-            actual = self.sumifs(t.SHEET_ACTUAL, self.total_col, r, blank_if_none=True)
+            for letter, value in zip("FGHIJK", programme_sums(programme), strict=True):
+                cached[f"{letter}{r}"] = value
+                sums[letter].append(value)
+            budget_total = self.sumifs(self.t.SHEET_BUDGET, self.total_col, r, blank_if_none=False)
+            lasting = self.sumifs(self.t.SHEET_BUDGET, self.lasting_col, r, blank_if_none=False)
+            forecast = self.sumifs(self.t.SHEET_FORECAST, self.total_col, r, blank_if_none=True)
+            actual = self.sumifs(self.t.SHEET_ACTUAL, self.total_col, r, blank_if_none=True)
             approved = WriteOnlyCell(ws, programme.baseline.approved_on)
             approved.number_format = DATE_FORMAT
             ws.append(
@@ -261,7 +323,7 @@ class _PortfolioBuilder:
                     self.formula(ws, f'=IF(I{r}="","",ROUND(I{r}-F{r},3))'),
                 ]
             )
-        cells = [None, self.text(ws, t.ROW_TOTAL, bold=True), None, None, None]
+        cells = [None, self.text(ws, self.t.ROW_TOTAL, bold=True), None, None, None]
         for letter in "FGHI":
             down = f"{letter}{first}:{letter}{max(last, first)}"
             if letter in "HI":
@@ -269,9 +331,14 @@ class _PortfolioBuilder:
             else:
                 formula = f"=ROUND(SUM({down}),3)"
             cells.append(self.formula(ws, formula))
+            cached[f"{letter}{total_row}"] = sum_value(numbers(sums[letter]), letter in "HI")
         t_row = total_row
         cells.append(self.formula(ws, f'=IF(H{t_row}="","",ROUND(H{t_row}-F{t_row},3))'))
         cells.append(self.formula(ws, f'=IF(I{t_row}="","",ROUND(I{t_row}-F{t_row},3))'))
+        for letter, of in (("J", "H"), ("K", "I")):
+            cached[f"{letter}{t_row}"] = difference_value(
+                cached[f"{of}{t_row}"], cached[f"F{t_row}"]
+            )
         for cell in cells:
             if cell is not None and not isinstance(cell, int):
                 cell.font = BOLD
@@ -291,19 +358,19 @@ class _PortfolioBuilder:
         return f'=IF(COUNTIFS({ids},$A{row},{values},">=0")=0,"",{total})'
 
     def about(self) -> None:
-        ws = self.wb.create_sheet(t.SHEET_ABOUT)
+        ws = self.wb.create_sheet(self.t.SHEET_ABOUT)
         ws.column_dimensions["A"].width = 22
         ws.column_dimensions["B"].width = 100
         setup_print(ws, **self.print_texts, print_area="A1:B8")
         pairs = [
-            (t.ABOUT_PROGRAMMES, str(len(self.programmes))),
-            (t.ABOUT_UNIT, "mio. kr."),
-            (t.ABOUT_EXPORTED_AT, danish_moment(self.exported_at, self.timezone)),
-            (t.ABOUT_EXPORTED_BY, self.exported_by),
-            (t.ABOUT_FORMULAS, t.ABOUT_FORMULAS_TEXT),
-            (t.ABOUT_PROGRAMME, t.ABOUT_PORTFOLIO_TEXT),
+            (self.t.ABOUT_PROGRAMMES, str(len(self.programmes))),
+            (self.t.ABOUT_UNIT, self.unit),
+            (self.t.ABOUT_EXPORTED_AT, moment_text(self.exported_at, self.timezone, self.locale)),
+            (self.t.ABOUT_EXPORTED_BY, self.exported_by),
+            (self.t.ABOUT_FORMULAS, self.t.ABOUT_FORMULAS_TEXT),
+            (self.t.ABOUT_PROGRAMME, self.t.ABOUT_PORTFOLIO_TEXT),
         ]
-        ws.append([self.title_cell(ws, t.TITLE_ABOUT)])
+        ws.append([self.title_cell(ws, self.t.TITLE_ABOUT)])
         ws.append([])
         for label, value in pairs:
             ws.append([self.text(ws, label, bold=True, wrap=True), self.text(ws, value, wrap=True)])

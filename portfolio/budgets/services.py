@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.auth.permissions import Action, require
-from portfolio.budgets.figures import BudgetOverview, RowFigures, assess_cost
+from portfolio.budgets.figures import BudgetOverview, RowFigures, assess_cost, closed_years
 from portfolio.budgets.models import (
     LASTING,
+    TOTAL,
     Baseline,
     BudgetKind,
     BudgetLine,
@@ -23,6 +24,7 @@ from portfolio.budgets.models import (
     period_sort_key,
 )
 from portfolio.budgets.tables import BudgetTable, TableRow
+from portfolio.core import clock
 from portfolio.core.errors import NotFound, RuleViolation, StaleEdit
 from portfolio.core.locking import next_number, take_turn
 from portfolio.core.text import has_visible_text
@@ -121,11 +123,14 @@ def programme_years(programme) -> list[str]:
     return table.years if table else []
 
 
-def budget_overview(programme, *, with_printed_totals: bool = True) -> BudgetOverview | None:
+def budget_overview(
+    programme, *, with_printed_totals: bool = True, today: dt.date | None = None
+) -> BudgetOverview | None:
     """Gather baseline, forecast, actual, variance and cost lights (None without a baseline).
 
     Two queries: every budget line of the programme with its row and baseline version,
-    and (unless left out) the latest version's printed totals.
+    and (unless left out) the latest version's printed totals. The years before `today`'s
+    year (default: the app's today) are closed for the estimate at completion.
     """
     lines = db.session.scalars(
         sa.select(BudgetLine)
@@ -164,14 +169,20 @@ def budget_overview(programme, *, with_printed_totals: bool = True) -> BudgetOve
             )
             kind[line.period] = line.amount
     figure_rows = list(figures.values())
+    closed = closed_years(years, today or clock.today())
+    printed_rows = {r.row.id: r.printed_total for r in table.rows}
     return BudgetOverview(
         baseline=latest,
         baseline_table=table,
         years=years,
         rows=figure_rows,
         versions=versions,
-        programme_cost=assess_cost(figure_rows, years),
-        row_costs={r.row.id: assess_cost([r], years) for r in figure_rows},
+        programme_cost=assess_cost(figure_rows, years, closed, table.printed_columns.get(TOTAL)),
+        row_costs={
+            r.row.id: assess_cost([r], years, closed, printed_rows.get(r.row.id))
+            for r in figure_rows
+        },
+        closed_years=closed,
     )
 
 

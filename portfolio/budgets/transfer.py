@@ -24,6 +24,7 @@ from portfolio.budgets.workbook_data import (
     WorkbookRow,
 )
 from portfolio.core.errors import NotFound, PermissionDenied, RuleViolation
+from portfolio.core.i18n import translate
 from portfolio.core.models import utcnow
 from portfolio.core.text import clean_text
 from portfolio.extensions import db
@@ -54,8 +55,11 @@ def _version(baseline, rows) -> BaselineVersion:
     )
 
 
-def workbook_data(actor, programme, *, exported_at: dt.datetime | None = None) -> BudgetWorkbook:
-    """Gather what the budget workbook shows, as plain data for the builder."""
+def workbook_data(
+    actor, programme, *, exported_at: dt.datetime | None = None, locale: str = "da"
+) -> BudgetWorkbook:
+    """Gather what the budget workbook shows, as plain data for the builder, with the
+    workbook's texts (and the registers' labels) in `locale`."""
     from portfolio.benefits.services import list_benefits
     from portfolio.risks.services import list_risks
 
@@ -73,7 +77,12 @@ def workbook_data(actor, programme, *, exported_at: dt.datetime | None = None) -
             baseline=f.baseline,
             forecast=f.forecast,
             actual=f.actual,
-            printed_total=next((r.printed_total for r in table.rows if r.row.id == f.row.id), None),
+            printed_total=overview.printed_row_total(f.row.id),
+            estimate={
+                y: amount
+                for y in overview.years
+                if (amount := f.estimate(y, y in overview.closed_years)) is not None
+            },
         )
         for f in overview.rows
     ]
@@ -97,11 +106,11 @@ def workbook_data(actor, programme, *, exported_at: dt.datetime | None = None) -
                 title=r.title,
                 description=r.description,
                 consequence_text=r.consequence_text,
-                probability=r.probability.label,
-                consequence=r.consequence.label,
+                probability=translate(str(r.probability.label), locale),
+                consequence=translate(str(r.consequence.label), locale),
                 score=r.score,
                 owner=r.owner or "",
-                status=r.status.label,
+                status=translate(str(r.status.label), locale),
                 track=r.track.label if r.track else "",
             )
             for r in list_risks(programme.id)
@@ -110,7 +119,7 @@ def workbook_data(actor, programme, *, exported_at: dt.datetime | None = None) -
             BenefitRow(
                 code=b.code,
                 name=b.name,
-                types=[t.label for t in b.types],
+                types=[translate(str(t.label), locale) for t in b.types],
                 description=b.description,
                 recipients=[x.name for x in b.recipients],
                 owner=b.owner or "",
@@ -122,6 +131,8 @@ def workbook_data(actor, programme, *, exported_at: dt.datetime | None = None) -
         source_document=programme.source_document or "",
         budget_note=programme.budget_note,
         timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+        locale=locale,
+        closed_years=sorted(overview.closed_years),
     )
 
 
@@ -131,18 +142,22 @@ class Export:
     content: bytes
 
 
-def export_budget(actor, programme, *, today: dt.date | None = None) -> Export:
-    """Build the programme's budget workbook and its file name."""
+def export_budget(actor, programme, *, today: dt.date | None = None, locale: str = "da") -> Export:
+    """Build the programme's budget workbook (its texts in `locale`) and its file name."""
     from portfolio.core.clock import today as local_today
 
-    data = workbook_data(actor, programme)
+    data = workbook_data(actor, programme, locale=locale)
     return Export(
         workbook_filename(programme.slug, today or local_today()), build_budget_workbook(data)
     )
 
 
 def export_portfolio(
-    actor: User, programmes: Sequence[Programme], *, today: dt.date | None = None
+    actor: User,
+    programmes: Sequence[Programme],
+    *,
+    today: dt.date | None = None,
+    locale: str = "da",
 ) -> Export:
     """Build one workbook with the budgets of the given programmes (those the actor may see
     that have an approved budget; the others are left out), for the finance office."""
@@ -158,7 +173,7 @@ def export_portfolio(
         if not can(actor, Action.VIEW_PROGRAMME, programme):
             continue
         try:
-            books.append(workbook_data(actor, programme, exported_at=exported_at))
+            books.append(workbook_data(actor, programme, exported_at=exported_at, locale=locale))
         except NotFound:  # no approved budget yet
             continue
     if not books:
@@ -168,6 +183,7 @@ def export_portfolio(
         exported_at=exported_at,
         exported_by=getattr(actor, "email", None) or "system",
         timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+        locale=locale,
     )
     day = (today or local_today()).isoformat()
     return Export(f"portefoelje-budgetter-{day}.xlsx", content)
@@ -185,9 +201,11 @@ class ImportOutcome:
 
 
 def import_budget(
-    actor, programme, kind: BudgetKind, file_name: str, content: bytes
+    actor, programme, kind: BudgetKind, file_name: str, content: bytes, *, locale: str = "da"
 ) -> ImportOutcome:
     """Check an uploaded workbook completely, then store its figures in one go.
+
+    The workbook may be in Danish or English; its problems are reported in `locale`.
 
     The sheet replaces every figure of its kind: a cell left empty removes a figure.
     Importing the same file again changes nothing and records nothing.
@@ -204,6 +222,7 @@ def import_budget(
         max_bytes=current_app.config["BUDGET_IMPORT_MAX_BYTES"],
         programme_slug=programme.slug,
         programme_name=programme.name,
+        locale=locale,
     )
     if not result.ok:
         raise ImportRefused(result.problems)

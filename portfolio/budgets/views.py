@@ -94,7 +94,7 @@ def index(slug):
 @bp.get("/budget.xlsx")
 def export(slug):
     programme = programme_services.get_programme_for(current_user, slug)
-    exported = transfer.export_budget(current_user, programme)
+    exported = transfer.export_budget(current_user, programme, locale=locale_code())
     return Response(
         exported.content,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -225,7 +225,12 @@ def upload(slug):
     content = upload.read()
     try:
         outcome = transfer.import_budget(
-            current_user, programme, form.kind.data, upload.filename or "", content
+            current_user,
+            programme,
+            form.kind.data,
+            upload.filename or "",
+            content,
+            locale=locale_code(),
         )
         db.session.commit()
     except transfer.ImportRefused as error:

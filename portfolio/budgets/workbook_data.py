@@ -73,6 +73,9 @@ class WorkbookRow:
     actual: Amounts = field(default_factory=dict)
     #: The row's "I alt" as the approved document prints it (may differ by rounding).
     printed_total: Decimal | None = None
+    #: The row's estimate at completion by year, as the app computes it
+    #: (`budgets.figures.RowFigures.estimate`); the workbook shows it, never recomputes it.
+    estimate: Amounts = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if isinstance(self.position, bool) or not isinstance(self.position, int):
@@ -82,7 +85,7 @@ class WorkbookRow:
         if not isinstance(self.label, str) or not self.label.strip():
             raise ValueError(f"row {self.position}: the label is empty")
         what = f"row {self.position}"
-        for name in ("baseline", "forecast", "actual"):
+        for name in ("baseline", "forecast", "actual", "estimate"):
             amounts = _frozen_amounts(getattr(self, name), None, f"{what} {name}")
             object.__setattr__(self, name, amounts)
         if self.printed_total is not None:
@@ -189,6 +192,10 @@ class BudgetWorkbook:
     budget_note: str = ""
     #: The time zone export times are shown in.
     timezone: str = "Europe/Copenhagen"
+    #: The language of the workbook's own texts ("da" or "en"); the data stays as entered.
+    locale: str = "da"
+    #: The years that are over (their actual spend is the estimate at completion).
+    closed_years: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         years = tuple(self.years)
@@ -200,6 +207,7 @@ class BudgetWorkbook:
         if list(years) != sorted(set(years)):
             raise ValueError(f"years must be distinct and in order, got {list(years)}")
         object.__setattr__(self, "years", years)
+        object.__setattr__(self, "closed_years", tuple(sorted(self.closed_years)))
         periods = self.periods
 
         rows = tuple(sorted(self.rows, key=lambda r: r.position))

@@ -189,8 +189,10 @@ class CumulativeSeries:
     """Running totals by year; None where the running total is not known.
 
     `baseline` and `actual` stop at their first missing year (a running total cannot skip
-    a year). `estimate` is actual spend to date plus the forecast for each later year; it
-    starts at the last year with actual spend so the dashed line continues the solid one.
+    a year). `estimate` runs over each year's part of the estimate at completion, so it
+    ends at the figure the budget page, the cost light and the workbook show; it is drawn
+    from the last year in which it still equals the actual spend (the closed years), so the
+    dashed line continues the solid one.
     """
 
     years: tuple[int, ...]
@@ -218,24 +220,35 @@ def _running(values: list[Decimal | int | None]) -> list[Decimal | None]:
     return result
 
 
-def cumulative_series(years: tuple[BudgetYear, ...]) -> CumulativeSeries:
-    """Cumulate baseline, actual and actual-plus-forecast over the years."""
-    baseline = _running([year.baseline for year in years])
+def _estimate_parts(years: tuple[BudgetYear, ...]) -> list[Decimal | int | None]:
+    """Each year's part of the estimate: as the budget gives it, or (for data without
+    estimates) the actual spend up to the last year of it, then the forecast."""
+    if any(year.estimate is not None for year in years):
+        return [year.estimate for year in years]
     actual = _running([year.actual for year in years])
     known = [i for i, value in enumerate(actual) if value is not None]
-    last = known[-1] if known else None
-    estimate: list[Decimal | None] = [None] * len(years)
-    total = actual[last] if last is not None else Decimal(0)
-    if last is not None:
-        estimate[last] = total
-    for index in range((last + 1) if last is not None else 0, len(years)):
-        forecast = years[index].forecast
-        if forecast is None:
+    last = known[-1] if known else -1
+    return [year.actual if i <= last else year.forecast for i, year in enumerate(years)]
+
+
+def cumulative_series(years: tuple[BudgetYear, ...]) -> CumulativeSeries:
+    """Cumulate baseline, actual and the estimate at completion over the years."""
+    baseline = _running([year.baseline for year in years])
+    actual = _running([year.actual for year in years])
+    parts = _estimate_parts(years)
+    running = _running(parts)
+    # The dashed line starts where it leaves the solid one: the last of the first years
+    # whose estimate is their actual spend.
+    start = None
+    for index, year in enumerate(years):
+        if year.actual is None or parts[index] != year.actual:
             break
-        total += Decimal(forecast)
-        estimate[index] = total
-    if last is not None and all(value is None for value in estimate[last + 1 :]):
-        estimate[last] = None  # nothing forecast after the actuals: no dashed line at all
+        start = index
+    estimate: list[Decimal | None] = [
+        value if start is None or index >= start else None for index, value in enumerate(running)
+    ]
+    if start is not None and all(value is None for value in estimate[start + 1 :]):
+        estimate[start] = None  # nothing estimated after the actuals: no dashed line at all
     return CumulativeSeries(
         tuple(year.year for year in years), tuple(baseline), tuple(actual), tuple(estimate)
     )

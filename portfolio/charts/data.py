@@ -269,9 +269,12 @@ class BudgetYear:
     baseline: Decimal | int | None = None
     forecast: Decimal | int | None = None
     actual: Decimal | int | None = None
+    #: The year's part of the estimate at completion, as the budget defines it
+    #: (`portfolio.budgets.figures`); without it the chart takes the actual, else the forecast.
+    estimate: Decimal | int | None = None
 
     def __post_init__(self):
-        for name in ("baseline", "forecast", "actual"):
+        for name in ("baseline", "forecast", "actual", "estimate"):
             value = getattr(self, name)
             _check_number(value, f"{self.year} {name}")
             # As in budget_lines: an amount is never negative (a correction is a new figure).

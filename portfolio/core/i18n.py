@@ -5,7 +5,7 @@ import functools
 from decimal import Decimal
 
 from babel import Locale, support
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
@@ -128,10 +128,15 @@ def format_timestamp(value: dt.datetime | str | None, locale: str | None = None)
         return "–"
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    locale = locale or locale_code()
-    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return format_moment(
+        value, current_app.config["BABEL_DEFAULT_TIMEZONE"], locale or locale_code()
+    )
+
+
+def format_moment(value: dt.datetime, timezone: str, locale: str) -> str:
+    """Write a moment in a time zone without an app: "21. november 2025 kl. 14:03"."""
     pattern = "d. MMMM y 'kl.' HH:mm" if locale == "da" else "d MMMM y, HH:mm"
-    return format_datetime(value, pattern, tzinfo=tz, locale=locale)
+    return format_datetime(value, pattern, tzinfo=get_timezone(timezone), locale=locale)
 
 
 def format_period(start: Month | None, end: Month | None, by_year: bool = False) -> str:

@@ -11,6 +11,7 @@ from portfolio.budgets import services as budget_services
 from portfolio.budgets import transfer
 from portfolio.core import clock
 from portfolio.core.forms import options, save_form
+from portfolio.core.i18n import locale_code
 from portfolio.core.pagecache import render_blocks
 from portfolio.core.pagination import requested_page
 from portfolio.indicators import services as indicator_services
@@ -47,7 +48,9 @@ def overview():
 @bp.get("/portfolio/budgets.xlsx")
 def portfolio_budgets():
     """The budgets of every programme the user may see, in one workbook for the finance office."""
-    exported = transfer.export_portfolio(current_user, services.list_programmes(current_user))
+    exported = transfer.export_portfolio(
+        current_user, services.list_programmes(current_user), locale=locale_code()
+    )
     return Response(
         exported.content,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

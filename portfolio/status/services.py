@@ -162,7 +162,7 @@ def load_status_data(programme: Programme) -> StatusData:
         projects=projects,
         milestones=milestones,
         risks=risks,
-        budget=budget_overview(programme, with_printed_totals=False),
+        budget=budget_overview(programme),
         overrides=overrides,
         decisions=decisions,
         benefits=benefits,

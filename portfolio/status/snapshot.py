@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from flask_babel import gettext as _
 
@@ -17,6 +18,9 @@ from portfolio.core.models import utcnow
 from portfolio.core.months import Month
 from portfolio.indicators.services import benefit_progress
 from portfolio.programmes.services import active_waves, current_phase
+
+if TYPE_CHECKING:
+    from portfolio.budgets.figures import BudgetOverview
 from portfolio.status import lights as rules
 from portfolio.status.models import DecisionStatus, Dimension, MilestoneStatus
 from portfolio.status.services import UPCOMING, StatusData, light_for
@@ -173,7 +177,7 @@ def _tracks(data: StatusData, today: dt.date) -> list[dict]:
 
 
 def _budget(data: StatusData) -> dict | None:
-    overview = data.budget
+    overview = cast("BudgetOverview | None", data.budget)
     if overview is None:
         return None
     cost = overview.programme_cost
@@ -183,7 +187,10 @@ def _budget(data: StatusData) -> dict | None:
         "baseline_approved_by": overview.baseline.approved_by,
         "years": overview.years,
         "baseline_total": _amount(cost.baseline_total),
-        "estimate_total": _amount(cost.estimate_total),
+        # The approved document's own totals, shown as approved (with ≠ where sums differ).
+        "baseline_printed_total": _amount(cost.printed_total),
+        "estimate_total": _amount(overview.estimate_total),
+        "closed_years": sorted(overview.closed_years),
         "overrun": _amount(cost.overrun),
         "forecast_total": _amount(overview.kind_total("forecast")),
         "actual_total": _amount(overview.kind_total("actual")),
@@ -192,8 +199,10 @@ def _budget(data: StatusData) -> dict | None:
             {
                 "year": year,
                 "baseline": _amount(overview.column("baseline", year)),
+                "baseline_printed": _amount(overview.printed_column(year)),
                 "forecast": _amount(overview.column("forecast", year)),
                 "actual": _amount(overview.column("actual", year)),
+                "estimate": _amount(overview.estimate_column(year)),
             }
             for year in overview.years
         ],

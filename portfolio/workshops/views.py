@@ -401,6 +401,7 @@ def export(slug, workshop_id):
     content = build_workshop_workbook(
         workshop,
         services.shown_snapshots(workshop.items, today=today),
+        locale=locale_code(),
     )
     filename = workbook_filename(programme.slug, workshop)
     return Response(

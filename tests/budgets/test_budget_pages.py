@@ -23,7 +23,8 @@ def test_budget_page_shows_baseline_light_and_charts(client, login_as):
     login_as("viewer")
     html = client.get("/programmes/ddns/budget").get_data(as_text=True)
     assert "Version 1, godkendt 18. januar 2023" in html
-    assert html.count('class="num differs"') == 3
+    # Row 2, row 4 and the 2024 column: in the approved table and in the figures' "Godkendt".
+    assert html.count('class="num differs"') == 6
     assert "Ingen vurdering" in html  # no forecast or actuals yet
     assert "Statens It-råds regel" in html
     for chart in ("budget-years", "cumulative-spend"):

@@ -229,7 +229,8 @@ def test_missing_sheet(template):
     content = edit(template, lambda wb: wb.remove(wb["Forbrug"]))
     only(
         parse(content),
-        "Forbrug: Arket “Forbrug” findes ikke i filen (filen har: “Budget”, “Prognose”, "
+        "Forbrug: Arket “Forbrug” eller “Actual spend” findes ikke i filen (filen har: "
+        "“Budget”, “Prognose”, "
         "“Afvigelse”, “Versioner”, “Om”, “Risici”, “Gevinster”).",
     )
 

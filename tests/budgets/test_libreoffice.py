@@ -194,27 +194,89 @@ def test_every_formula_of_the_ddns_workbook_computes_the_expected_value(converte
         8.3, 11.2, 19.3, 19.3, 58.1, 11.3,
     ]  # fmt: skip
 
-    # Afvigelse: each block's cells against the same address on Prognose/Forbrug and Budget.
+    # Afvigelse: each block's cells against the same address on Prognose/Forbrug and Budget,
+    # like with like: no "I alt" column; the "I alt" row adds only the rows with a figure.
     ws = ours["Afvigelse"]
     titles = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     expected = {}
+    data_rows, total_row, total_col = range(5, 10), 10, 7
+    columns = [*range(3, 7), 8]  # the years and Varigt
+    budget_cells = tables["Budget"]
     for sheet, amount_title, percent_title in (
         ("Prognose", t.BLOCK_FORECAST_AMOUNT, t.BLOCK_FORECAST_PERCENT),
         ("Forbrug", t.BLOCK_ACTUAL_AMOUNT, t.BLOCK_ACTUAL_PERCENT),
     ):
         amount_top = titles[amount_title % {"unit": "mio. kr."}]
         percent_top = titles[percent_title]
-        for (r, c), other in tables[sheet].items():
-            base = tables["Budget"][(r, c)] or D(0)
-            difference = None if other is None else other - base
-            expected[(amount_top + r - 3, c)] = difference
-            percent = None
-            if difference is not None and base != 0:
-                percent = rounded(difference / base, 4)
-            expected[(percent_top + r - 3, c)] = percent
+        for c in columns:
+            differences, bases = [], []
+            for r in data_rows:
+                other = tables[sheet][(r, c)]
+                base = budget_cells[(r, c)] or D(0)
+                difference = None if other is None else other - base
+                expected[(amount_top + r - 3, c)] = difference
+                percent = None
+                if difference is not None and base != 0:
+                    percent = rounded(difference / base, 4)
+                expected[(percent_top + r - 3, c)] = percent
+                if difference is not None:
+                    differences.append(difference)
+                    bases.append(base)
+            whole = sum(differences, D(0)) if differences else None
+            expected[(amount_top + total_row - 3, c)] = whole
+            expected[(percent_top + total_row - 3, c)] = (
+                rounded(whole / sum(bases), 4) if whole is not None and sum(bases) else None
+            )
+    # The estimate at completion as exported (the factory gives none: zeros), and minus budget.
+    estimate_top = titles[t.BLOCK_ESTIMATE % {"unit": "mio. kr."}]
+    estimates = {r: dict(row.estimate) for r, row in zip(data_rows, data.rows, strict=True)}
+    for r in data_rows:
+        expected[(estimate_top + r - 3, total_col)] = sum(estimates[r].values(), D(0))
+    for c in range(3, total_col + 1):
+        expected[(estimate_top + total_row - 3, c)] = (
+            sum((expected.get((estimate_top + r - 3, c)) or D(0)) for r in data_rows)
+            if c == total_col
+            else sum((estimates[r].get(str(2020 + c)) or D(0)) for r in data_rows)
+        )
+    versus_top = titles[t.BLOCK_ESTIMATE_VARIANCE % {"unit": "mio. kr."}]
+    for r in (*data_rows, total_row):
+        for c in range(3, total_col + 1):
+            if r == total_row:
+                estimate = expected[(estimate_top + total_row - 3, c)]
+            elif c == total_col:
+                estimate = expected[(estimate_top + r - 3, c)]
+            else:
+                estimate = estimates[r].get(str(2020 + c)) or D(0)
+            expected[(versus_top + r - 3, c)] = estimate - (budget_cells[(r, c)] or D(0))
     check(theirs, ours, "Afvigelse", expected, places=3)
     assert theirs["Afvigelse"]["C5"].value == pytest.approx(0.2)  # 3,1 − 2,9
     assert theirs["Afvigelse"]["C14"].value == pytest.approx(0.069)  # 0,2 / 2,9
+    assert theirs["Afvigelse"]["G5"].value in (None, "")  # no total of unlike periods
+
+
+def test_cached_values_are_what_libreoffice_computes(converted):
+    """Every formula's cached value (what a preview pane shows) equals LibreOffice's result."""
+    for name in ("ddns", "versions", "injected", "portfolio"):
+        ours, theirs = converted[name]
+        formulas = load_workbook(ours)
+        cached = load_workbook(ours, data_only=True)
+        recalculated = load_workbook(theirs, data_only=True)
+        compared = 0
+        for ws in formulas.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    mine = cached[ws.title][cell.coordinate].value
+                    libre = recalculated[ws.title][cell.coordinate].value
+                    where = f"{name} {ws.title}!{cell.coordinate}"
+                    if libre in (None, ""):
+                        assert mine in (None, ""), where
+                    else:
+                        assert mine is not None, f"{where}: no cached value"
+                        assert D(repr(mine)) == rounded(D(repr(libre)), 4), where
+                    compared += 1
+        assert compared > 50, name
 
 
 def test_versions_sheet_computes_each_version_and_the_change(converted):

@@ -124,7 +124,14 @@ def test_variance_sheet_refers_to_the_other_sheets():
     ws = load(build_budget_workbook(ddns_workbook()))["Afvigelse"]
     assert ws["A3"].value == "Prognose minus godkendt budget (mio. kr.)"
     assert ws["C5"].value == '=IF(Prognose!C5="","",ROUND(Prognose!C5-Budget!C5,3))'
-    assert ws["G10"].value == '=IF(Prognose!G10="","",ROUND(Prognose!G10-Budget!G10,3))'
+    # Like with like, as on the page: no "I alt" column, and the "I alt" row adds only the
+    # rows that have a figure (its per cent is of their budget).
+    assert ws["G5"].value is None and ws["G10"].value is None
+    assert ws["C10"].value == '=IF(COUNT(C5:C9)=0,"",ROUND(SUM(C5:C9),3))'
+    assert ws["C19"].value == (
+        '=IF(OR(C10="",SUMPRODUCT((Prognose!C5:C9<>"")*Budget!C5:C9)=0),"",'
+        'ROUND(C10/SUMPRODUCT((Prognose!C5:C9<>"")*Budget!C5:C9),4))'
+    )
     assert ws["A12"].value == "Prognose minus godkendt budget (pct. af budget)"
     assert ws["C14"].value == '=IF(OR(C5="",Budget!C5=0),"",ROUND(C5/Budget!C5,4))'
     assert ws["C14"].number_format == "0.0%"

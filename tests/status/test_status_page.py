@@ -195,7 +195,8 @@ def test_status_page_costs_a_fixed_number_of_queries(client, login_as, ddns):
     fragments().clear()
     with count_queries() as large:
         assert client.get("/programmes/ddns/status").status_code == 200
-    assert small() <= 12, small()
+    # 13: the approved document's printed totals (shown as approved, with ≠) are one query.
+    assert small() <= 13, small()
     assert large() == small()
 
 

@@ -558,3 +558,21 @@ def test_holding_from_a_stale_page_is_refused(client, login_as, ddns):
     assert workshop.status is WorkshopStatus.PLANNED and workshop.frozen_at is None
     assert workshop.items[0].snapshot is None
     assert workshop.place == "Ny adresse"
+
+
+def test_an_english_user_gets_the_pack_in_english(client, login_as, ddns):
+    login_as("secretariat")
+    _plan(client, ddns, "GH1")
+    workshop = _workshop()
+    _hold(client, workshop)
+    client.post("/language", data={"lang": "en", "next": "/"})
+    book = load_workbook(
+        io.BytesIO(client.get(f"/programmes/ddns/workshops/{workshop.id}/workshop.xlsx").data)
+    )
+    assert book.sheetnames == ["Workshop", "GH1", "Actions"]
+    front = {r[0]: r[1] for r in book["Workshop"].iter_rows(values_only=True) if r[0]}
+    assert front["Date"] == "1 December 2026"
+    assert "Benefits workshop" in front and "Titel" not in front
+    gh1 = [r[0] for r in book["GH1"].iter_rows(values_only=True) if r[0]]
+    assert "Indicators" in gh1 and "Indikatorer" not in gh1
+    assert book["Actions"]["A1"].value == "No."
