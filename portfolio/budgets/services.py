@@ -132,25 +132,52 @@ def budget_overview(
     and (unless left out) the latest version's printed totals. The years before `today`'s
     year (default: the app's today) are closed for the estimate at completion.
     """
-    lines = db.session.scalars(
-        sa.select(BudgetLine)
-        .join(BudgetLine.row)
-        .where(BudgetRow.programme_id == programme.id)
-        .options(
-            joinedload(BudgetLine.row).joinedload(BudgetRow.track),
-            joinedload(BudgetLine.baseline),
-        )
-    ).all()
+    return budget_overviews([programme], with_printed_totals=with_printed_totals, today=today)[
+        programme.id
+    ]
+
+
+def budget_overviews(
+    programmes, *, with_printed_totals: bool = True, today: dt.date | None = None
+) -> dict[int, BudgetOverview | None]:
+    """The budget overview of each programme, by id, in two queries for them all."""
+    ids = [p.id for p in programmes]
+    by_programme: dict[int, list[BudgetLine]] = {pid: [] for pid in ids}
+    if ids:
+        for line in db.session.scalars(
+            sa.select(BudgetLine)
+            .join(BudgetLine.row)
+            .where(BudgetRow.programme_id.in_(ids))
+            .options(
+                joinedload(BudgetLine.row).joinedload(BudgetRow.track),
+                joinedload(BudgetLine.baseline),
+            )
+        ):
+            by_programme[line.row.programme_id].append(line)
+    latest = {
+        pid: max((x.baseline for x in lines if x.baseline), key=lambda b: b.number)
+        for pid, lines in by_programme.items()
+        if any(x.baseline for x in lines)
+    }
+    printed: dict[int, list[PrintedTotal]] = {b.id: [] for b in latest.values()}
+    if with_printed_totals and printed:
+        for total in db.session.scalars(
+            sa.select(PrintedTotal).where(PrintedTotal.baseline_id.in_(list(printed)))
+        ):
+            printed[total.baseline_id].append(total)
+    on = today or clock.today()
+    return {
+        p.id: _overview(p, by_programme[p.id], printed[latest[p.id].id], on)
+        if p.id in latest
+        else None
+        for p in programmes
+    }
+
+
+def _overview(programme, lines: list[BudgetLine], printed, today: dt.date) -> BudgetOverview:
     versions = sorted({line.baseline for line in lines if line.baseline}, key=lambda b: b.number)
-    if not versions:
-        return None
     latest = versions[-1]
     rows = sorted({line.row for line in lines}, key=lambda r: r.position)
-    printed = []
-    if with_printed_totals:
-        printed = db.session.scalars(
-            sa.select(PrintedTotal).where(PrintedTotal.baseline_id == latest.id)
-        ).all()
     table = _table(
         BudgetKind.BASELINE,
         rows,
@@ -158,7 +185,10 @@ def budget_overview(
         printed,
         latest,
     )
-    years = sorted(set(table.years) | set(programme_years(programme)), key=period_sort_key)
+    # The programme's period, else its latest baseline's years (programme_years without
+    # the query for a baseline this function already holds).
+    period = programme_years(programme) if programme.start_month and programme.end_month else []
+    years = sorted(set(table.years) | set(period), key=period_sort_key)
     figures = {r.row.id: RowFigures(r.row, dict(r.amounts)) for r in table.rows}
     for line in lines:
         if line.baseline_id is None:
@@ -169,7 +199,7 @@ def budget_overview(
             )
             kind[line.period] = line.amount
     figure_rows = list(figures.values())
-    closed = closed_years(years, today or clock.today())
+    closed = closed_years(years, today)
     printed_rows = {r.row.id: r.printed_total for r in table.rows}
     return BudgetOverview(
         baseline=latest,

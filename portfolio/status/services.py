@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
-from portfolio.budgets.services import budget_overview
+from portfolio.budgets.services import budget_overview, budget_overviews
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.lights import Colour, Light
 from portfolio.core.models import utcnow
@@ -175,8 +175,9 @@ def load_status_data(programme: Programme) -> StatusData:
 def load_light_data(programmes: list[Programme]) -> dict[int, StatusData]:
     """Load what the five lights of several programmes need (the portfolio overview).
 
-    Six queries for all the programmes together, plus one per programme for its budget;
-    projects, decisions, reports and key risk indicators are left out (no light reads them).
+    Eight queries for all the programmes together, whatever their number (two of them for
+    the budgets); projects, decisions, reports and key risk indicators are left out (no
+    light reads them).
     """
     ids = [p.id for p in programmes]
     if not ids:
@@ -187,6 +188,8 @@ def load_light_data(programmes: list[Programme]) -> dict[int, StatusData]:
         _benefits(ids),
     )
     readings = _readings(benefits, [])
+    # With the printed totals, so that each cost light is the status page's own.
+    budgets = budget_overviews(programmes)
     overrides = db.session.scalars(
         sa.select(LightOverride)
         .where(LightOverride.programme_id.in_(ids), LightOverride.lifted_at.is_(None))
@@ -199,22 +202,37 @@ def load_light_data(programmes: list[Programme]) -> dict[int, StatusData]:
         .order_by(BenefitsAssessment.assessed_on, BenefitsAssessment.id)
     ):
         latest[assessment.programme_id] = assessment  # the last one of each programme stays
+    of = _by_programme
+    milestones_of, risks_of, overrides_of, benefits_of = (
+        of(milestones),
+        of(risks),
+        of(overrides),
+        of(benefits),
+    )
     return {
         p.id: StatusData(
             programme=p,
             projects=[],
-            milestones=[m for m in milestones if m.programme_id == p.id],
-            risks=[r for r in risks if r.programme_id == p.id],
-            budget=budget_overview(p, with_printed_totals=False),
-            overrides=[o for o in overrides if o.programme_id == p.id],
+            milestones=milestones_of.get(p.id, []),
+            risks=risks_of.get(p.id, []),
+            budget=budgets[p.id],
+            overrides=overrides_of.get(p.id, []),
             decisions=[],
-            benefits=[b for b in benefits if b.programme_id == p.id],
+            benefits=benefits_of.get(p.id, []),
             benefits_assessment=latest.get(p.id),
             last_report=None,
             readings=readings,
         )
         for p in programmes
     }
+
+
+def _by_programme(items) -> dict[int, list]:
+    """Group rows that carry a programme_id by it, keeping their order."""
+    grouped: dict[int, list] = {}
+    for item in items:
+        grouped.setdefault(item.programme_id, []).append(item)
+    return grouped
 
 
 def _light_inputs(pid: int) -> tuple[list[LightOverride], BenefitsAssessment | None]:

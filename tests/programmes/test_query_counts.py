@@ -2,6 +2,7 @@
 
 import pytest
 
+from portfolio.core.pagecache import fragments
 from portfolio.extensions import db
 from portfolio.seed.synthetic import generate
 from tests.conftest import count_queries
@@ -16,10 +17,12 @@ PAGES = [
 ]
 
 
-def _counts(client) -> dict[str, int]:
+def _counts(app, client) -> dict[str, int]:
     counts = {}
     for url in PAGES:
         client.get(url)  # let per-process caches warm
+        with app.app_context():
+            fragments().clear()  # but draw the page itself: count what drawing it costs
         with count_queries() as n:
             assert client.get(url).status_code == 200, url
         counts[url] = n()
@@ -30,10 +33,14 @@ def _counts(client) -> dict[str, int]:
 def test_query_counts_do_not_grow_with_the_portfolio(app, client, login_as, scale):
     app.config["TODAY"] = "2026-11-21"
     login_as("admin")
-    small = _counts(client)
+    small = _counts(app, client)
     generate(scale)
     db.session.expire_all()
-    large = _counts(client)
+    large = _counts(app, client)
     for url in PAGES:
-        assert small[url] <= 15, (url, small[url])
-        assert large[url] == small[url], (url, small[url], large[url])
+        assert small[url] <= 16, (url, small[url])
+        # The overview reads measured values once any listed indicator has a metric (the
+        # test's DDNS has none, the synthetic programmes have): one query, whatever their number.
+        extra = 1 if url == "/" else 0
+        assert large[url] <= small[url] + extra, (url, small[url], large[url])
+        assert large[url] >= small[url], (url, small[url], large[url])
