@@ -81,7 +81,15 @@ def _page_context(programme, overview, *, import_form=None, problems=()) -> dict
 def index(slug):
     def draw():
         programme = programme_services.get_programme_for(current_user, slug)
-        context = _page_context(programme, _overview(programme))
+        overview = services.budget_overview(programme)
+        if overview is None:
+            # No approved baseline yet: an empty page that says what comes next, not a 404.
+            return programme.id, render_blocks(
+                "budgets/empty.html",
+                programme=programme,
+                can_rebaseline=can(current_user, Action.REBASELINE, programme),
+            )
+        context = _page_context(programme, overview)
         return programme.id, render_blocks("budgets/index.html", **context)
 
     return cached_programme_page("budget", slug, draw)

@@ -1,0 +1,28 @@
+"""A programme without an approved baseline gets a budget page that says what comes next."""
+
+
+def test_budget_tab_without_baseline_is_an_empty_page_not_a_404(client, login_as):
+    login_as("admin")
+    response = client.get("/programmes/sundhedsdataprogrammet/budget")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ingen godkendt basislinje endnu" in html
+    assert "Ny budgetversion" in html  # how those allowed go on once the first one is in
+    assert 'aria-current="page"' in html and ">Budget<" in html
+
+
+def test_a_reader_is_told_who_registers_the_budget(app, client, users):
+    from portfolio.auth import services as auth_services
+    from portfolio.auth.models import Role
+    from portfolio.extensions import db
+    from portfolio.programmes.services import get_programme
+    from tests.conftest import sign_in
+
+    reader = users.make("viewer", "reader@example.dk")
+    auth_services.grant_role(reader, Role.VIEWER, programme=get_programme("sundhedsdataprogrammet"))
+    db.session.commit()
+    sign_in(client, reader)
+    html = client.get("/programmes/sundhedsdataprogrammet/budget").get_data(as_text=True)
+    assert "Ingen godkendt basislinje endnu" in html
+    assert "Programsekretariatet registrerer budgettet" in html
+    assert "Ny budgetversion" not in html
