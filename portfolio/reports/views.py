@@ -95,7 +95,6 @@ def _render(programme, report, *, print_view=False, for_pdf=False):
         print_view=print_view or for_pdf,
         for_pdf=for_pdf,
         can_manage=can(current_user, Action.MANAGE_REPORTS, programme),
-        approve_form=ApproveForm(obj=report),
     )
 
 
@@ -179,22 +178,40 @@ def edit(slug, report_id):
     )
 
 
-@bp.post("/<int:report_id>/approve")
+@bp.route("/<int:report_id>/approve", methods=["GET", "POST"])
 def approve(slug, report_id):
-    _programme, report = _report(slug, report_id)
+    """Show what approving locks and what is missing (GET); approve once confirmed (POST)."""
+    programme, report = _report(slug, report_id)
     require(current_user, Action.MANAGE_REPORTS, report)
-    form = ApproveForm()
-    if not form.validate():
-        abort(400)
-    try:
-        services.approve_report(current_user, report, form.expected_version)
-        db.session.commit()
-    except (RuleViolation, StaleEdit) as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Rapporten er godkendt og låst."), "success")
-    return redirect(url_for("reports.show", slug=slug, report_id=report_id))
+    show_url = url_for("reports.show", slug=slug, report_id=report_id)
+    if request.method == "GET" and report.is_locked:
+        return redirect(show_url)  # approved already: nothing to confirm
+    form = ApproveForm(obj=report) if request.method == "GET" else ApproveForm()
+    if request.method == "POST" and form.validate():
+        try:
+            services.approve_report(current_user, report, form.expected_version)
+            db.session.commit()
+        except (RuleViolation, StaleEdit) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Rapporten er godkendt og låst."), "success")
+        return redirect(show_url)
+    return render_template(
+        "_confirm.html",
+        programme=programme,
+        active="status.page",
+        heading=_("Godkend og lås statusrapporten"),
+        intro=_(
+            "En godkendt statusrapport er styregruppens udgave for mødet og kan aldrig ændres. "
+            "Læs rapporten igennem, før du godkender den."
+        ),
+        confirmation=services.approval_confirmation(report, today=clock.today()),
+        form=form,
+        action_url=url_for("reports.approve", slug=slug, report_id=report_id),
+        button=_("Godkend og lås"),
+        cancel_url=show_url,
+    ), (422 if request.method == "POST" else 200)
 
 
 @bp.post("/<int:report_id>/delete")

@@ -52,7 +52,8 @@ def _workshop(title="Gevinstworkshop 2. kvartal 2026") -> Workshop:
 
 def _hold(client, workshop):
     return client.post(
-        f"/programmes/ddns/workshops/{workshop.id}/hold", data={"version": workshop.version}
+        f"/programmes/ddns/workshops/{workshop.id}/hold",
+        data={"version": workshop.version, "confirmed": "y"},
     )
 
 
@@ -285,7 +286,8 @@ def test_closing_locks_the_minutes(client, login_as, ddns):
     assert "Afhold workshop" in early.get_data(as_text=True)
     _hold(client, workshop)
     workshop = _workshop()
-    assert client.post(f"{base}/close", data={"version": workshop.version}).status_code == 302
+    closed = client.post(f"{base}/close", data={"version": workshop.version, "confirmed": "y"})
+    assert closed.status_code == 302
     workshop = _workshop()
     assert workshop.status is WorkshopStatus.CLOSED
     item = workshop.items[0]
@@ -418,7 +420,7 @@ def test_an_action_is_followed_up_after_its_workshop_closed(client, login_as, dd
         data={"text": "Følg op", "owner": "A", "status": "open", "benefit_id": ""},
     )
     workshop = _workshop()
-    client.post(f"{base}/close", data={"version": workshop.version})
+    client.post(f"{base}/close", data={"version": workshop.version, "confirmed": "y"})
     action = _workshop().actions[0]
     response = client.post(
         f"{base}/actions/{action.id}",
@@ -550,7 +552,7 @@ def test_holding_from_a_stale_page_is_refused(client, login_as, ddns):
     )
     response = client.post(
         f"/programmes/ddns/workshops/{workshop.id}/hold",
-        data={"version": opened},
+        data={"version": opened, "confirmed": "y"},
         follow_redirects=True,
     )
     assert "Nogen har gemt en ændring" in response.get_data(as_text=True)
