@@ -29,7 +29,7 @@ from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.reports import services
 from portfolio.reports.forms import ApproveForm, NewReportForm, ReportForm
-from portfolio.reports.pdf import PdfUnavailable, html_to_pdf
+from portfolio.reports.pdf import PAGE, PAGES, PdfUnavailable, html_to_pdf, page_css
 
 bp = Blueprint("reports", __name__, url_prefix="/programmes/<slug>/reports")
 
@@ -135,7 +135,15 @@ def pdf(slug, report_id):
         return b"", "text/plain"  # nothing else is fetched, least of all the network
 
     try:
-        document = html_to_pdf(html, request.url_root, fetch)
+        document = html_to_pdf(
+            html,
+            request.url_root,
+            fetch,
+            css=page_css(
+                page_of=_("Side %(page)s af %(pages)s", page=PAGE, pages=PAGES),
+                draft_mark=None if report.is_locked else _("KLADDE – ikke godkendt"),
+            ),
+        )
     except PdfUnavailable:
         return render_template(
             "errors/error.html",
