@@ -129,7 +129,8 @@ def show(slug, workshop_id):
         programme=programme,
         workshop=workshop,
         figures=services.shown_snapshots(workshop.items, today=today),
-        chart_url=None,
+        # The trend charts on the page and its print view, as on each benefit's page.
+        chart_urls={item.id: _chart_url(programme, workshop, item) for item in workshop.items},
         print_view=print_view,
         can_manage=can(current_user, Action.MANAGE_WORKSHOPS, programme),
         manageable=services.manageable_benefit_ids(current_user, workshop),
