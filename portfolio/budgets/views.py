@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portfolio.auth.permissions import Action, can
@@ -153,10 +154,11 @@ def edit(slug, kind):
                 status = 422
             else:
                 flash(
-                    _(
-                        "%(kind)s er gemt (%(n)d celler ændret).",
+                    ngettext(
+                        "%(kind)s er gemt (%(num)d celle ændret).",
+                        "%(kind)s er gemt (%(num)d celler ændret).",
+                        len(changes),
                         kind=budget_kind.label,
-                        n=len(changes),
                     ),
                     "success",
                 )
@@ -249,11 +251,12 @@ def upload(slug):
         flash(_("Filen gav ingen ændringer; tallene var i forvejen de samme."), "info")
     else:
         flash(
-            _(
-                "%(kind)s er indlæst fra %(file)s: %(n)d celler ændret.",
+            ngettext(
+                "%(kind)s er indlæst fra %(file)s: %(num)d celle ændret.",
+                "%(kind)s er indlæst fra %(file)s: %(num)d celler ændret.",
+                len(outcome.changes),
                 kind=outcome.kind.label,
                 file=outcome.record.file_name,
-                n=len(outcome.changes),
             ),
             "success",
         )

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from portfolio.budgets.excel_cells import danish_day, put_text, save_workbook, setup_print
+from portfolio.core.i18n import format_share
 from portfolio.core.months import Month
 from portfolio.core.periods import Frequency, period_label
 from portfolio.indicators.models import Progress
@@ -98,9 +99,7 @@ def number_text(text: str | None, decimals: int | None = None, locale: str = "da
 
 def achievement_text(text: str | None, locale: str = "da") -> str:
     """Write an achievement (a fraction, "0.305") as a percentage: "30,5 %"."""
-    if text in (None, ""):
-        return "–"
-    return number_text(str(Decimal(str(text)) * 100), 1, locale) + " %"
+    return format_share(text, locale)
 
 
 def period_text(period: str | None, frequency: str | None, locale: str = "da") -> str:
