@@ -218,6 +218,8 @@ def rebaseline(slug):
         else:
             status = 422
     current = {(f.row.id, p): f.baseline.get(p) for f in overview.rows for p in overview.periods}
+    shown = grid.values if grid is not None else current
+    empty = sum(1 for key in current if shown.get(key) is None)
     return render_template(
         "budgets/rebaseline.html",
         programme=programme,
@@ -225,6 +227,8 @@ def rebaseline(slug):
         form=form,
         grid=grid,
         current=current,
+        empty_cells=empty,
+        cell_count=len(current),
     ), status
 
 

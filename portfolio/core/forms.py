@@ -233,6 +233,14 @@ def _confirmed(form, field):
         raise ValidationError(_("Sæt kryds for at bekræfte. Intet er ændret."))
 
 
+def confirmation_field() -> BooleanField:
+    """The box a user must tick before an irreversible step; checked on the server."""
+    return BooleanField(
+        _l("Jeg har læst ovenstående og vil fortsætte. Det kan ikke fortrydes."),
+        validators=[_confirmed],
+    )
+
+
 class ConfirmForm(EditForm):
     """Confirms an irreversible step at the version shown, with a box the user must tick.
 
@@ -240,10 +248,7 @@ class ConfirmForm(EditForm):
     browser did (templates/_confirm.html shows what will be locked and what is missing).
     """
 
-    confirmed = BooleanField(
-        _l("Jeg har læst ovenstående og vil fortsætte. Det kan ikke fortrydes."),
-        validators=[_confirmed],
-    )
+    confirmed = confirmation_field()
 
 
 def _clean(value):

@@ -26,3 +26,27 @@ def test_a_reader_is_told_who_registers_the_budget(app, client, users):
     assert "Ingen godkendt basislinje endnu" in html
     assert "Programsekretariatet registrerer budgettet" in html
     assert "Ny budgetversion" not in html
+
+
+def test_a_new_budget_version_needs_the_confirmation(client, login_as, ddns):
+    from portfolio.budgets import services
+
+    login_as("secretariat")
+    page = client.get("/programmes/ddns/budget/rebaseline").get_data(as_text=True)
+    assert "Version 2 bliver den gældende basislinje" in page
+    assert "kan aldrig ændres eller slettes" in page
+    table = services.baseline_table(ddns.id)
+    form = {f"cell-{r.row.id}-{p}": str(v) for r in table.rows for p, v in r.amounts.items()}
+    form.update(
+        approved_on="2025-03-04",
+        approved_by="Programstyregruppen",
+        reason="Spor 3 omprioriteret",
+        decision="Godkendt",
+    )
+    refused = client.post("/programmes/ddns/budget/rebaseline", data=form)
+    assert refused.status_code == 422
+    assert "Sæt kryds for at bekræfte. Intet er ændret." in refused.get_data(as_text=True)
+    assert len(services.baselines(ddns.id)) == 1
+    form["confirmed"] = "y"
+    assert client.post("/programmes/ddns/budget/rebaseline", data=form).status_code == 302
+    assert len(services.baselines(ddns.id)) == 2
