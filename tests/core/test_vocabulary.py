@@ -13,7 +13,6 @@ from portfolio.core.periods import Frequency
 from portfolio.extensions import db
 from portfolio.workshops import services as workshop_services
 from portfolio.workshops.models import FollowUpPhase
-from tests.conftest import TEST_DATABASE_URL  # noqa: F401  (the same database as the rest)
 from tests.indicators.factories import enter, make_indicator
 
 CATALOGUE = "translations/en/LC_MESSAGES/messages.po"
