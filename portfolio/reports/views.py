@@ -20,15 +20,16 @@ from flask_login import current_user
 
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core import clock
+from portfolio.core.confirmation import Confirmation
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
-from portfolio.core.i18n import locale_code
+from portfolio.core.i18n import format_timestamp, locale_code
 from portfolio.core.responses import svg_response
 from portfolio.core.urls import id_arg
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.reports import services
-from portfolio.reports.forms import ApproveForm, NewReportForm, ReportForm
+from portfolio.reports.forms import ApproveForm, DeleteForm, NewReportForm, ReportForm
 from portfolio.reports.pdf import PAGE, PAGES, PdfUnavailable, html_to_pdf, page_css
 
 bp = Blueprint("reports", __name__, url_prefix="/programmes/<slug>/reports")
@@ -222,13 +223,38 @@ def approve(slug, report_id):
     ), (422 if request.method == "POST" else 200)
 
 
-@bp.post("/<int:report_id>/delete")
+@bp.route("/<int:report_id>/delete", methods=["GET", "POST"])
 def delete(slug, report_id):
-    _programme, report = _report(slug, report_id)
-    services.delete_report(current_user, report)
-    db.session.commit()
-    flash(_("Kladden er slettet."), "success")
-    return redirect(url_for("reports.index", slug=slug))
+    """Show what deleting a draft loses (GET); delete it once confirmed (POST)."""
+    programme, report = _report(slug, report_id)
+    require(current_user, Action.MANAGE_REPORTS, report)
+    show_url = url_for("reports.show", slug=slug, report_id=report_id)
+    if request.method == "GET" and report.is_locked:
+        return redirect(show_url)  # an approved report is kept: nothing to delete
+    form = DeleteForm()
+    if request.method == "POST" and form.validate():
+        services.delete_report(current_user, report)
+        db.session.commit()
+        flash(_("Kladden er slettet."), "success")
+        return redirect(url_for("reports.index", slug=slug))
+    return render_template(
+        "_confirm.html",
+        programme=programme,
+        active="status.page",
+        heading=_("Slet kladden"),
+        intro=_(
+            "Kladden slettes med de tal og grafer, der blev frosset %(when)s. En ny rapport "
+            "fryser dagens data, ikke dem fra dengang.",
+            when=format_timestamp(report.created_at),
+        ),
+        confirmation=Confirmation(
+            locked=[_("Kladden »%(title)s« kan ikke genskabes.", title=report.title)]
+        ),
+        form=form,
+        action_url=url_for("reports.delete", slug=slug, report_id=report_id),
+        button=_("Slet kladde"),
+        cancel_url=show_url,
+    ), (422 if request.method == "POST" else 200)
 
 
 @bp.get("/compare")

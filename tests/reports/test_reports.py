@@ -90,7 +90,8 @@ def test_approved_report_is_locked(client, login_as, ddns):
         data={"version": report.version, "title": "Nyt navn", "meeting_on": "2026-12-04"},
     )
     assert refused.status_code == 422
-    client.post(f"/programmes/ddns/reports/{report_id}/delete")
+    kept = client.post(f"/programmes/ddns/reports/{report_id}/delete", data={"confirmed": "y"})
+    assert kept.status_code == 422
     assert db.session.get(StatusReport, report_id) is not None
 
 
@@ -107,7 +108,12 @@ def test_draft_can_be_renamed_and_deleted(client, login_as):
     )
     db.session.expire_all()
     assert db.session.get(StatusReport, report_id).title == "Omdøbt"
-    assert client.post(f"/programmes/ddns/reports/{report_id}/delete").status_code == 302
+    url = f"/programmes/ddns/reports/{report_id}/delete"
+    assert "Kladden »Omdøbt« kan ikke genskabes." in client.get(url).get_data(as_text=True)
+    assert client.post(url).status_code == 422  # not without the ticked box
+    db.session.expire_all()
+    assert db.session.get(StatusReport, report_id) is not None
+    assert client.post(url, data={"confirmed": "y"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(StatusReport, report_id) is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportChart)) == 0
