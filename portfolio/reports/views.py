@@ -242,6 +242,7 @@ def delete(slug, report_id):
         programme=programme,
         active="status.page",
         heading=_("Slet kladden"),
+        locked_heading=_("Det går tabt"),
         intro=_(
             "Kladden slettes med de tal og grafer, der blev frosset %(when)s. En ny rapport "
             "fryser dagens data, ikke dem fra dengang.",
