@@ -10,6 +10,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from portfolio.auth.models import Membership, Role, User
 from portfolio.core.errors import PermissionDenied
 
@@ -118,6 +121,39 @@ def target_of(obj) -> Target:
     )
 
 
+# Each right in the user's words, to complete "Du har ikke rettighed til at …" on a 403.
+RIGHT_NAMES = {
+    Action.VIEW_PROGRAMME: _l("se programmet"),
+    Action.EDIT_PROGRAMME: _l("redigere programmets stamdata, vision, faser og organisation"),
+    Action.EDIT_TRACK: _l("redigere sporets navn, beskrivelse og leverancer"),
+    Action.COMMENT_TRACK: _l("skrive sporets statuskommentar"),
+    Action.EDIT_PROJECT: _l("oprette og redigere projekter"),
+    Action.EDIT_MILESTONE: _l("oprette og redigere milepæle"),
+    Action.EDIT_RISK: _l("oprette, redigere, genvurdere og lukke risici"),
+    Action.EDIT_BENEFIT: _l("redigere gevinstens profil, koblinger og indikatorer"),
+    Action.ASSESS_BENEFIT: _l("vurdere gevinsten og indtaste indikatorværdier"),
+    Action.EDIT_STAKEHOLDER: _l("redigere interessenter"),
+    Action.EDIT_BUDGET: _l("redigere og indlæse prognose og forbrug"),
+    Action.REBASELINE: _l("registrere en ny godkendt budgetversion"),
+    Action.MANAGE_REPORTS: _l("oprette, godkende og slette statusrapporter"),
+    Action.OVERRIDE_LIGHT: _l("overstyre et statuslys"),
+    Action.MANAGE_DECISIONS: _l("registrere beslutninger til og fra styregruppen"),
+    Action.MANAGE_WORKSHOPS: _l("planlægge gevinstworkshops og skrive deres referat"),
+    Action.MANAGE_SOURCES: _l("opsætte datakilder og opdatere målinger"),
+    Action.MANAGE_USERS: _l("administrere brugere og deres roller"),
+    Action.VIEW_AUDIT: _l("se og eksportere historikken for alle programmer"),
+}
+
+
+def refusal_message(action: Action) -> str:
+    """Say, in the user's language, which right the user lacks (the 403 page's message)."""
+    return _(
+        "Du har ikke rettighed til at %(right)s. Spørg programsekretariatet eller en"
+        " administrator, hvis du skal have den.",
+        right=RIGHT_NAMES[action],
+    )
+
+
 def _reaches(membership: Membership, scope: Scope, target: Target) -> bool:
     if membership.programme_id is not None and membership.programme_id != target.programme_id:
         return False
@@ -145,7 +181,7 @@ def can(user: User | None, action: Action, obj=None) -> bool:
 def require(user: User | None, action: Action, obj=None) -> None:
     """Raise PermissionDenied unless the user may take the action on the object."""
     if not can(user, action, obj):
-        raise PermissionDenied(f"{action.value} is not allowed")
+        raise PermissionDenied(refusal_message(action), action=action.value)
 
 
 def visible_programme_ids(user: User) -> set[int] | None:
@@ -172,6 +208,9 @@ def permission_table_markdown() -> str:
         "so the pages and the JSON API obey the same table. Command-line tools are run by the",
         "operator who has shell access to the server; those that change programme data act",
         "as a named user (`--as EMAIL`) and are checked against this table too.",
+        "A refusal (403) names the missing right in words in the user's language",
+        '("Du har ikke rettighed til at redigere og indlæse prognose og forbrug."), from',
+        "`RIGHT_NAMES` beside this table, never the action's code.",
         "",
         "Every signed-in user may see, make and revoke their own API tokens (Min konto →",
         "API-tokens); a token acts with its owner's rights, checked on every request against",

@@ -49,13 +49,18 @@ def _map_data(programme):
 @bp.get("/map")
 def benefit_map(slug):
     programme = programme_services.get_programme_for(current_user, slug)
-    data = _map_data(programme)
+    benefits = services.list_benefits_for_map(programme.id)
+    data = benefit_map_data(programme, benefits)
+    unlinked = [b for b in benefits if not (b.tracks or b.projects or b.goals)]
     return render_template(
         "benefits/map.html",
         programme=programme,
         alt_text=chart_alt_text("benefit_map", data, locale=locale_code()),
         chart_src=chart_url("benefits.map_chart", "benefit_map", data, slug=programme.slug),
         has_benefits=bool(data.benefits),
+        has_links=bool(data.source_links or data.goal_links),
+        unlinked=unlinked,
+        editable={b.code for b in unlinked if can(current_user, Action.EDIT_BENEFIT, b)},
     )
 
 

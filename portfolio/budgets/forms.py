@@ -10,7 +10,7 @@ from wtforms import StringField, TextAreaField
 
 from portfolio.budgets.models import BudgetKind
 from portfolio.budgets.services import parse_amount
-from portfolio.core.forms import DateField, EnumSelectField, Form
+from portfolio.core.forms import DateField, EnumSelectField, Form, confirmation_field
 from portfolio.core.validators import MaxLength, Required
 
 
@@ -60,6 +60,8 @@ class RebaselineForm(Form):
     document = StringField(_l("Dokument"), validators=[MaxLength(300)])
     reason = TextAreaField(_l("Årsag"), validators=[Required(), MaxLength(5000)])
     decision = TextAreaField(_l("Beslutning"), validators=[Required(), MaxLength(5000)])
+    # A registered version can never be changed or deleted: the user confirms it first.
+    confirmed = confirmation_field()
 
 
 class ImportForm(Form):

@@ -252,7 +252,7 @@ class CellChange:
 def _check_kind(kind: BudgetKind) -> None:
     if kind is BudgetKind.BASELINE:
         raise RuleViolation(
-            _("Et godkendt budget kan ikke ændres. Registrér en ny budgetversion (rebaseline).")
+            _("Et godkendt budget kan ikke ændres. Registrér en ny budgetversion (ny basislinje).")
         )
 
 

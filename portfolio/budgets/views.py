@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portfolio.auth.permissions import Action, can
@@ -85,7 +86,15 @@ def _page_context(programme, overview, *, import_form=None, problems=()) -> dict
 def index(slug):
     def draw():
         programme = programme_services.get_programme_for(current_user, slug)
-        context = _page_context(programme, _overview(programme))
+        overview = services.budget_overview(programme)
+        if overview is None:
+            # No approved baseline yet: an empty page that says what comes next, not a 404.
+            return programme.id, render_blocks(
+                "budgets/empty.html",
+                programme=programme,
+                can_rebaseline=can(current_user, Action.REBASELINE, programme),
+            )
+        context = _page_context(programme, overview)
         return programme.id, render_blocks("budgets/index.html", **context)
 
     return cached_programme_page("budget", slug, draw)
@@ -142,10 +151,11 @@ def edit(slug, kind):
                 status = 422
             else:
                 flash(
-                    _(
-                        "%(kind)s er gemt (%(n)d celler ændret).",
+                    ngettext(
+                        "%(kind)s er gemt (%(num)d celle ændret).",
+                        "%(kind)s er gemt (%(num)d celler ændret).",
+                        len(changes),
                         kind=budget_kind.label,
-                        n=len(changes),
                     ),
                     "success",
                 )
@@ -205,6 +215,8 @@ def rebaseline(slug):
         else:
             status = 422
     current = {(f.row.id, p): f.baseline.get(p) for f in overview.rows for p in overview.periods}
+    shown = grid.values if grid is not None else current
+    empty = sum(1 for key in current if shown.get(key) is None)
     return render_template(
         "budgets/rebaseline.html",
         programme=programme,
@@ -212,6 +224,8 @@ def rebaseline(slug):
         form=form,
         grid=grid,
         current=current,
+        empty_cells=empty,
+        cell_count=len(current),
     ), status
 
 
@@ -243,11 +257,12 @@ def upload(slug):
         flash(_("Filen gav ingen ændringer; tallene var i forvejen de samme."), "info")
     else:
         flash(
-            _(
-                "%(kind)s er indlæst fra %(file)s: %(n)d celler ændret.",
+            ngettext(
+                "%(kind)s er indlæst fra %(file)s: %(num)d celle ændret.",
+                "%(kind)s er indlæst fra %(file)s: %(num)d celler ændret.",
+                len(outcome.changes),
                 kind=outcome.kind.label,
                 file=outcome.record.file_name,
-                n=len(outcome.changes),
             ),
             "success",
         )

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 import wtforms
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, HiddenField, SelectField, StringField
+from wtforms import BooleanField, Field, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import Optional, ValidationError
@@ -235,6 +236,29 @@ class EditForm(Form):
         skip = {"version", "csrf_token", "submit"}
         fields = names or [n for n in self._fields if n not in skip]
         return {name: _clean(self[name].data) for name in fields}
+
+
+def _confirmed(form, field):
+    if not field.data:
+        raise ValidationError(_("Sæt kryds for at bekræfte. Intet er ændret."))
+
+
+def confirmation_field() -> BooleanField:
+    """The box a user must tick before an irreversible step; checked on the server."""
+    return BooleanField(
+        _l("Jeg har læst ovenstående og vil fortsætte. Det kan ikke fortrydes."),
+        validators=[_confirmed],
+    )
+
+
+class ConfirmForm(EditForm):
+    """Confirms an irreversible step at the version shown, with a box the user must tick.
+
+    The box is checked on the server: without it the step is not taken, whatever the
+    browser did (templates/_confirm.html shows what will be locked and what is missing).
+    """
+
+    confirmed = confirmation_field()
 
 
 def _clean(value):

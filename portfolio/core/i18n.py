@@ -12,6 +12,7 @@ from flask_babel import get_locale, get_translations
 
 from portfolio.config import PROJECT_ROOT
 from portfolio.core.months import Month
+from portfolio.core.periods import period_label
 
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 
@@ -104,6 +105,13 @@ def format_percent(value: Decimal | None, locale: str | None = None) -> str:
     return _format(value, "#,##0.0", locale) + " %"
 
 
+def format_share(value: Decimal | str | None, locale: str | None = None) -> str:
+    """Write a fraction as a percentage with one decimal: 0.943 → "94,3 %" (achievement)."""
+    if value is None or value == "":
+        return "–"
+    return format_percent(Decimal(str(value)) * 100, locale)
+
+
 def format_day(value: dt.date | str | None, locale: str | None = None) -> str:
     """Write a date: "18. januar 2023" / "18 January 2023" (also from an ISO string)."""
     if value is None or value == "":
@@ -178,6 +186,13 @@ def _install_template_gettext(app: Flask) -> None:
     )
 
 
+def format_period_name(period: Month | None, frequency) -> str:
+    """Name a measurement period as everywhere else: "2023", "K3 2023", "jan. 2022"."""
+    if period is None:
+        return "–"
+    return period_label(period, frequency, locale_code())
+
+
 def init_app(app: Flask) -> None:
     from portfolio.core.lights import rollup_label, rollup_rule
     from portfolio.core.text import paragraphs
@@ -190,8 +205,10 @@ def init_app(app: Flask) -> None:
         mio=format_mio,
         number=format_number,
         percent=format_percent,
+        share=format_share,
         day=format_day,
         month=format_month,
+        period_name=format_period_name,
         timestamp=format_timestamp,
     )
     app.jinja_env.globals.update(

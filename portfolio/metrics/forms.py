@@ -51,7 +51,7 @@ class SourceForm(EditForm):
         _l("Tidsgrænse (sekunder)"), default=30, validators=[Required(), Between(1, 600)]
     )
     disclosure_threshold = WholeNumberField(
-        _l("Diskretioneringsgrænse"), default=5, validators=[Required(), Between(1, 1000)]
+        _l("Diskretionsgrænse"), default=5, validators=[Required(), Between(1, 1000)]
     )
     is_demo = BooleanField(_l("Demodata (den indbyggede demo-dataplatform)"))
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(5000)])
@@ -70,7 +70,7 @@ class MetricForm(EditForm):
     unit = StringField(_l("Enhed"), validators=[Optional(), MaxLength(60)])
     is_count = BooleanField(_l("Antal (omfattet af diskretionering)"))
     disclosure_threshold = WholeNumberField(
-        _l("Diskretioneringsgrænse (tom: kildens)"),
+        _l("Diskretionsgrænse (tom: kildens)"),
         validators=[Optional(), Between(1, 1000)],
     )
     refresh_hours = WholeNumberField(

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portfolio.core.credentials import mask_url_secrets
@@ -70,6 +73,31 @@ class MetricSource(Versioned, Timestamped, db.Model):
         Masking here as well covers sources saved before URLs' secrets were split off.
         """
         return mask_url_secrets(self.location) or ""
+
+    @property
+    def location_summary(self) -> str:
+        """Where the source reads, in words, for lists: no user, password, path or query.
+
+        "Database (postgresql) på db.example.dk", "SQLite-fil demo-register.sqlite",
+        "api.statbank.dk", "Fil dataudtraek.json". The whole (masked) address is on the
+        source's own page, for those who manage it.
+        """
+        location = (self.location or "").strip()
+        if not location:
+            return ""
+        if "://" not in location:
+            return _("Fil %(name)s", name=PurePath(location).name or location)
+        parts = urlsplit(location)
+        scheme = parts.scheme.lower()
+        host = parts.hostname or ""
+        if scheme in ("http", "https"):
+            return host or scheme
+        if scheme.startswith("sqlite"):
+            return _("SQLite-fil %(name)s", name=PurePath(parts.path).name or "–")
+        dialect = scheme.split("+", 1)[0]
+        if host:
+            return _("Database (%(kind)s) på %(host)s", kind=dialect, host=host)
+        return _("Database (%(kind)s)", kind=dialect)
 
     def fetch_settings(self) -> tuple[str | None, dict]:
         """Return (location, options) as the adapter reads them: secrets put back in."""

@@ -153,6 +153,11 @@ def adapter_choices() -> list[tuple[str, str, bool, str | None]]:
     return [(a.type, a.label, a.enabled, a.reason) for a in available_adapters()]
 
 
+def adapter_label(type_: str) -> str:
+    """Name a source type in words ("JSON-stat (URL eller fil)"), or by its code if unknown."""
+    return next((a.label for a in available_adapters() if a.type == type_), type_)
+
+
 def option_value_text(field: OptionField, config: dict) -> str:
     """Return a stored (non-secret) option as the form shows it."""
     if field.secret or field.name not in config:

@@ -18,6 +18,12 @@ from portfolio.metrics.sources import SOURCES
 bp = Blueprint("sources", __name__, url_prefix="/metrics/sources")
 
 
+@bp.app_template_filter("source_type")
+def source_type_label(type_: str) -> str:
+    """Show a source's type in words, as the "Ny kilde" page lists them."""
+    return services.adapter_label(type_)
+
+
 @bp.app_context_processor
 def _sources_link():
     """Let the main menu link the sources for those who may manage them (not only admins)."""

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 
-from portfolio.core.forms import DateField, EditForm, Form
+from portfolio.core.forms import ConfirmForm, DateField, EditForm, Form, confirmation_field
 from portfolio.core.validators import MaxLength, Required
 
 
@@ -17,5 +17,11 @@ class ReportForm(EditForm):
     meeting_on = DateField(_l("Mødedato"), validators=[Required()])
 
 
-class ApproveForm(EditForm):
-    """Only the version, so a report changed meanwhile is not approved unseen."""
+class ApproveForm(ConfirmForm):
+    """The version, so a report changed meanwhile is not approved unseen, and the tick."""
+
+
+class DeleteForm(Form):
+    """Confirms deleting a draft: its frozen figures and charts cannot be made again."""
+
+    confirmed = confirmation_field()

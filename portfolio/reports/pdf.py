@@ -14,10 +14,17 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+import re
 import warnings
 from types import ModuleType
 
 log = logging.getLogger(__name__)
+
+
+# The margin boxes sit outside the body and do not inherit its font.
+FONT = '"Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif'
+# Placeholders for the page counters in a translated "Side %(page)s af %(pages)s".
+PAGE, PAGES = "\x00page\x00", "\x00pages\x00"
 
 
 class PdfUnavailable(Exception):
@@ -58,11 +65,47 @@ def pdf_available() -> bool:
     return True
 
 
-def html_to_pdf(html: str, base_url: str, fetch) -> bytes:
+def css_string(text: str) -> str:
+    """Quote text as a CSS string (for `content:`), whatever characters it holds."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,–-:()" else f"\\{ord(ch):06x}" for ch in text)
+    return f'"{escaped}"'
+
+
+def page_css(*, page_of: str, draft_mark: str | None) -> str:
+    """The paper's margin boxes: "Side 1 af 5" on every page, and a draft's KLADDE mark.
+
+    `page_of` is the translated "Side %(page)s af %(pages)s" with the two places filled
+    by PAGE and PAGES; they become WeasyPrint's page counters.
+    """
+    counters = {PAGE: "counter(page)", PAGES: "counter(pages)"}
+    parts = [
+        counters.get(piece) or css_string(piece)
+        for piece in re.split(f"({PAGE}|{PAGES})", page_of)
+        if piece
+    ]
+    numbers = " ".join(parts)
+    css = (
+        f"@page {{ @bottom-right {{ content: {numbers}; font-family: {FONT};"
+        " font-size: 8pt; color: #444; } }\n"
+    )
+    if draft_mark:
+        mark = css_string(draft_mark)
+        css += (
+            f"@page {{ @top-center {{ content: {mark}; font-family: {FONT}; font-size: 9pt;"
+            " font-weight: bold; color: #a4262c; letter-spacing: .08em; } }\n"
+            f".draft-watermark {{ position: fixed; top: 45%; left: 0; right: 0;"
+            f" font-family: {FONT}; text-align: center; font-size: 96pt; font-weight: bold;"
+            " color: #a4262c; opacity: .15; transform: rotate(-30deg); z-index: 10; }\n"
+        )
+    return css
+
+
+def html_to_pdf(html: str, base_url: str, fetch, *, css: str = "") -> bytes:
     """Render HTML to PDF; `fetch(url)` supplies (bytes, mime type) for every linked file.
 
     Nothing is fetched from the network or the file system behind the app's back: the
-    fetcher answers from `fetch` only, so a report cannot pull in outside content.
+    fetcher answers from `fetch` only, so a report cannot pull in outside content. `css`
+    is a style sheet for the paper only (page_css), after the page's own.
     """
     weasyprint = _weasyprint()
     urls = weasyprint.urls
@@ -72,7 +115,9 @@ def html_to_pdf(html: str, base_url: str, fetch) -> bytes:
             data, mime = fetch(url)
             return urls.URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AppFetcher())
+    fetcher = AppFetcher()
+    sheets = [weasyprint.CSS(string=css, url_fetcher=fetcher)] if css else []
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     # PDF/UA-1: tagged (headings, tables, figures with their alt text, in reading order),
     # with the page's language and title, so a screen reader can read the report.
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return document.write_pdf(stylesheets=sheets, pdf_variant="pdf/ua-1")

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.charts.cache import chart_alt_text, render_chart
+from portfolio.core.confirmation import Confirmation
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.i18n import format_day, format_timestamp
 from portfolio.core.locking import delete_once
 from portfolio.core.models import utcnow
 from portfolio.core.text import has_visible_text
@@ -108,6 +111,60 @@ def approve_report(actor: User, report: StatusReport, expected_version: int | No
         {"status": ReportStatus.APPROVED, "approved_at": utcnow(), "approved_by": actor.email},
         expected_version,
     )
+
+
+def approval_confirmation(report: StatusReport, *, today: dt.date) -> Confirmation:
+    """Say what approving the report locks and what its frozen content lacks."""
+    snapshot = report.snapshot
+    locked = [
+        _(
+            "Rapporten »%(title)s« (møde %(day)s) godkendes og låses: den kan ikke omdøbes, "
+            "få ny mødedato eller slettes bagefter.",
+            title=report.title,
+            day=format_day(report.meeting_on),
+        ),
+        _(
+            "Lys, tal, risici, grafer og kommentarer er dem, der blev frosset %(when)s; "
+            "senere data ændrer dem aldrig.",
+            when=format_timestamp(report.created_at),
+        ),
+    ]
+    missing = []
+    days = (report.meeting_on - today).days
+    if days > 0:
+        missing.append(
+            ngettext(
+                "Mødedatoen er om %(num)d dag (%(day)s).",
+                "Mødedatoen er om %(num)d dage (%(day)s).",
+                days,
+                day=format_day(report.meeting_on),
+            )
+        )
+    lights = snapshot.get("lights", {})
+    unknown = [v["label"] for v in lights.values() if v["light"]["colour"] == "none"]
+    if unknown:
+        missing.append(
+            ngettext(
+                "%(num)d af %(total)d lys er uden vurdering (%(names)s).",
+                "%(num)d af %(total)d lys er uden vurdering (%(names)s).",
+                len(unknown),
+                total=len(lights),
+                names=", ".join(unknown),
+            )
+        )
+    tracks = snapshot.get("tracks", [])
+    silent = [str(t["number"]) for t in tracks if not (t.get("commentary") or "").strip()]
+    if silent:
+        missing.append(
+            ngettext(
+                "%(num)d af %(total)d spor har ingen statuskommentar (spor %(numbers)s).",
+                "%(num)d af %(total)d spor har ingen statuskommentar (spor %(numbers)s).",
+                len(silent),
+                total=len(tracks),
+                numbers=", ".join(silent),
+            )
+        )
+    return Confirmation(locked=locked, missing=missing)
 
 
 def delete_report(actor: User, report: StatusReport) -> None:

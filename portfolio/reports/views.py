@@ -20,16 +20,17 @@ from flask_login import current_user
 
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core import clock
+from portfolio.core.confirmation import Confirmation
 from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import save_form
-from portfolio.core.i18n import locale_code
+from portfolio.core.i18n import format_timestamp, locale_code
 from portfolio.core.responses import content_version, versioned_svg
 from portfolio.core.urls import id_arg
 from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.reports import services
-from portfolio.reports.forms import ApproveForm, NewReportForm, ReportForm
-from portfolio.reports.pdf import PdfUnavailable, html_to_pdf
+from portfolio.reports.forms import ApproveForm, DeleteForm, NewReportForm, ReportForm
+from portfolio.reports.pdf import PAGE, PAGES, PdfUnavailable, html_to_pdf, page_css
 
 bp = Blueprint("reports", __name__, url_prefix="/programmes/<slug>/reports")
 
@@ -101,7 +102,6 @@ def _render(programme, report, *, print_view=False, for_pdf=False):
         print_view=print_view or for_pdf,
         for_pdf=for_pdf,
         can_manage=can(current_user, Action.MANAGE_REPORTS, programme),
-        approve_form=ApproveForm(obj=report),
     )
 
 
@@ -142,7 +142,15 @@ def pdf(slug, report_id):
         return b"", "text/plain"  # nothing else is fetched, least of all the network
 
     try:
-        document = html_to_pdf(html, request.url_root, fetch)
+        document = html_to_pdf(
+            html,
+            request.url_root,
+            fetch,
+            css=page_css(
+                page_of=_("Side %(page)s af %(pages)s", page=PAGE, pages=PAGES),
+                draft_mark=None if report.is_locked else _("KLADDE – ikke godkendt"),
+            ),
+        )
     except PdfUnavailable:
         return render_template(
             "errors/error.html",
@@ -185,31 +193,75 @@ def edit(slug, report_id):
     )
 
 
-@bp.post("/<int:report_id>/approve")
+@bp.route("/<int:report_id>/approve", methods=["GET", "POST"])
 def approve(slug, report_id):
-    _programme, report = _report(slug, report_id)
+    """Show what approving locks and what is missing (GET); approve once confirmed (POST)."""
+    programme, report = _report(slug, report_id)
     require(current_user, Action.MANAGE_REPORTS, report)
-    form = ApproveForm()
-    if not form.validate():
-        abort(400)
-    try:
-        services.approve_report(current_user, report, form.expected_version)
-        db.session.commit()
-    except (RuleViolation, StaleEdit) as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Rapporten er godkendt og låst."), "success")
-    return redirect(url_for("reports.show", slug=slug, report_id=report_id))
+    show_url = url_for("reports.show", slug=slug, report_id=report_id)
+    if request.method == "GET" and report.is_locked:
+        return redirect(show_url)  # approved already: nothing to confirm
+    form = ApproveForm(obj=report) if request.method == "GET" else ApproveForm()
+    if request.method == "POST" and form.validate():
+        try:
+            services.approve_report(current_user, report, form.expected_version)
+            db.session.commit()
+        except (RuleViolation, StaleEdit) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("Rapporten er godkendt og låst."), "success")
+        return redirect(show_url)
+    return render_template(
+        "_confirm.html",
+        programme=programme,
+        active="status.page",
+        heading=_("Godkend og lås statusrapporten"),
+        intro=_(
+            "En godkendt statusrapport er styregruppens udgave for mødet og kan aldrig ændres. "
+            "Læs rapporten igennem, før du godkender den."
+        ),
+        confirmation=services.approval_confirmation(report, today=clock.today()),
+        form=form,
+        action_url=url_for("reports.approve", slug=slug, report_id=report_id),
+        button=_("Godkend og lås"),
+        cancel_url=show_url,
+    ), (422 if request.method == "POST" else 200)
 
 
-@bp.post("/<int:report_id>/delete")
+@bp.route("/<int:report_id>/delete", methods=["GET", "POST"])
 def delete(slug, report_id):
-    _programme, report = _report(slug, report_id)
-    services.delete_report(current_user, report)
-    db.session.commit()
-    flash(_("Kladden er slettet."), "success")
-    return redirect(url_for("reports.index", slug=slug))
+    """Show what deleting a draft loses (GET); delete it once confirmed (POST)."""
+    programme, report = _report(slug, report_id)
+    require(current_user, Action.MANAGE_REPORTS, report)
+    show_url = url_for("reports.show", slug=slug, report_id=report_id)
+    if request.method == "GET" and report.is_locked:
+        return redirect(show_url)  # an approved report is kept: nothing to delete
+    form = DeleteForm()
+    if request.method == "POST" and form.validate():
+        services.delete_report(current_user, report)
+        db.session.commit()
+        flash(_("Kladden er slettet."), "success")
+        return redirect(url_for("reports.index", slug=slug))
+    return render_template(
+        "_confirm.html",
+        programme=programme,
+        active="status.page",
+        heading=_("Slet kladden"),
+        locked_heading=_("Det går tabt"),
+        intro=_(
+            "Kladden slettes med de tal og grafer, der blev frosset %(when)s. En ny rapport "
+            "fryser dagens data, ikke dem fra dengang.",
+            when=format_timestamp(report.created_at),
+        ),
+        confirmation=Confirmation(
+            locked=[_("Kladden »%(title)s« kan ikke genskabes.", title=report.title)]
+        ),
+        form=form,
+        action_url=url_for("reports.delete", slug=slug, report_id=report_id),
+        button=_("Slet kladde"),
+        cancel_url=show_url,
+    ), (422 if request.method == "POST" else 200)
 
 
 @bp.get("/compare")

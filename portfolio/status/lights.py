@@ -144,14 +144,21 @@ def scope_light(milestones, today: dt.date) -> Light:
     due = [m for m in deliverables if m.planned_on <= today and m not in dropped]
     delivered = [m for m in due if m.status is MilestoneStatus.DONE]
     figures = (
-        (_("Leverancer i alt"), str(len(deliverables))),
+        (_("Leverancer på tidsplanen i alt"), str(len(deliverables))),
         (_("Forfaldne"), str(len(due))),
         (_("Leveret af de forfaldne"), str(len(delivered))),
         (_("Udgået"), str(len(dropped))),
     )
     if not deliverables:
         return Light(
-            Colour.NONE, rule, _("Der er ingen leverancer at vurdere omfanget ud fra."), figures
+            Colour.NONE,
+            rule,
+            _(
+                "Der er ingen leverancer på tidsplanen at vurdere omfanget ud fra. Sporenes "
+                "leverancer i programgrundlaget tæller først, når de er lagt på tidsplanen "
+                "(Milepæle og leverancer)."
+            ),
+            figures,
         )
     share = len(delivered) / len(due) if due else 1
     if share == 1 and not dropped:

@@ -6,6 +6,7 @@ from wtforms.validators import Optional
 
 from portfolio.benefits.forms import IdCheckboxesField
 from portfolio.core.forms import (
+    ConfirmForm,
     CreateForm,
     DateField,
     EditForm,
@@ -34,7 +35,7 @@ class NewWorkshopForm(CreateForm, WorkshopForm):
     """Creating one: there is no stored version to carry yet."""
 
 
-class StepForm(EditForm):
+class StepForm(ConfirmForm):
     """Confirms a step of the workshop's life (hold it, close it) at the version shown."""
 
 

@@ -126,6 +126,12 @@ class WorkshopItem(Versioned, db.Model):
     workshop: Mapped[Workshop] = relationship(back_populates="items")
     benefit = relationship("Benefit")
 
+    @property
+    def has_minutes(self) -> bool:
+        """Whether any of the minutes is written: an assessment, a comment or decisions."""
+        written = (self.comment or "").strip() or (self.decisions or "").strip()
+        return self.assessment is not None or bool(written)
+
     def __repr__(self) -> str:
         return f"<WorkshopItem {self.workshop_id} {self.benefit_id}>"
 

@@ -13,13 +13,16 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from portfolio.audit.versions import apply_changes, check_version
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, can, require
 from portfolio.benefits.models import Benefit
+from portfolio.core.confirmation import Confirmation
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.i18n import format_day
 from portfolio.core.models import utcnow
 from portfolio.core.months import Month
 from portfolio.extensions import db
@@ -285,6 +288,85 @@ def hold_workshop(
     workshop.frozen_by = actor.email
     db.session.flush()
     return workshop
+
+
+def _codes(items: list[WorkshopItem]) -> str:
+    return ", ".join(item.benefit.code for item in items)
+
+
+def _days_away(day: dt.date, today: dt.date) -> str | None:
+    """Say how far the meeting date lies from today, when it is not today."""
+    days = (day - today).days
+    if days > 0:
+        return ngettext(
+            "Mødedatoen er om %(num)d dag (%(day)s).",
+            "Mødedatoen er om %(num)d dage (%(day)s).",
+            days,
+            day=format_day(day),
+        )
+    return None
+
+
+def hold_confirmation(workshop: Workshop, *, today: dt.date) -> Confirmation:
+    """Say what holding the workshop freezes and what is not ready for it."""
+    items = list(workshop.items)
+    locked = [
+        ngettext(
+            "Tallene for %(num)d gevinst fastfryses (%(codes)s); nye data ændrer dem ikke.",
+            "Tallene for %(num)d gevinster fastfryses (%(codes)s); nye data ændrer dem ikke.",
+            len(items),
+            codes=_codes(items),
+        ),
+        _("Dagsordenen kan ikke ændres bagefter."),
+    ]
+    missing = []
+    away = _days_away(workshop.held_on, today)
+    if away:
+        missing.append(away + " " + _("Tallene fastfryses i dag, ikke på mødedagen."))
+    bare = [item for item in items if not item.benefit.indicators]
+    if bare:
+        missing.append(
+            ngettext(
+                "%(num)d af %(total)d gevinster har ingen indikatorer (%(codes)s).",
+                "%(num)d af %(total)d gevinster har ingen indikatorer (%(codes)s).",
+                len(bare),
+                total=len(items),
+                codes=_codes(bare),
+            )
+        )
+    if not items:
+        missing.append(_("Dagsordenen har ingen gevinster."))
+    return Confirmation(locked=locked, missing=missing)
+
+
+def close_confirmation(workshop: Workshop) -> Confirmation:
+    """Say what closing the workshop locks and which minutes are still missing."""
+    items = list(workshop.items)
+    locked = [
+        ngettext(
+            "Referatet for %(num)d gevinst låses (%(codes)s): vurdering, kommentar og "
+            "beslutninger.",
+            "Referatet for %(num)d gevinster låses (%(codes)s): vurdering, kommentar og "
+            "beslutninger.",
+            len(items),
+            codes=_codes(items),
+        ),
+        _("Workshoppens oplysninger, dagsorden og nye handlinger låses."),
+        _("Handlingernes status kan stadig følges op."),
+    ]
+    missing = []
+    without = [item for item in items if not item.has_minutes]
+    if without:
+        missing.append(
+            ngettext(
+                "%(num)d af %(total)d gevinster mangler referat (%(codes)s).",
+                "%(num)d af %(total)d gevinster mangler referat (%(codes)s).",
+                len(without),
+                total=len(items),
+                codes=_codes(without),
+            )
+        )
+    return Confirmation(locked=locked, missing=missing)
 
 
 def record_item(

@@ -128,11 +128,11 @@ def show(slug, workshop_id):
         programme=programme,
         workshop=workshop,
         figures=services.shown_snapshots(workshop.items, today=today),
-        chart_url=None,
+        # The trend charts on the page and its print view, as on each benefit's page.
+        chart_urls={item.id: _chart_url(programme, workshop, item) for item in workshop.items},
         print_view=print_view,
         can_manage=can(current_user, Action.MANAGE_WORKSHOPS, programme),
         manageable=services.manageable_benefit_ids(current_user, workshop),
-        step_form=StepForm(obj=workshop),
         action_form=_action_form(workshop),
         status_forms={a.id: ActionStatusForm(obj=a, prefix=f"a{a.id}") for a in workshop.actions},
         history=history_of(workshop),
@@ -175,44 +175,71 @@ def edit(slug, workshop_id):
     )
 
 
-def _step(slug, workshop_id, step, message):
-    """Run a step of the workshop's life from a confirmation form; flash its outcome."""
+def _step(slug, workshop_id, kind):
+    """Show what a step of the workshop's life locks (GET); take it once confirmed (POST)."""
     programme = programme_services.get_programme_for(current_user, slug)
     workshop = services.get_workshop(programme, workshop_id)
     require(current_user, Action.MANAGE_WORKSHOPS, programme)
-    form = StepForm()
-    if not form.validate():
-        flash(_("Formularen mangler sin version. Indlæs siden igen."), "error")
-        return redirect(url_for("workshops.show", slug=slug, workshop_id=workshop_id)), 303
-    try:
-        step(workshop, form.expected_version)
-        db.session.commit()
-    except (RuleViolation, StaleEdit) as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    today = clock.today()
+    if kind == "hold":
+        confirmation = services.hold_confirmation(workshop, today=today)
+        heading, button = _("Afhold workshoppen"), _("Afhold workshop (fastfrys tallene)")
+        intro = _(
+            "Når workshoppen afholdes, fastfryses tallene for hver gevinst på dagsordenen, "
+            "som de ser ud nu. Det kan ikke fortrydes."
+        )
+        message = _("Workshoppen er afholdt: tallene er fastfrosset.")
+
+        def step(version):
+            return services.hold_workshop(current_user, workshop, version, today=today)
     else:
-        flash(message, "success")
-    return redirect(url_for("workshops.show", slug=slug, workshop_id=workshop_id))
+        confirmation = services.close_confirmation(workshop)
+        heading, button = _("Afslut workshoppen"), _("Afslut workshop (lås referatet)")
+        intro = _(
+            "Når workshoppen afsluttes, er referatet godkendt og låst. Det kan ikke fortrydes."
+        )
+        message = _("Workshoppen er afsluttet, og referatet er låst.")
+
+        def step(version):
+            return services.close_workshop(current_user, workshop, version)
+
+    show_url = url_for("workshops.show", slug=slug, workshop_id=workshop_id)
+    ready = WorkshopStatus.PLANNED if kind == "hold" else WorkshopStatus.HELD
+    if request.method == "GET" and workshop.status is not ready:
+        return redirect(show_url)  # nothing to confirm: the step was taken already
+    form = StepForm(obj=workshop) if request.method == "GET" else StepForm()
+    if request.method == "POST" and form.validate():
+        try:
+            step(form.expected_version)
+            db.session.commit()
+        except (RuleViolation, StaleEdit) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(message, "success")
+        return redirect(show_url)
+    return render_template(
+        "_confirm.html",
+        programme=programme,
+        active="workshops.index",
+        heading=heading,
+        intro=intro,
+        confirmation=confirmation,
+        form=form,
+        action_url=url_for(f"workshops.{kind}", slug=slug, workshop_id=workshop_id),
+        button=button,
+        cancel_url=show_url,
+    ), (422 if request.method == "POST" else 200)
 
 
-@bp.post("/<int:workshop_id>/hold")
+@bp.route("/<int:workshop_id>/hold", methods=["GET", "POST"])
 def hold(slug, workshop_id):
-    return _step(
-        slug,
-        workshop_id,
-        lambda w, version: services.hold_workshop(current_user, w, version, today=clock.today()),
-        _("Workshoppen er afholdt: tallene er fastfrosset."),
-    )
+    return _step(slug, workshop_id, "hold")
 
 
-@bp.post("/<int:workshop_id>/close")
+@bp.route("/<int:workshop_id>/close", methods=["GET", "POST"])
 def close(slug, workshop_id):
-    return _step(
-        slug,
-        workshop_id,
-        lambda w, version: services.close_workshop(current_user, w, version),
-        _("Workshoppen er afsluttet, og referatet er låst."),
-    )
+    return _step(slug, workshop_id, "close")
 
 
 @bp.get("/<int:workshop_id>/benefits/<code>")

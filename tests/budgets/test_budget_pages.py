@@ -105,6 +105,7 @@ def test_rebaseline_page_and_version_comparison(client, login_as, ddns):
         document="Beslutningsreferat",
         reason="Spor 3 omprioriteret",
         decision="Godkendt",
+        confirmed="y",
     )
     assert client.post("/programmes/ddns/budget/rebaseline", data=form).status_code == 302
     page = client.get("/programmes/ddns/budget?from=1&to=2").get_data(as_text=True)

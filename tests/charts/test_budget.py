@@ -46,7 +46,7 @@ def test_the_bars_are_named_by_a_legend_and_the_unit_is_on_the_axis():
         labels
     )
     english = svg.labels(build_budget_years(samples.ddns_budget(), locale="en"))
-    expected = {"Approved baseline", "Forecast", "Actual spend", "DKK million", "no data"}
+    expected = {"Approved baseline", "Forecast", "Actual spend", "DKK m", "no data"}
     assert expected <= set(english)
     assert "19.3" in english
 

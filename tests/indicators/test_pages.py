@@ -191,3 +191,19 @@ def test_risk_page_lists_its_key_risk_indicators(client, login_as, ddns):
     login_as("secretariat")
     html = client.get("/programmes/ddns/risks/R1").get_data(as_text=True)
     assert "R1.1" in html and "/programmes/ddns/indicators/new/risk/R1" in html
+
+
+def test_benefit_map_without_links_says_why_and_how_to_link(client, login_as):
+    login_as("secretariat")
+    html = client.get("/programmes/ddns/benefits/map").get_data(as_text=True)
+    assert "Diagrammet er tomt, fordi ingen gevinst er koblet endnu" in html
+    assert "Spor, der muliggør gevinsten" in html
+    assert html.count("kobl gevinsten") == 6  # GH1–GH6, each with a link to its form
+    assert 'href="/programmes/ddns/benefits/GH1/edit"' in html
+
+
+def test_benefit_map_reader_sees_the_explanation_without_edit_links(client, login_as):
+    login_as("viewer")
+    html = client.get("/programmes/ddns/benefits/map").get_data(as_text=True)
+    assert "Diagrammet er tomt, fordi ingen gevinst er koblet endnu" in html
+    assert "kobl gevinsten" not in html

@@ -315,7 +315,9 @@ def test_a_password_and_a_key_in_a_source_url_are_kept_secret(client, login_as, 
 
     pages = _pages(client, source)
     shown = str(escape(masked))
-    assert shown in pages[0].get_data(as_text=True)  # the list shows where, not the secret
+    # The list names the host only; the source's page shows the masked address.
+    assert f'<td class="history__value">{host}</td>' in pages[0].get_data(as_text=True)
+    assert shown in pages[1].get_data(as_text=True)
     assert f'value="{shown}"' in pages[2].get_data(as_text=True)  # so does the edit form
     for response in [*pages, tested]:
         assert response.status_code == 200

@@ -30,7 +30,7 @@ def engine(monkeypatch):
 
 
 def _fake_weasyprint(body: bytes) -> types.SimpleNamespace:
-    """A stand-in exposing the two names html_to_pdf uses, returning `body` as the PDF."""
+    """A stand-in exposing the names html_to_pdf uses, returning `body` as the PDF."""
 
     class HTML:
         def __init__(self, string, base_url, url_fetcher):
@@ -39,11 +39,15 @@ def _fake_weasyprint(body: bytes) -> types.SimpleNamespace:
         def write_pdf(self, **options):
             return body
 
+    class CSS:
+        def __init__(self, string, url_fetcher):
+            self.string = string
+
     class URLFetcher:
         pass
 
     urls = types.SimpleNamespace(URLFetcher=URLFetcher, URLFetcherResponse=object)
-    return types.SimpleNamespace(HTML=HTML, urls=urls)
+    return types.SimpleNamespace(HTML=HTML, CSS=CSS, urls=urls)
 
 
 def test_without_pango_the_pdf_answers_503_in_danish(client, login_as, engine):

@@ -77,7 +77,8 @@ def test_approved_report_is_locked(client, login_as, ddns):
     report = db.session.get(StatusReport, report_id)
     assert (
         client.post(
-            f"/programmes/ddns/reports/{report_id}/approve", data={"version": report.version}
+            f"/programmes/ddns/reports/{report_id}/approve",
+            data={"version": report.version, "confirmed": "y"},
         ).status_code
         == 302
     )
@@ -89,7 +90,8 @@ def test_approved_report_is_locked(client, login_as, ddns):
         data={"version": report.version, "title": "Nyt navn", "meeting_on": "2026-12-04"},
     )
     assert refused.status_code == 422
-    client.post(f"/programmes/ddns/reports/{report_id}/delete")
+    kept = client.post(f"/programmes/ddns/reports/{report_id}/delete", data={"confirmed": "y"})
+    assert kept.status_code == 422
     assert db.session.get(StatusReport, report_id) is not None
 
 
@@ -106,7 +108,12 @@ def test_draft_can_be_renamed_and_deleted(client, login_as):
     )
     db.session.expire_all()
     assert db.session.get(StatusReport, report_id).title == "Omdøbt"
-    assert client.post(f"/programmes/ddns/reports/{report_id}/delete").status_code == 302
+    url = f"/programmes/ddns/reports/{report_id}/delete"
+    assert "Kladden »Omdøbt« kan ikke genskabes." in client.get(url).get_data(as_text=True)
+    assert client.post(url).status_code == 422  # not without the ticked box
+    db.session.expire_all()
+    assert db.session.get(StatusReport, report_id) is not None
+    assert client.post(url, data={"confirmed": "y"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(StatusReport, report_id) is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportChart)) == 0
@@ -170,3 +177,27 @@ def test_print_view_and_pdf(client, login_as):
     assert response.data.startswith(b"%PDF")
     assert "ddns-statusrapport-2026-12-03.pdf" in response.headers["Content-Disposition"]
     assert len(response.data) > 20_000  # text, and the charts drawn as vectors
+
+
+def test_approval_asks_first_saying_what_is_locked_and_missing(client, login_as):
+    login_as("secretariat")
+    report_id = _create(client)  # meeting 3 December, today 21 November
+    page = client.get(f"/programmes/ddns/reports/{report_id}").get_data(as_text=True)
+    url = f"/programmes/ddns/reports/{report_id}/approve"
+    assert f'href="{url}"' in page
+
+    html = client.get(url).get_data(as_text=True)
+    assert "Mødedatoen er om 12 dage (3. december 2026)." in html
+    assert "lys er uden vurdering" in html
+    assert "kan ikke omdøbes, få ny mødedato eller slettes bagefter" in html
+
+    report = db.session.get(StatusReport, report_id)
+    refused = client.post(url, data={"version": report.version})
+    assert refused.status_code == 422
+    assert "Sæt kryds for at bekræfte" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(StatusReport, report_id).status is ReportStatus.DRAFT
+
+    client.post(url, data={"version": report.version, "confirmed": "y"})
+    db.session.expire_all()
+    assert db.session.get(StatusReport, report_id).status is ReportStatus.APPROVED

@@ -52,7 +52,8 @@ def _workshop(title="Gevinstworkshop 2. kvartal 2026") -> Workshop:
 
 def _hold(client, workshop):
     return client.post(
-        f"/programmes/ddns/workshops/{workshop.id}/hold", data={"version": workshop.version}
+        f"/programmes/ddns/workshops/{workshop.id}/hold",
+        data={"version": workshop.version, "confirmed": "y"},
     )
 
 
@@ -168,10 +169,10 @@ def test_holding_freezes_the_figures_and_new_data_never_changes_them(client, log
     assert "41,2" in item_page.get_data(as_text=True)
     assert "77,7" not in item_page.get_data(as_text=True)
     pack = client.get(f"/programmes/ddns/workshops/{workshop.id}/workshop.xlsx")
-    sheet = load_workbook(io.BytesIO(pack.data))["GH1"]
-    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert "41,2" in texts
-    assert not any("77,7" in t or "51,2" in t for t in texts)
+    book = load_workbook(io.BytesIO(pack.data))
+    values = [c.value for ws in book for row in ws.iter_rows() for c in row]
+    assert pytest.approx(0.412) in values  # 41,2 % as a number with a per cent format
+    assert not any(v in (pytest.approx(0.777), pytest.approx(0.512)) for v in values)
     # Holding twice is refused: the figures stay as first frozen.
     workshop = _workshop()
     again = _hold(client, workshop)
@@ -190,10 +191,13 @@ def test_withheld_small_counts_stay_withheld_in_the_frozen_pack(client, login_as
     assert small["points"][-1]["value"] is None
     assert "3" not in [p["value"] for p in small["points"]]
     pack = client.get(f"/programmes/ddns/workshops/{workshop.id}/workshop.xlsx")
-    sheet = load_workbook(io.BytesIO(pack.data))["GH1"]
-    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "GH1.2")
-    assert row[6] == "<5"
+    book = load_workbook(io.BytesIO(pack.data))
+    row = next(r for r in book["GH1"].iter_rows(values_only=True) if r[0] == "GH1.2")
+    assert row[8] == "<5"  # the latest value: only the text shown, no number
     assert 3 not in row and "3" not in row
+    series = list(book["GH1.2"].iter_rows(min_row=5, values_only=True))
+    assert series[-1][2] is None and series[-1][3] == "<5"
+    assert not any(r[2] == 3 for r in series)
 
 
 def test_the_pack_has_a_sheet_per_benefit_and_the_actions(client, login_as, ddns):
@@ -227,40 +231,40 @@ def test_the_pack_has_a_sheet_per_benefit_and_the_actions(client, login_as, ddns
     assert response.status_code == 200
     assert "ddns-workshop-2026-12-01.xlsx" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Workshop", "GH1", "GH2", "Handlinger"]
+    assert book.sheetnames == ["Workshop", "GH1", "GH1.1", "GH1.2", "GH2", "Handlinger"]
     front = book["Workshop"]
     assert front["B3"].value == "Gevinstworkshop 2. kvartal 2026"
-    assert front["B5"].value == "1. december 2026"
+    assert front["B5"].value.date() == dt.date(2026, 12, 1)  # a date cell
+    assert front["B5"].number_format == "[$-406]d. mmmm yyyy"
     gh1 = {r[0]: r[1] for r in book["GH1"].iter_rows(values_only=True) if r[0]}
     assert gh1["Vurdering"] == "Ikke på rette spor"
     assert gh1["Kommentar"] == "=SUM(A1) er ikke en formel"  # text, not a formula
     assert gh1["Beslutninger"] == "Kommunerne kontaktes."
     header = next(r for r in book["GH1"].iter_rows(values_only=True) if r[0] == "Indikator")
-    assert header[:7] == (
+    assert header[:9] == (
         "Indikator",
         "Navn",
         "Enhed",
-        "Baseline",
+        "Basislinje",
+        "Basislinjeperiode",
         "Mål",
+        "Målperiode",
         "Seneste periode",
         "Seneste værdi",
     )
-    share = next(r for r in book["GH1"].iter_rows(values_only=True) if r[0] == "GH1.1")
+    share_row = next(r for r in book["GH1"].iter_rows() if r[0].value == "GH1.1")
+    share = [c.value for c in share_row]
     assert share[1] == "Andel kommuner med genoptræningsdata"
-    assert share[6] == "41,2"
-    assert share[3] == "20,0 (2023)" and share[4] == "90,0 (2027)"
-    assert share[7] == "30,3 %"  # (41.2 − 20) / (90 − 20)
+    assert share[8] == pytest.approx(0.412) and share_row[8].number_format == "0.0%"
+    assert share[3] == pytest.approx(0.2) and share[4] == "2023"
+    assert share[5] == pytest.approx(0.9) and share[6] == "2027"
+    # (41.2 − 20) / (90 − 20), a number shown as a percentage
+    assert share[9] == pytest.approx(0.303, abs=5e-4) and share_row[9].number_format == "0.0%"
     actions = list(book["Handlinger"].iter_rows(values_only=True))
     assert actions[0] == ("Nr.", "Gevinst", "Handling", "Ansvarlig", "Frist", "Status", "Afsluttet")
-    assert actions[1] == (
-        1,
-        "GH1",
-        "Kontakt de 12 kommuner",
-        "Gevinstejer GH1",
-        "15. januar 2027",
-        "Åben",
-        "–",
-    )
+    assert actions[1][:4] == (1, "GH1", "Kontakt de 12 kommuner", "Gevinstejer GH1")
+    assert actions[1][4].date() == dt.date(2027, 1, 15)  # a date cell
+    assert actions[1][5:] == ("Åben", None)
 
 
 def test_the_printable_page_shows_the_minutes_without_the_forms(client, login_as, ddns):
@@ -285,7 +289,8 @@ def test_closing_locks_the_minutes(client, login_as, ddns):
     assert "Afhold workshop" in early.get_data(as_text=True)
     _hold(client, workshop)
     workshop = _workshop()
-    assert client.post(f"{base}/close", data={"version": workshop.version}).status_code == 302
+    closed = client.post(f"{base}/close", data={"version": workshop.version, "confirmed": "y"})
+    assert closed.status_code == 302
     workshop = _workshop()
     assert workshop.status is WorkshopStatus.CLOSED
     item = workshop.items[0]
@@ -418,7 +423,7 @@ def test_an_action_is_followed_up_after_its_workshop_closed(client, login_as, dd
         data={"text": "Følg op", "owner": "A", "status": "open", "benefit_id": ""},
     )
     workshop = _workshop()
-    client.post(f"{base}/close", data={"version": workshop.version})
+    client.post(f"{base}/close", data={"version": workshop.version, "confirmed": "y"})
     action = _workshop().actions[0]
     response = client.post(
         f"{base}/actions/{action.id}",
@@ -550,7 +555,7 @@ def test_holding_from_a_stale_page_is_refused(client, login_as, ddns):
     )
     response = client.post(
         f"/programmes/ddns/workshops/{workshop.id}/hold",
-        data={"version": opened},
+        data={"version": opened, "confirmed": "y"},
         follow_redirects=True,
     )
     assert "Nogen har gemt en ændring" in response.get_data(as_text=True)
