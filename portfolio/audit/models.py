@@ -24,6 +24,8 @@ class AuditEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_entries_entity", "entity", "entity_id"),
         sa.Index("ix_audit_entries_programme_at", "programme_id", "at"),
+        # The latest row of a programme, or of none (audit/versions.py, the page cache's key).
+        sa.Index("ix_audit_entries_programme_latest", "programme_id", "id"),
         # Read by core.roles: the runtime role may read and append, nothing else.
         {"info": {"append_only": True}},
     )
