@@ -11,6 +11,8 @@ alone: an edit in one programme leaves every other programme's cached pages vali
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
@@ -30,16 +32,19 @@ def data_version() -> tuple:
     That is the latest audit row (its id, and its time, which tells two histories apart
     after a backup was restored and edited anew) and the latest metric fetch's id.
     """
+    return tuple(db.session.execute(_data_version_query()).one())
+
+
+@functools.cache
+def _data_version_query() -> sa.Select:
+    """Build the query once: it is asked on every page served from the cache."""
     latest = sa.select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)
     latest = latest.subquery()
-    row = db.session.execute(
-        sa.select(
-            sa.select(latest.c.id).scalar_subquery(),
-            sa.select(latest.c.at).scalar_subquery(),
-            sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
+    return sa.select(
+        sa.select(latest.c.id).scalar_subquery(),
+        sa.select(latest.c.at).scalar_subquery(),
+        sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
+    )
 
 
 def programme_version(slug: str, *, with_links: bool = False) -> tuple:
@@ -52,7 +57,15 @@ def programme_version(slug: str, *, with_links: bool = False) -> tuple:
     not told apart by programme: a metric may feed indicators in several). An unknown slug
     gives a version whose id is None.
     """
-    programme = sa.select(Programme.id).where(Programme.slug == slug).cte("programme")
+    return tuple(db.session.execute(_programme_version_query(with_links), {"slug": slug}).one())
+
+
+@functools.cache
+def _programme_version_query(with_links: bool) -> sa.Select:
+    """Build the query once: it is asked on every page served from the cache."""
+    programme = (
+        sa.select(Programme.id).where(Programme.slug == sa.bindparam("slug")).cte("programme")
+    )
     related: sa.CTE = programme
     if with_links:
         source, target = aliased(Project), aliased(Project)
@@ -84,16 +97,13 @@ def programme_version(slug: str, *, with_links: bool = False) -> tuple:
         .limit(1)
         .subquery()
     )
-    row = db.session.execute(
-        sa.select(
-            sa.select(programme.c.id).scalar_subquery(),
-            sa.select(sa.func.max(latest_of_each)).select_from(related).scalar_subquery(),
-            sa.select(shared.c.id).scalar_subquery(),
-            sa.select(shared.c.at).scalar_subquery(),
-            sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
+    return sa.select(
+        sa.select(programme.c.id).scalar_subquery(),
+        sa.select(sa.func.max(latest_of_each)).select_from(related).scalar_subquery(),
+        sa.select(shared.c.id).scalar_subquery(),
+        sa.select(shared.c.at).scalar_subquery(),
+        sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
+    )
 
 
 def check_version(obj, expected_version: int | None) -> None:

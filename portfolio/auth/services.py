@@ -30,6 +30,8 @@ from portfolio.extensions import db, login_manager
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
+# How often a session's last activity is written into its cookie.
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 # The only endpoints that answer without a signed-in user.
 PUBLIC_ENDPOINTS = frozenset(
@@ -39,6 +41,17 @@ PUBLIC_ENDPOINTS = frozenset(
 # A hash to compare against when the e-mail is unknown, so that a failed login costs the
 # same time whether or not the account exists.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _user_with_memberships() -> sa.Select:
+    """Select a user and, in the same query, the memberships every page checks.
+
+    Built once, since every request asks it: building it anew cost about as much as its
+    round trip to the database.
+    """
+    query = sa.select(User).where(User.id == sa.bindparam("id"))
+    return query.options(joinedload(User.memberships))
 
 
 def init_login(app: Flask) -> None:
@@ -54,8 +67,8 @@ def init_login(app: Flask) -> None:
         user_id, _sep, epoch = session_id.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        # Memberships come in the same query: every page checks them.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
+        user = db.session.execute(_user_with_memberships(), {"id": int(user_id)})
+        user = user.unique().scalar_one_or_none()
         if user is None or user.session_epoch != int(epoch):
             return None
         return user
@@ -123,8 +136,13 @@ def _session_expired() -> bool:
         return True
     if now - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds():
         return True
-    session["seen"] = now
-    session.setdefault("started", now)
+    # Noted once a minute, not on every request: an unchanged session is not signed and
+    # sent again (SESSION_REFRESH_EACH_REQUEST is off), and an idle session then ends up to
+    # a minute early, never late.
+    if "seen" not in session or now - seen >= ACTIVITY_RESOLUTION_SECONDS:
+        session["seen"] = now
+    if "started" not in session:
+        session["started"] = now
     return False
 
 
