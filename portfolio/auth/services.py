@@ -120,6 +120,15 @@ class TokenAwareSessionInterface(SecureCookieSessionInterface):
         # that says so, when BEHIND_PROXY is set), and always when configured.
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
+    def get_signing_serializer(self, app):
+        # Made once per set of keys rather than on every request.
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("styrbord.session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["styrbord.session_serializer"] = cached
+        return cached[1]
+
     def save_session(self, app, session, response):
         if g.get("token_authenticated"):
             return
