@@ -32,15 +32,15 @@ def data_version() -> tuple:
     That is the latest audit row (its id, and its time, which tells two histories apart
     after a backup was restored and edited anew) and the latest metric fetch's id.
     """
-    return tuple(db.session.execute(_data_version_query()).one())
+    return tuple(db.session.execute(sa.select(*data_version_columns())).one())
 
 
 @functools.cache
-def _data_version_query() -> sa.Select:
-    """Build the query once: it is asked on every page served from the cache."""
+def data_version_columns() -> tuple[sa.ScalarSelect, ...]:
+    """The values of `data_version`, as columns any query may read (built once)."""
     latest = sa.select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)
     latest = latest.subquery()
-    return sa.select(
+    return (
         sa.select(latest.c.id).scalar_subquery(),
         sa.select(latest.c.at).scalar_subquery(),
         sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
@@ -57,12 +57,14 @@ def programme_version(slug: str, *, with_links: bool = False) -> tuple:
     not told apart by programme: a metric may feed indicators in several). An unknown slug
     gives a version whose id is None.
     """
-    return tuple(db.session.execute(_programme_version_query(with_links), {"slug": slug}).one())
+    query = sa.select(*programme_version_columns(with_links))
+    return tuple(db.session.execute(query, {"slug": slug}).one())
 
 
 @functools.cache
-def _programme_version_query(with_links: bool) -> sa.Select:
-    """Build the query once: it is asked on every page served from the cache."""
+def programme_version_columns(with_links: bool) -> tuple[sa.ScalarSelect, ...]:
+    """The values of `programme_version`, as columns any query may read with the
+    parameter `slug` (built once: they are asked on every page served from the cache)."""
     programme = (
         sa.select(Programme.id).where(Programme.slug == sa.bindparam("slug")).cte("programme")
     )
@@ -97,7 +99,7 @@ def _programme_version_query(with_links: bool) -> sa.Select:
         .limit(1)
         .subquery()
     )
-    return sa.select(
+    return (
         sa.select(programme.c.id).scalar_subquery(),
         sa.select(sa.func.max(latest_of_each)).select_from(related).scalar_subquery(),
         sa.select(shared.c.id).scalar_subquery(),

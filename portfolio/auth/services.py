@@ -9,9 +9,22 @@ import hmac
 import logging
 import secrets
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -44,14 +57,62 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
 @functools.cache
-def _user_with_memberships() -> sa.Select:
-    """Select a user and, in the same query, the memberships every page checks.
+def _user_with_memberships(columns: tuple = ()) -> sa.Select:
+    """Select a user and, in the same query, the memberships every page checks (and any
+    columns read with the user, see read_with_user).
 
     Built once, since every request asks it: building it anew cost about as much as its
     round trip to the database.
     """
-    query = sa.select(User).where(User.id == sa.bindparam("id"))
+    query = sa.select(User, *columns).where(User.id == sa.bindparam("id"))
     return query.options(joinedload(User.memberships))
+
+
+_READ_WITH_USER = "styrbord.read_with_user"
+
+
+@dataclass(frozen=True)
+class ReadWithUser:
+    """Values another package had read in the signed-in user's query, for one request."""
+
+    endpoint: str
+    params: dict
+    values: tuple
+
+
+def read_with_user(
+    endpoint: str, columns: tuple, params: Callable[[dict], dict] | None = None
+) -> None:
+    """Have `columns` read in the same query as the signed-in user on requests to `endpoint`.
+
+    Every page loads its user first, so a value each request to the endpoint needs (the
+    page cache's data version, programmes/caching.py) costs no round trip of its own.
+    `params(view_args)` gives the columns' parameters. The values are read only from the
+    session's user (not with an API token); `values_read_with_user` returns them.
+    """
+    current_app.extensions.setdefault(_READ_WITH_USER, {})[endpoint] = (columns, params)
+
+
+def values_read_with_user() -> ReadWithUser | None:
+    """Return the values read with this request's user, if any were."""
+    return g.get("read_with_user")
+
+
+def _load_user_row(user_id: int) -> User | None:
+    wanted = None
+    if has_request_context() and request.endpoint:
+        wanted = current_app.extensions.get(_READ_WITH_USER, {}).get(request.endpoint)
+    if wanted is None:
+        result = db.session.execute(_user_with_memberships(), {"id": user_id})
+        return result.unique().scalar_one_or_none()
+    columns, params = wanted
+    values = params(request.view_args or {}) if params else {}
+    result = db.session.execute(_user_with_memberships(columns), {"id": user_id, **values})
+    row = result.unique().one_or_none()
+    if row is None:
+        return None
+    g.read_with_user = ReadWithUser(request.endpoint, values, tuple(row[1:]))
+    return row[0]
 
 
 def init_login(app: Flask) -> None:
@@ -67,8 +128,7 @@ def init_login(app: Flask) -> None:
         user_id, _sep, epoch = session_id.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        user = db.session.execute(_user_with_memberships(), {"id": int(user_id)})
-        user = user.unique().scalar_one_or_none()
+        user = _load_user_row(int(user_id))
         if user is None or user.session_epoch != int(epoch):
             return None
         return user

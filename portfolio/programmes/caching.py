@@ -17,8 +17,14 @@ from collections.abc import Callable
 from flask import render_template, request
 from flask_login import current_user
 
-from portfolio.audit.versions import data_version, programme_version
+from portfolio.audit.versions import (
+    data_version,
+    data_version_columns,
+    programme_version,
+    programme_version_columns,
+)
 from portfolio.auth.permissions import Action, Target, permission_key, require
+from portfolio.auth.services import read_with_user, values_read_with_user
 from portfolio.core.clock import today
 from portfolio.core.i18n import locale_code
 from portfolio.core.pagecache import fragments
@@ -61,9 +67,36 @@ def _key(name: str, slug: str | None, with_links: bool) -> tuple:
     return (
         name,
         slug,
-        data_version() if slug is None else programme_version(slug, with_links=with_links),
+        _version(slug, with_links),
         today(),
         locale_code(),
         permission_key(current_user),
         tuple(sorted(request.args.items(multi=True))),
     )
+
+
+def _slug_of(view_args: dict) -> dict:
+    return {"slug": view_args.get("slug")}
+
+
+def _version(slug: str | None, with_links: bool) -> tuple:
+    """Return the version of what the page shows, read with the user when it could be.
+
+    The first request to a page's endpoint asks the user's query to read the version from
+    then on (auth/services.read_with_user): a page served from the cache then costs one
+    query, the user's. A request without those values (the first, or one signed in with
+    an API token) reads the version by itself.
+    """
+    if slug is None:
+        columns, params, wanted = data_version_columns(), None, {}
+    else:
+        columns, params = programme_version_columns(with_links), _slug_of
+        wanted = {"slug": slug}
+    read = values_read_with_user()
+    if read is not None and read.endpoint == request.endpoint and read.params == wanted:
+        return read.values
+    if request.endpoint:
+        read_with_user(request.endpoint, columns, params)
+    if slug is None:
+        return data_version()
+    return programme_version(slug, with_links=with_links)
