@@ -99,10 +99,9 @@ def values_read_with_user() -> ReadWithUser | None:
 
 
 def _load_user_row(user_id: int) -> User | None:
-    wanted = None
-    if has_request_context() and request.endpoint:
-        wanted = current_app.extensions.get(_READ_WITH_USER, {}).get(request.endpoint)
-    if wanted is None:
+    endpoint = request.endpoint if has_request_context() else None
+    wanted = current_app.extensions.get(_READ_WITH_USER, {}).get(endpoint) if endpoint else None
+    if endpoint is None or wanted is None:
         result = db.session.execute(_user_with_memberships(), {"id": user_id})
         return result.unique().scalar_one_or_none()
     columns, params = wanted
@@ -111,7 +110,7 @@ def _load_user_row(user_id: int) -> User | None:
     row = result.unique().one_or_none()
     if row is None:
         return None
-    g.read_with_user = ReadWithUser(request.endpoint, values, tuple(row[1:]))
+    g.read_with_user = ReadWithUser(endpoint, values, tuple(row[1:]))
     return row[0]
 
 
