@@ -59,7 +59,7 @@ def scratch_database(dialect: str) -> Iterator[str]:
         admin.dispose()
 
 
-def sign_in(client) -> None:
+def sign_in(client, email: str = "bench@example.dk") -> None:
     """Log the test client in through the real login form, CSRF token and all."""
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
@@ -67,7 +67,7 @@ def sign_in(client) -> None:
     )
     response = client.post(
         "/login",
-        data={"csrf_token": token.group(1), "email": "bench@example.dk", "password": PASSWORD},
+        data={"csrf_token": token.group(1), "email": email, "password": PASSWORD},
     )
     if response.status_code != 302:
         raise RuntimeError(f"login failed with status {response.status_code}")

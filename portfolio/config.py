@@ -82,6 +82,9 @@ class Config:
     # Sessions end after this much inactivity, and after PERMANENT_SESSION_LIFETIME at most.
     SESSION_IDLE_MINUTES = 60
     PERMANENT_SESSION_LIFETIME = dt.timedelta(hours=10)
+    # The cookie is sent again when the session changed (its activity is noted once a
+    # minute, auth/services.py), not signed anew on every request.
+    SESSION_REFRESH_EACH_REQUEST = False
     # Uploads (budget workbooks, metric files) are small; anything bigger is refused (413).
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     # Failed logins only are counted (a wrong password, an unknown e-mail, a closed account).

@@ -63,28 +63,74 @@ def entity_label(obj) -> str:
     return ""
 
 
-def _programme_id(obj) -> int | None:
+# The objects that belong to a programme through a parent (a deliverable through its track,
+# a budget line through its row): the relationship that leads to the parent.
+_PARENTS = (
+    "track",
+    "project",
+    "body",
+    "benefit",
+    "row",
+    "risk",
+    "baseline",
+    "report",
+    "workshop",
+    "indicator",
+)
+
+
+def _programme_id(obj) -> int | tuple[sa.Table, object] | None:
+    """Name the programme the object belongs to, or the parent row that knows it.
+
+    The page cache versions each programme's pages by the programme's latest audit row
+    (audit/versions.py), so a row that belongs to a programme must say so: one that says
+    nothing counts as a change to every programme. When the parent object is not loaded,
+    its table and id are returned and _after_flush reads its programme from the database.
+    """
     if obj.__tablename__ == "programmes":
         return obj.__dict__.get("id")
     state = obj.__dict__
+    if "programme_id" in state and _moved_between_programmes(obj):
+        return None  # a change to two programmes' pages: the trail names neither
     if state.get("programme_id") is not None:
         return state["programme_id"]
-    for parent in (
-        "track",
-        "project",
-        "body",
-        "benefit",
-        "row",
-        "risk",
-        "baseline",
-        "report",
-        "workshop",
-        "indicator",
-    ):
+    relationships = sa.inspect(type(obj)).relationships
+    for parent in _PARENTS:
         related = state.get(parent)
         if related is not None and related.__dict__.get("programme_id") is not None:
             return related.__dict__["programme_id"]
+        if related is None and parent in relationships:
+            relationship = relationships[parent]
+            table = relationship.mapper.local_table
+            if len(relationship.local_columns) != 1 or "programme_id" not in table.c:
+                continue
+            (column,) = relationship.local_columns
+            if (parent_id := state.get(column.key)) is not None:
+                return (table, parent_id)
     return None
+
+
+def _moved_between_programmes(obj) -> bool:
+    history = get_history(obj, "programme_id")
+    return bool(history.deleted) and bool(history.added)
+
+
+def _resolve_programmes(connection: sa.Connection, rows: list[dict]) -> None:
+    """Replace each (parent table, id) left by _programme_id with that parent's programme."""
+    wanted: dict[sa.Table, set] = {}
+    for row in rows:
+        if isinstance(row["programme_id"], tuple):
+            table, parent_id = row["programme_id"]
+            wanted.setdefault(table, set()).add(parent_id)
+    found: dict[tuple[sa.Table, object], int | None] = {}
+    for table, ids in wanted.items():
+        query = sa.select(table.c.id, table.c.programme_id).where(table.c.id.in_(sorted(ids)))
+        for parent_id, programme_id in connection.execute(query):
+            found[(table, parent_id)] = programme_id
+    for row in rows:
+        if isinstance(row["programme_id"], tuple):
+            # A parent deleted in the same flush is gone: the row then names no programme.
+            row["programme_id"] = found.get(row["programme_id"])
 
 
 def _identity(obj) -> str:
@@ -224,7 +270,9 @@ def _after_flush(session: Session, _flush_context) -> None:
             if isinstance(row[column], _Members):
                 row[column] = row[column].text()
     if rows:
-        session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+        connection = session.connection()
+        _resolve_programmes(connection, rows)
+        connection.execute(sa.insert(AuditEntry.__table__), rows)
 
 
 def _keep_old_value(_target, value, _old, _initiator):

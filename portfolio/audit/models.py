@@ -24,6 +24,15 @@ class AuditEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_entries_entity", "entity", "entity_id"),
         sa.Index("ix_audit_entries_programme_at", "programme_id", "at"),
+        # The latest row of a programme, and of none (audit/versions.py, the page cache's
+        # key): each one step down an index, however long the trail.
+        sa.Index("ix_audit_entries_programme_latest", "programme_id", "id"),
+        sa.Index(
+            "ix_audit_entries_shared_latest",
+            "id",
+            postgresql_where=sa.text("programme_id IS NULL"),
+            sqlite_where=sa.text("programme_id IS NULL"),
+        ),
         # Read by core.roles: the runtime role may read and append, nothing else.
         {"info": {"append_only": True}},
     )

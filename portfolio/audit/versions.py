@@ -3,13 +3,19 @@ check every domain's services make before an edit (optimistic locking, core/lock
 
 Every change to the app's data writes an audit row in the same transaction, and every
 metric refresh writes a fetch row, so the highest ids of those two tables name the version
-of everything a page can show.
+of everything a page can show. An audit row names the programme its object belongs to
+(audit/listeners.py), or none for what is shared (users, metric sources, the portfolio),
+so the pages of one programme are versioned by that programme's rows and the shared ones
+alone: an edit in one programme leaves every other programme's cached pages valid.
 """
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
 
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.services import changes_since
@@ -17,6 +23,7 @@ from portfolio.core.errors import StaleEdit
 from portfolio.core.locking import stored_version
 from portfolio.extensions import db
 from portfolio.metrics.models import MetricFetch
+from portfolio.programmes.models import Programme, Project, ProjectLink
 
 
 def data_version() -> tuple:
@@ -25,16 +32,80 @@ def data_version() -> tuple:
     That is the latest audit row (its id, and its time, which tells two histories apart
     after a backup was restored and edited anew) and the latest metric fetch's id.
     """
+    return tuple(db.session.execute(sa.select(*data_version_columns())).one())
+
+
+@functools.cache
+def data_version_columns() -> tuple[sa.ScalarSelect, ...]:
+    """The values of `data_version`, as columns any query may read (built once)."""
     latest = sa.select(AuditEntry.id, AuditEntry.at).order_by(AuditEntry.id.desc()).limit(1)
     latest = latest.subquery()
-    row = db.session.execute(
-        sa.select(
-            sa.select(latest.c.id).scalar_subquery(),
-            sa.select(latest.c.at).scalar_subquery(),
-            sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
+    return (
+        sa.select(latest.c.id).scalar_subquery(),
+        sa.select(latest.c.at).scalar_subquery(),
+        sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
+    )
+
+
+def programme_version(slug: str, *, with_links: bool = False) -> tuple:
+    """Return what names the current state of everything a programme's page shows, in one query.
+
+    That is the programme's id; the latest audit row of the programme, and with
+    `with_links` also of the programmes its projects are linked with (the programme page
+    names their projects and short names); the latest audit row that names no programme
+    (its id and time, as in `data_version`); and the latest metric fetch's id (fetches are
+    not told apart by programme: a metric may feed indicators in several). An unknown slug
+    gives a version whose id is None.
+    """
+    query = sa.select(*programme_version_columns(with_links))
+    return tuple(db.session.execute(query, {"slug": slug}).one())
+
+
+@functools.cache
+def programme_version_columns(with_links: bool) -> tuple[sa.ScalarSelect, ...]:
+    """The values of `programme_version`, as columns any query may read with the
+    parameter `slug` (built once: they are asked on every page served from the cache)."""
+    programme = (
+        sa.select(Programme.id).where(Programme.slug == sa.bindparam("slug")).cte("programme")
+    )
+    related: sa.CTE = programme
+    if with_links:
+        source, target = aliased(Project), aliased(Project)
+        links = sa.join(ProjectLink, source, source.id == ProjectLink.from_project_id).join(
+            target, target.id == ProjectLink.to_project_id
         )
-    ).one()
-    return tuple(row)
+        related = sa.union(
+            sa.select(programme.c.id),
+            sa.select(target.programme_id)
+            .select_from(links)
+            .join(programme, programme.c.id == source.programme_id),
+            sa.select(source.programme_id)
+            .select_from(links)
+            .join(programme, programme.c.id == target.programme_id),
+        ).cte("related")
+    # One step down the (programme_id, id) index per programme (migration 0009).
+    latest_of_each = (
+        sa.select(AuditEntry.id)
+        .where(AuditEntry.programme_id == related.c.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+        .correlate(related)
+        .scalar_subquery()
+    )
+    shared = (
+        sa.select(AuditEntry.id, AuditEntry.at)
+        .where(AuditEntry.programme_id.is_(None))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    return (
+        sa.select(programme.c.id).scalar_subquery(),
+        sa.select(sa.func.max(latest_of_each)).select_from(related).scalar_subquery(),
+        sa.select(shared.c.id).scalar_subquery(),
+        sa.select(shared.c.at).scalar_subquery(),
+        sa.select(sa.func.max(MetricFetch.id)).scalar_subquery(),
+    )
 
 
 def check_version(obj, expected_version: int | None) -> None:

@@ -9,9 +9,22 @@ import hmac
 import logging
 import secrets
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -30,6 +43,8 @@ from portfolio.extensions import db, login_manager
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
+# How often a session's last activity is written into its cookie.
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 # The only endpoints that answer without a signed-in user.
 PUBLIC_ENDPOINTS = frozenset(
@@ -39,6 +54,64 @@ PUBLIC_ENDPOINTS = frozenset(
 # A hash to compare against when the e-mail is unknown, so that a failed login costs the
 # same time whether or not the account exists.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _user_with_memberships(columns: tuple = ()) -> sa.Select:
+    """Select a user and, in the same query, the memberships every page checks (and any
+    columns read with the user, see read_with_user).
+
+    Built once, since every request asks it: building it anew cost about as much as its
+    round trip to the database.
+    """
+    query = sa.select(User, *columns).where(User.id == sa.bindparam("id"))
+    return query.options(joinedload(User.memberships))
+
+
+_READ_WITH_USER = "styrbord.read_with_user"
+
+
+@dataclass(frozen=True)
+class ReadWithUser:
+    """Values another package had read in the signed-in user's query, for one request."""
+
+    endpoint: str
+    params: dict
+    values: tuple
+
+
+def read_with_user(
+    endpoint: str, columns: tuple, params: Callable[[dict], dict] | None = None
+) -> None:
+    """Have `columns` read in the same query as the signed-in user on requests to `endpoint`.
+
+    Every page loads its user first, so a value each request to the endpoint needs (the
+    page cache's data version, programmes/caching.py) costs no round trip of its own.
+    `params(view_args)` gives the columns' parameters. The values are read only from the
+    session's user (not with an API token); `values_read_with_user` returns them.
+    """
+    current_app.extensions.setdefault(_READ_WITH_USER, {})[endpoint] = (columns, params)
+
+
+def values_read_with_user() -> ReadWithUser | None:
+    """Return the values read with this request's user, if any were."""
+    return g.get("read_with_user")
+
+
+def _load_user_row(user_id: int) -> User | None:
+    endpoint = request.endpoint if has_request_context() else None
+    wanted = current_app.extensions.get(_READ_WITH_USER, {}).get(endpoint) if endpoint else None
+    if endpoint is None or wanted is None:
+        result = db.session.execute(_user_with_memberships(), {"id": user_id})
+        return result.unique().scalar_one_or_none()
+    columns, params = wanted
+    values = params(request.view_args or {}) if params else {}
+    result = db.session.execute(_user_with_memberships(columns), {"id": user_id, **values})
+    row = result.unique().one_or_none()
+    if row is None:
+        return None
+    g.read_with_user = ReadWithUser(endpoint, values, tuple(row[1:]))
+    return row[0]
 
 
 def init_login(app: Flask) -> None:
@@ -54,8 +127,7 @@ def init_login(app: Flask) -> None:
         user_id, _sep, epoch = session_id.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        # Memberships come in the same query: every page checks them.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
+        user = _load_user_row(int(user_id))
         if user is None or user.session_epoch != int(epoch):
             return None
         return user
@@ -107,6 +179,15 @@ class TokenAwareSessionInterface(SecureCookieSessionInterface):
         # that says so, when BEHIND_PROXY is set), and always when configured.
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
+    def get_signing_serializer(self, app):
+        # Made once per set of keys rather than on every request.
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("styrbord.session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["styrbord.session_serializer"] = cached
+        return cached[1]
+
     def save_session(self, app, session, response):
         if g.get("token_authenticated"):
             return
@@ -123,8 +204,13 @@ def _session_expired() -> bool:
         return True
     if now - started > config["PERMANENT_SESSION_LIFETIME"].total_seconds():
         return True
-    session["seen"] = now
-    session.setdefault("started", now)
+    # Noted once a minute, not on every request: an unchanged session is not signed and
+    # sent again (SESSION_REFRESH_EACH_REQUEST is off), and an idle session then ends up to
+    # a minute early, never late.
+    if "seen" not in session or now - seen >= ACTIVITY_RESOLUTION_SECONDS:
+        session["seen"] = now
+    if "started" not in session:
+        session["started"] = now
     return False
 
 

@@ -35,13 +35,21 @@ def translate(text: str, locale: str) -> str:
     return _catalogue(locale).gettext(text)
 
 
-def select_locale() -> str:
-    """Danish unless the user chose English (or asks for it with ?lang=en)."""
+@functools.lru_cache(maxsize=8)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
+    """Danish unless the user chose English (or asks for it with ?lang=en).
+
+    A Locale, parsed once per language: Flask-Babel parses a name anew on every request.
+    """
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
+        return _locale(default)
     chosen = request.args.get("lang") or session.get("lang")
-    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _locale(chosen if chosen in current_app.config["LANGUAGES"] else default)
 
 
 def locale_code() -> str:
@@ -52,11 +60,6 @@ def locale_code() -> str:
 def _number_pattern(pattern: str) -> NumberPattern:
     """Parse a number pattern once; Babel parses it anew on every call otherwise."""
     return parse_pattern(pattern)
-
-
-@functools.lru_cache(maxsize=8)
-def _locale(code: str) -> Locale:
-    return Locale.parse(code)
 
 
 def _format(value, pattern: str, locale: str | None) -> str:

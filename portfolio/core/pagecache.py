@@ -4,8 +4,10 @@ Drawing the status page takes its data from a dozen tables and formats hundreds 
 figures; reading whether any of that data changed takes one indexed query. Every change
 to the app's data writes an audit row in the same transaction (see portfolio/audit), and
 every metric refresh writes a fetch row, so the highest ids of those two tables together
-name the version of everything a page can show. A fragment cached under that version (with
-the day, the language and what the user may do) is exactly what drawing it again would give.
+name the version of everything a page can show (a programme's pages: the rows naming that
+programme and the rows naming none, see portfolio/audit/versions.py). A fragment cached
+under that version (with the day, the language and what the user may do) is exactly what
+drawing it again would give.
 
 The cache lives in each worker's memory: it is a speed-up, never a source of truth, so an
 instance that has not seen a page yet simply draws it. Nothing has to be shared or cleared

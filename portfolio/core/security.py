@@ -66,14 +66,18 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def add_headers(response):
+        headers = response.headers
+        # What a view set itself stays (werkzeug's setdefault would scan them all each time).
+        present = {name.lower() for name, _value in headers}
         for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static":
+            if name.lower() not in present:
+                headers.add(name, value)
+        if request.is_secure and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and "cache-control" not in present:
             # Pages show data behind a login; no shared cache may keep them.
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["X-Request-ID"] = g.get("request_id", "")
+            headers.add("Cache-Control", "no-store")
+        headers["X-Request-ID"] = g.get("request_id", "")
         return response
 
 

@@ -60,7 +60,9 @@ def portfolio_budgets():
 
 @bp.get("/programmes/<slug>")
 def show(slug):
-    return cached_programme_page("programme", slug, lambda: _draw_programme_page(slug))
+    return cached_programme_page(
+        "programme", slug, lambda: _draw_programme_page(slug), with_links=True
+    )
 
 
 def _draw_programme_page(slug):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
-from portfolio.audit.versions import data_version
+from portfolio.audit.versions import programme_version
 from portfolio.auth.permissions import Action, Target, can, require
 from portfolio.charts.cache import chart_alt_text, chart_version, render_chart
 from portfolio.charts.web import chart_url
@@ -90,7 +90,7 @@ def page(slug):
 def chart(slug, name):
     if name not in CHARTS:
         abort(404)
-    key = ("status-chart", slug, name, data_version(), clock.today())
+    key = ("status-chart", slug, name, programme_version(slug), clock.today())
     key += (locale_code(),)
     cached = fragments().get(key)
     if cached is None:

@@ -138,3 +138,42 @@ def test_a_page_far_beyond_the_last_shows_the_last_as_every_list_does(client, lo
         assert response.status_code == 200
         assert response.get_data(as_text=True).count("<tr>") == last.count("<tr>")
         assert "Side 2 af 2" in response.get_data(as_text=True)
+
+
+def test_a_row_whose_parent_is_not_loaded_names_the_parents_programme(app, ddns):
+    """The page cache versions a programme by the rows naming it (audit/versions.py)."""
+    from portfolio.programmes.models import Deliverable
+
+    programme_id = ddns.id
+    deliverable_id = ddns.tracks[0].deliverables[0].id
+    db.session.expire_all()
+    db.session.expunge_all()
+    deliverable = db.session.get(Deliverable, deliverable_id)
+    assert "track" not in deliverable.__dict__
+    deliverable.text = "En ny leverance"
+    db.session.commit()
+    db.session.delete(db.session.get(Deliverable, deliverable_id))
+    db.session.commit()
+    entries = _entries(entity="deliverables", entity_id=str(deliverable_id))
+    assert [(e.action, e.programme_id) for e in entries] == [
+        ("create", programme_id),  # the seed's, with the track at hand
+        ("update", programme_id),
+        ("delete", programme_id),
+    ]
+
+
+def test_an_object_moved_to_another_programme_is_seen_gone_from_the_first(client, login_as, ddns):
+    from portfolio.programmes.services import get_programme
+    from portfolio.risks.services import get_risk
+
+    login_as("admin")
+    risk = get_risk(ddns, "R1")
+    title = risk.title
+    assert title in client.get("/programmes/ddns/risks/").text  # now cached
+    risk.programme_id = get_programme("sundhedsdataprogrammet").id
+    risk.track_id = None
+    db.session.commit()
+    # A change to two programmes' pages: the row names neither, so every page is drawn anew.
+    assert [e.programme_id for e in _entries(entity="risks", field="programme_id")] == [None]
+    assert title not in client.get("/programmes/ddns/risks/").text
+    assert title in client.get("/programmes/sundhedsdataprogrammet/risks/").text

@@ -125,6 +125,19 @@ def test_idle_session_times_out(app, client, users):
     assert client.get("/").status_code == 302
 
 
+def test_an_unchanged_session_is_not_signed_and_sent_again(client, users):
+    """Activity is noted once a minute; a page in between sends no new cookie."""
+    user = users.make("viewer")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client.get("/")  # the first page adds a CSRF token to the session
+    assert "Set-Cookie" not in client.get("/programmes/ddns").headers
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 61
+    assert "session=" in client.get("/programmes/ddns").headers["Set-Cookie"]
+    with client.session_transaction() as session:
+        assert session["seen"] >= int(time.time()) - 5
+
+
 def test_request_size_limit(app, client, login_as):
     login_as("secretariat")
     app.config["MAX_CONTENT_LENGTH"] = 1000
