@@ -54,7 +54,7 @@ def snapshot_number(text: str | None, decimals: int | None = None) -> str:
 
 @bp.app_template_filter("plan_period")
 def plan_period(period: str | None, frequency: str | None) -> str:
-    return period_text(period, frequency)
+    return period_text(period, frequency, locale_code())
 
 
 @bp.app_template_filter("achievement")
@@ -123,13 +123,17 @@ def show(slug, workshop_id):
     workshop = services.get_workshop(programme, workshop_id)
     today = clock.today()
     print_view = request.args.get("print") == "1"
+    figures = services.shown_snapshots(workshop.items, today=today)
     return render_template(
         "workshops/show.html",
         programme=programme,
         workshop=workshop,
-        figures=services.shown_snapshots(workshop.items, today=today),
+        figures=figures,
         # The trend charts on the page and its print view, as on each benefit's page.
-        chart_urls={item.id: _chart_url(programme, workshop, item) for item in workshop.items},
+        chart_urls={
+            item.id: _chart_url(programme, workshop, item, figures.get(item.id) or {})
+            for item in workshop.items
+        },
         print_view=print_view,
         can_manage=can(current_user, Action.MANAGE_WORKSHOPS, programme),
         manageable=services.manageable_benefit_ids(current_user, workshop),

@@ -118,3 +118,26 @@ def test_printable_page_shows_the_trend_charts(client, login_as, held):
     assert f"/programmes/ddns/workshops/{held.id}/benefits/GH1/trend/GH1.1.svg" in page
     chart = client.get(f"/programmes/ddns/workshops/{held.id}/benefits/GH1/trend/GH1.1.svg")
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+
+
+def test_an_english_user_gets_the_series_sheets_and_charts_in_english(client, login_as, held):
+    login_as("viewer")
+    client.post("/language", data={"lang": "en", "next": "/"})
+    book = _book(client, held)
+    assert book.sheetnames == ["Workshop", "GH1", "GH1.1", "GH1.2", "Actions"]
+    gh1 = book["GH1"]
+    header = next(r for r in gh1.iter_rows(values_only=True) if r[0] == "Indicator")
+    assert header[3:7] == ("Baseline", "Baseline period", "Target", "Target period")
+    share = next(r for r in gh1.iter_rows() if r[0].value == "GH1.1")
+    assert share[7].value == "Q4 2023"  # the latest period, named the English way
+    assert share[13].is_date and share[13].number_format == "[$-809]d mmmm yyyy"
+    sheet = book["GH1.1"]
+    assert sheet["A2"].value == "Unit"
+    header = [c.value for c in sheet[4]][:5]
+    assert header == ["Period", "Start of period", "Value", "Shown as", "Plan"]
+    rows = list(sheet.iter_rows(min_row=5))
+    assert [r[0].value for r in rows[:2]] == ["Q1 2023", "Q2 2023"]
+    assert rows[0][1].is_date and rows[0][1].number_format == "[$-809]d mmmm yyyy"
+    assert rows[0][2].value == pytest.approx(0.8)  # the numbers are the same in either language
+    texts = {c.value for ws in book for row in ws.iter_rows() for c in row if c.value}
+    assert not texts & {"Periode", "Basislinje", "Enhed", "Handlinger", "Indikatorer"}

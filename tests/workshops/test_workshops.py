@@ -576,7 +576,9 @@ def test_an_english_user_gets_the_pack_in_english(client, login_as, ddns):
     )
     assert book.sheetnames == ["Workshop", "GH1", "Actions"]
     front = {r[0]: r[1] for r in book["Workshop"].iter_rows(values_only=True) if r[0]}
-    assert front["Date"] == "1 December 2026"
+    assert front["Date"].date() == dt.date(2026, 12, 1)  # a date cell, written the English way
+    date_cell = next(r[1] for r in book["Workshop"].iter_rows() if r[0].value == "Date")
+    assert date_cell.number_format == "[$-809]d mmmm yyyy"
     assert "Benefits workshop" in front and "Titel" not in front
     gh1 = [r[0] for r in book["GH1"].iter_rows(values_only=True) if r[0]]
     assert "Indicators" in gh1 and "Indikatorer" not in gh1
