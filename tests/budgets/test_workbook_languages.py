@@ -44,12 +44,12 @@ def test_an_english_workbook_has_english_sheets_headers_and_notes():
     assert book.sheetnames == [*ENGLISH_SHEETS, "Benefits"]
     forecast = book["Forecast"]
     header = find_header_row(forecast, "Row")
-    assert {"No.", "Row", "2023", "Total (2023–2026)", "Lasting"} <= set(
+    assert {"No.", "Row", "2023", "Total (2023–2026)", "Ongoing (per year)"} <= set(
         header_columns(forecast, header)
     )
     words = _texts_of(book)
     assert "About this workbook" in words and "Notes" in words
-    assert "Exported" in words and "DKK million" in words
+    assert "Exported" in words and "DKK m" in words
     for danish in ("Noter", "Række", "Om denne projektmappe", "Eksporteret", "mio. kr."):
         assert danish not in words, danish
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
@@ -100,7 +100,7 @@ def _fill(content: bytes, sheet: str, label: str, values: dict[str, float]) -> b
 
 
 @pytest.mark.parametrize(
-    ("locale", "sheet", "lasting"), [("en", "Forecast", "Lasting"), ("da", "Prognose", "Varigt")]
+    ("locale", "sheet", "lasting"), [("en", "Forecast", "Ongoing (per year)"), ("da", "Prognose", "Varigt")]
 )
 def test_a_workbook_in_either_language_is_read_back_exactly(locale, sheet, lasting):
     data = ddns_workbook(locale=locale)
@@ -170,7 +170,7 @@ def test_unknown_headers_in_a_third_language_are_refused_in_danish():
     def german(wb):
         ws = wb["Forecast"]
         header = find_header_row(ws, "Row")
-        ws.cell(header, header_columns(ws, header)["Lasting"]).value = "Dauerhaft"
+        ws.cell(header, header_columns(ws, header)["Ongoing (per year)"]).value = "Dauerhaft"
 
     content = edit(build_budget_workbook(data), german)
     result = parse_budget_import(

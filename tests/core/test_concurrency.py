@@ -222,7 +222,9 @@ def test_parallel_deletes_of_one_draft_report_delete_it_once_and_refuse_the_rest
         db.session.remove()
     token = _csrf_token(live, "/programmes/ddns/status")
     answers = _all_at_once(
-        live, f"/programmes/ddns/reports/{report_id}/delete", [{"csrf_token": token}] * PARALLEL
+        live,
+        f"/programmes/ddns/reports/{report_id}/delete",
+        [{"csrf_token": token, "confirmed": "y"}] * PARALLEL,
     )
     statuses = _statuses(answers)
     assert statuses[302] == 1 and set(statuses) <= {302, 404, 409}, statuses

@@ -260,7 +260,7 @@ def form_specs(app, client, admin):
 def _discover_in_later_states(app, client, urls, values):
     """Read the pages whose forms appear only in a later state, then put the state back.
 
-    A held workshop shows its minutes and actions forms and a close button; a paused
+    A held workshop shows its minutes and actions forms and the close confirmation; a paused
     source its resume button; a new source's form follows the choice of its type.
     """
     from portfolio.metrics.models import MetricSource
@@ -275,6 +275,8 @@ def _discover_in_later_states(app, client, urls, values):
         later = {
             "workshops.show": urls["workshops.show"],
             "workshops.item": urls["workshops.item"],
+            # Closing asks for a confirmation first, on its own page, once the workshop is held.
+            "workshops.close": urls["workshops.close"],
             "sources.show": urls["sources.show"],
             "sources.new": urls["sources.new"] + "?type=jsonstat",
         }

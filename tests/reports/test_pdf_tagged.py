@@ -32,7 +32,8 @@ def test_approved_report_pdf_is_tagged_for_screen_readers(client, login_as):
     report_id = int(created.headers["Location"].rsplit("/", 1)[1])
     report = db.session.get(StatusReport, report_id)
     approved = client.post(
-        f"/programmes/ddns/reports/{report_id}/approve", data={"version": report.version}
+        f"/programmes/ddns/reports/{report_id}/approve",
+        data={"version": report.version, "confirmed": "y"},
     )
     assert approved.status_code == 302
     response = client.get(f"/programmes/ddns/reports/{report_id}.pdf")
