@@ -2,7 +2,16 @@
 
 import datetime as dt
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -129,6 +138,26 @@ def remove_membership(user_id, membership_id):
     db.session.commit()
     flash(_("Rollen er fjernet."), "success")
     return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/password")
+def reset_password(user_id):
+    """Give the user a generated password and show it on this one page, once."""
+    user = auth_services.get_user(user_id)
+    try:
+        password = services.reset_password(current_user, user)
+        db.session.commit()
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.user", user_id=user_id))
+    # The page itself rather than a redirect: the password must not travel in the session
+    # cookie or an address, and no cache or back button may keep a copy.
+    response = make_response(
+        render_template("admin/password_reset.html", user=user, password=password)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
