@@ -78,6 +78,26 @@ def reset_password(actor: User, user: User) -> str:
     return auth_services.reset_password(user)
 
 
+def import_programme_file(actor: User, text: str, *, apply: bool):
+    """Import a programme file as an administrator; with apply=False only say what it would do.
+
+    The preview runs the very import and rolls it back, so it shows exactly what confirming
+    would create and change. Raise ProgrammeFileError with every problem when it is wrong.
+    """
+    from portfolio.seed.programme_file import import_programmes
+
+    # Administrators only: a file may create programmes and change any of them.
+    require(actor, Action.MANAGE_USERS)
+    try:
+        report = import_programmes(text)
+    except Exception:
+        db.session.rollback()
+        raise
+    if not apply:
+        db.session.rollback()
+    return report
+
+
 def revoke_token(actor: User, user: User, token_id: int) -> ApiToken:
     """End one of a user's API tokens on an administrator's word."""
     require(actor, Action.MANAGE_USERS)

@@ -117,10 +117,6 @@ def seed_demo_metrics_command():
     _seed_demo_metrics()
 
 
-# A programme file is text a person reviews; a file this big is a mistake, not a programme.
-MAX_PROGRAMME_FILE_BYTES = 5 * 1024 * 1024
-
-
 def _counts(counter) -> str:
     return ", ".join(f"{n} {table}" for table, n in sorted(counter.items()) if n)
 
@@ -156,18 +152,18 @@ def export_programme_command(slug, output):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_programme_command(file):
     """Create or update programmes from a programme file, in one transaction."""
-    from portfolio.seed.programme_file import ProgrammeFileError, import_programmes
+    from portfolio.seed.programme_file import (
+        ProgrammeFileError,
+        decode_programme_file,
+        import_programmes,
+    )
 
-    if file.stat().st_size > MAX_PROGRAMME_FILE_BYTES:
-        raise click.ClickException(
-            f"{file}: larger than {MAX_PROGRAMME_FILE_BYTES // (1024 * 1024)} MB; nothing changed."
-        )
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(
-            f"{file}: cannot be read as UTF-8 text ({error.__class__.__name__})."
-        ) from error
+        text = decode_programme_file(file.read_bytes())
+    except OSError as error:
+        raise click.ClickException(f"{file}: cannot be read ({error.strerror}).") from error
+    except ProgrammeFileError as error:
+        raise click.ClickException(f"{file}: {error}; nothing changed.") from error
     try:
         report = import_programmes(text)
     except ProgrammeFileError as error:

@@ -599,6 +599,20 @@ def _check_links(seed: ProgrammeFile, root) -> list[str]:
     return problems
 
 
+# A programme file is text a person reviews; a file this big is a mistake, not a programme.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def decode_programme_file(content: bytes) -> str:
+    """Return an uploaded or read file's text, or raise ProgrammeFileError (too big, not UTF-8)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ProgrammeFileError([f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"])
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ProgrammeFileError(["not UTF-8 text"]) from error
+
+
 def import_programmes(text: str) -> ImportReport:
     """Validate a programme file and write it into the session (flushing, not committing).
 
