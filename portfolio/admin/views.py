@@ -159,10 +159,10 @@ def reset_password(user_id):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("admin.user", user_id=user_id))
-    # The page itself rather than a redirect: the password must not travel in the session
-    # cookie or an address, and no cache or back button may keep a copy.
+    # 201 and the page itself rather than a redirect: the password must not travel in the
+    # session cookie or an address, and no cache or back button may keep a copy.
     response = make_response(
-        render_template("admin/password_reset.html", user=user, password=password)
+        render_template("admin/password_reset.html", user=user, password=password), 201
     )
     response.headers["Cache-Control"] = "no-store"
     return response

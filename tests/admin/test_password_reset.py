@@ -40,7 +40,7 @@ def test_admin_resets_a_password_and_the_old_one_stops_working(app, client, user
     assert "Nulstil adgangskode" in page.get_data(as_text=True)
     response = client.post(f"/admin/users/{viewer.id}/password")
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
     password = _shown_password(response)
     assert not auth_services.password_problems(password)
