@@ -124,7 +124,7 @@ def read_programme_file(text: str) -> ProgrammeFile:
     try:
         return ProgrammeFile.model_validate(raw)
     except ValidationError as error:
-        problems = []
+        problems: list[str] = []
         for e in error.errors(include_input=False, include_url=False):
             loc = tuple(e["loc"])
             if e["type"] == "references":
@@ -511,6 +511,7 @@ class _Sync(_Loader):
         budget is a new baseline with the next number. The rows' labels may change.
         """
         budget = data.budget
+        assert budget is not None  # the loader calls this only for a programme with one
         stored = db.session.scalars(
             sa.select(m.Baseline).filter_by(programme_id=pid, number=budget.baseline.number)
         ).one_or_none()

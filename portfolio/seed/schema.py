@@ -313,12 +313,14 @@ def reference_problems(data: ProgrammeData) -> list[tuple[tuple, str]]:
         if name in data.recipients[:index]:
             problems.append((("recipients", index), "repeats an earlier recipient"))
     unknown_track = "names a track number the programme does not have"
-    for section, items in (
-        ("projects", data.projects),
-        ("risks", data.risks),
-        ("milestones", data.milestones),
-        ("governance", data.governance),
-    ):
+    sections: tuple[tuple[str, list[ProjectData | RiskData | MilestoneData | BodyData]], ...]
+    sections = (
+        ("projects", list(data.projects)),
+        ("risks", list(data.risks)),
+        ("milestones", list(data.milestones)),
+        ("governance", list(data.governance)),
+    )
+    for section, items in sections:
         for index, item in enumerate(items):
             if item.track is not None and item.track not in tracks:
                 problems.append(((section, index, "track"), unknown_track))
