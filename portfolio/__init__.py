@@ -95,9 +95,10 @@ def register_commands(app: Flask) -> None:
     from portfolio.charts.cli import charts_cli
     from portfolio.core.cli import grant_runtime_command
     from portfolio.metrics.cli import metrics_cli, sources_cli
-    from portfolio.seed.cli import seed_cli, setup_command
+    from portfolio.seed.cli import programme_schema_command, seed_cli, setup_command
 
     app.cli.add_command(users_cli)
+    docs_cli.add_command(programme_schema_command)
     app.cli.add_command(docs_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(export_cli)

@@ -113,6 +113,9 @@ ALLOWED = {
     "admin.add_membership": ADMIN,
     "admin.remove_membership": ADMIN,
     "admin.revoke_token": ADMIN,
+    "admin.reset_password": ADMIN,
+    "admin.programme_file": ADMIN,
+    "admin.confirm_programme_file": ADMIN,
     "admin.audit": ADMIN,
     "admin.audit_csv": ADMIN,
 }

@@ -1,7 +1,15 @@
 """Forms for managing users, their roles, and filtering the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Optional
 
 from portfolio.auth.models import Role
@@ -34,6 +42,15 @@ class MembershipForm(Form):
     programme_id = OptionalIdSelectField(_l("Program"))
     track_id = OptionalIdSelectField(_l("Spor (kun sporleder)"))
     benefit_id = OptionalIdSelectField(_l("Gevinst (kun gevinstejer)"))
+
+
+class ProgrammeFileForm(Form):
+    file = FileField(_l("Programfil (.yaml)"), validators=[FileRequired(_l("Vælg en fil."))])
+
+
+class ConfirmProgrammeFileForm(Form):
+    # The file's text as previewed, sent back to be imported: checked again in full.
+    text = HiddenField(validators=[Required()])
 
 
 class AuditFilterForm(Form):

@@ -66,6 +66,38 @@ def update_user(actor: User, user: User, changes: dict, expected_version: int | 
     return changed
 
 
+def reset_password(actor: User, user: User) -> str:
+    """Give another user a generated password and return it, for the administrator to pass on.
+
+    The user's sessions and API tokens end. An administrator changes their own password on
+    their account page, where the current one is asked for.
+    """
+    require(actor, Action.MANAGE_USERS)
+    if user.id == actor.id:
+        raise RuleViolation(_("Skift din egen adgangskode på din kontoside."))
+    return auth_services.reset_password(user)
+
+
+def import_programme_file(actor: User, text: str, *, apply: bool):
+    """Import a programme file as an administrator; with apply=False only say what it would do.
+
+    The preview runs the very import and rolls it back, so it shows exactly what confirming
+    would create and change. Raise ProgrammeFileError with every problem when it is wrong.
+    """
+    from portfolio.seed.programme_file import import_programmes
+
+    # Administrators only: a file may create programmes and change any of them.
+    require(actor, Action.MANAGE_USERS)
+    try:
+        report = import_programmes(text)
+    except Exception:
+        db.session.rollback()
+        raise
+    if not apply:
+        db.session.rollback()
+    return report
+
+
 def revoke_token(actor: User, user: User, token_id: int) -> ApiToken:
     """End one of a user's API tokens on an administrator's word."""
     require(actor, Action.MANAGE_USERS)

@@ -2,12 +2,28 @@
 
 import datetime as dt
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.admin import services
-from portfolio.admin.forms import AuditFilterForm, MembershipForm, NewUserForm, UserForm
+from portfolio.admin.forms import (
+    AuditFilterForm,
+    ConfirmProgrammeFileForm,
+    MembershipForm,
+    NewUserForm,
+    ProgrammeFileForm,
+    UserForm,
+)
 from portfolio.audit import presentation as audit_presentation
 from portfolio.audit.services import history_of
 from portfolio.auth import services as auth_services
@@ -18,6 +34,7 @@ from portfolio.core.forms import options, save_form
 from portfolio.core.pagination import Page, requested_page
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme, Track
+from portfolio.seed.programme_file import ProgrammeFileError, decode_programme_file
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -131,6 +148,26 @@ def remove_membership(user_id, membership_id):
     return redirect(url_for("admin.user", user_id=user_id))
 
 
+@bp.post("/users/<int:user_id>/password")
+def reset_password(user_id):
+    """Give the user a generated password and show it on this one page, once."""
+    user = auth_services.get_user(user_id)
+    try:
+        password = services.reset_password(current_user, user)
+        db.session.commit()
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.user", user_id=user_id))
+    # 201 and the page itself rather than a redirect: the password must not travel in the
+    # session cookie or an address, and no cache or back button may keep a copy.
+    response = make_response(
+        render_template("admin/password_reset.html", user=user, password=password), 201
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
 def revoke_token(user_id, token_id):
     user = auth_services.get_user(user_id)
@@ -138,6 +175,57 @@ def revoke_token(user_id, token_id):
     db.session.commit()
     flash(_("Tokenet »%(name)s« er tilbagekaldt.", name=token.name), "success")
     return redirect(url_for("admin.user", user_id=user_id))
+
+
+def _report_lines(counter) -> list[tuple[str, int]]:
+    """Name each kind of object as the history does, in alphabetical order."""
+    return sorted((audit_presentation.entity_name(table), n) for table, n in counter.items() if n)
+
+
+def _programme_file_page(form, *, report=None, text=None, problems=(), status=200):
+    return render_template(
+        "admin/programme_file.html",
+        form=form,
+        confirm_form=ConfirmProgrammeFileForm(formdata=None, text=text) if text else None,
+        report=report,
+        created=_report_lines(report.created) if report else [],
+        updated=_report_lines(report.updated) if report else [],
+        problems=problems,
+    ), status
+
+
+@bp.route("/programme-file", methods=["GET", "POST"])
+def programme_file():
+    """Upload a programme file and see what importing it would create and change."""
+    form = ProgrammeFileForm()
+    if not form.validate_on_submit():
+        return _programme_file_page(form, status=422 if form.is_submitted() else 200)
+    try:
+        text = decode_programme_file(form.file.data.read())
+        report = services.import_programme_file(current_user, text, apply=False)
+    except ProgrammeFileError as error:
+        return _programme_file_page(form, problems=error.problems, status=422)
+    return _programme_file_page(form, report=report, text=text if report.changed else None)
+
+
+@bp.post("/programme-file/confirm")
+def confirm_programme_file():
+    """Import the previewed file, in one transaction."""
+    form = ConfirmProgrammeFileForm()
+    if not form.validate():
+        flash(_("Filen blev ikke indlæst. Vælg den igen."), "error")
+        return redirect(url_for("admin.programme_file"))
+    try:
+        report = services.import_programme_file(current_user, form.text.data, apply=True)
+        db.session.commit()
+    except ProgrammeFileError as error:
+        return _programme_file_page(ProgrammeFileForm(), problems=error.problems, status=422)
+    names = ", ".join(report.programmes)
+    if report.changed:
+        flash(_("Programfilen er indlæst: %(names)s.", names=names), "success")
+    else:
+        flash(_("Styrbord havde allerede alt i filen; intet er ændret."), "info")
+    return redirect(url_for("programmes.show", slug=report.programmes[0]))
 
 
 def _audit_filters(form: AuditFilterForm) -> services.AuditFilter:

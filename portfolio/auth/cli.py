@@ -125,6 +125,40 @@ def set_role_command(email, role_name, programme_slug, track_number, benefit_cod
     click.echo(f"{user.email} is now {role_name}.")
 
 
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option(
+    "--generate", is_flag=True, help="Choose a random password and print it (shown once)."
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_command(email, generate, password_stdin):
+    """Set a user's password (prompted twice, hidden); the user's sessions and tokens end."""
+    if generate and password_stdin:
+        raise click.UsageError("--generate and --password-stdin exclude each other.")
+    user = services.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user {email}.")
+    password = None if generate else _read_password(password_stdin)
+    try:
+        if password is None:
+            password = services.reset_password(user)
+            shown = password
+        else:
+            services.change_password(user, password)
+            shown = None
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error)
+    if shown is not None:
+        # Alone on standard output, so a script can take it; the note goes to stderr.
+        click.echo(shown)
+    click.echo(
+        f"Password set for {user.email}; their sessions and API tokens have ended.",
+        err=shown is not None,
+    )
+
+
 @users_cli.command("list")
 def list_command():
     """List users with their roles."""

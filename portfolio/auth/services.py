@@ -326,6 +326,35 @@ def change_password(user: User, new_password: str) -> list[ApiToken]:
     return ended
 
 
+# A generated password: groups of letters and digits that are hard to mistake for one
+# another when read aloud or typed from a screen (no 0/O, 1/l/I).
+_GENERATED_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_GENERATED_GROUPS = 4
+_GENERATED_GROUP_LENGTH = 5
+
+
+def generate_password() -> str:
+    """Return a random password (about 116 bits) that passes the password rules."""
+    while True:
+        password = "-".join(
+            "".join(secrets.choice(_GENERATED_ALPHABET) for _i in range(_GENERATED_GROUP_LENGTH))
+            for _g in range(_GENERATED_GROUPS)
+        )
+        if not password_problems(password):
+            return password
+
+
+def reset_password(user: User) -> str:
+    """Give the user a new generated password and return it (shown once, never stored).
+
+    As with any change of password, every session of the user and every API token they
+    hold ends.
+    """
+    password = generate_password()
+    change_password(user, password)
+    return password
+
+
 def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from portfolio.core.months import Month
 from portfolio.core.text import clean_value
@@ -272,37 +273,77 @@ class ProgrammeData(Strict):
 
     @model_validator(mode="after")
     def references_resolve(self):
-        tracks = {t.number for t in self.tracks}
-        if len(tracks) != len(self.tracks):
-            raise ValueError("track numbers repeat")
-        codes = [p.code for p in self.projects]
-        if len(set(codes)) != len(codes):
-            raise ValueError("project codes repeat")
-        for project in self.projects:
-            if project.track is not None and project.track not in tracks:
-                raise ValueError(f"project {project.code} names unknown track {project.track}")
-        for risk in self.risks:
-            if risk.track is not None and risk.track not in tracks:
-                raise ValueError(f"risk {risk.code} names unknown track {risk.track}")
-        if self.budget:
-            for row in self.budget.rows:
-                if row.track is not None and row.track not in tracks:
-                    raise ValueError(f"budget row {row.label!r} names unknown track")
-                if (row.track is None) != row.cross_cutting:
-                    raise ValueError(f"budget row {row.label!r}: a track or cross_cutting")
-        for benefit in self.benefits:
-            unknown = set(benefit.recipients) - set(self.recipients)
-            if unknown:
-                raise ValueError(f"benefit {benefit.code} names unknown recipients {unknown}")
-        names = [b.name for b in self.governance]
-        for body in self.governance:
-            if body.parent is not None and body.parent not in names:
-                raise ValueError(f"body {body.name!r} names unknown parent {body.parent!r}")
-            if body.track is not None and body.track not in tracks:
-                raise ValueError(f"body {body.name!r} names unknown track")
-            if body.project is not None and body.project not in codes:
-                raise ValueError(f"body {body.name!r} names unknown project")
+        # Every problem at once, each by its path within the programme and without the
+        # value found there (the file is input from outside); the import reads them back
+        # from the error's context to give each its own line.
+        problems = reference_problems(self)
+        if problems:
+            summary = "; ".join(f"{_dotted(loc)}: {message}" for loc, message in problems)
+            raise PydanticCustomError(
+                "references", "{summary}", {"summary": summary, "problems": problems}
+            )
         return self
+
+
+def _dotted(loc: tuple) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)[1:]
+
+
+def reference_problems(data: ProgrammeData) -> list[tuple[tuple, str]]:
+    """List what in a programme names something the programme lacks, or repeats a key."""
+    problems: list[tuple[tuple, str]] = []
+
+    def repeats(section: str, key: str, values: list) -> None:
+        seen = set()
+        for index, value in enumerate(values):
+            if value in seen:
+                problems.append(((section, index, key), "repeats an earlier entry's value"))
+            seen.add(value)
+
+    tracks = {t.number for t in data.tracks}
+    codes = [p.code for p in data.projects]
+    repeats("tracks", "number", [t.number for t in data.tracks])
+    repeats("projects", "code", codes)
+    repeats("benefits", "code", [b.code for b in data.benefits])
+    repeats("risks", "code", [r.code for r in data.risks])
+    repeats("milestones", "title", [x.title for x in data.milestones])
+    repeats("governance", "name", [b.name for b in data.governance])
+    repeats("stakeholders", "name", [x.name for x in data.stakeholders])
+    for index, name in enumerate(data.recipients):
+        if name in data.recipients[:index]:
+            problems.append((("recipients", index), "repeats an earlier recipient"))
+    unknown_track = "names a track number the programme does not have"
+    sections: tuple[tuple[str, list[ProjectData | RiskData | MilestoneData | BodyData]], ...]
+    sections = (
+        ("projects", list(data.projects)),
+        ("risks", list(data.risks)),
+        ("milestones", list(data.milestones)),
+        ("governance", list(data.governance)),
+    )
+    for section, items in sections:
+        for index, item in enumerate(items):
+            if item.track is not None and item.track not in tracks:
+                problems.append(((section, index, "track"), unknown_track))
+    if data.budget:
+        for index, row in enumerate(data.budget.rows):
+            if row.track is not None and row.track not in tracks:
+                problems.append((("budget", "rows", index, "track"), unknown_track))
+            if (row.track is None) != row.cross_cutting:
+                problems.append(
+                    (("budget", "rows", index), "needs either a track or cross_cutting: true")
+                )
+    for index, benefit in enumerate(data.benefits):
+        if set(benefit.recipients) - set(data.recipients):
+            problems.append(
+                (("benefits", index, "recipients"), "names a recipient not in recipients")
+            )
+    names = [b.name for b in data.governance]
+    for index, body in enumerate(data.governance):
+        if body.parent is not None and body.parent not in names:
+            problems.append((("governance", index, "parent"), "names no body in governance"))
+        if body.project is not None and body.project not in codes:
+            problems.append((("governance", index, "project"), "names no project in projects"))
+    return problems
 
 
 class ProjectRef(Strict):

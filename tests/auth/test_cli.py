@@ -144,3 +144,46 @@ def test_each_first_administrator_gets_a_password_of_its_own(empty_app):
     second = services.create_first_admin()
     assert second is not None and second != first
     assert services.authenticate(services.FIRST_ADMIN_EMAIL, first) is None
+
+
+def test_set_password_prompts_twice_and_the_old_one_stops_working(app, runner, users):
+    user = users.make("viewer")
+    new = "et helt nyt og hemmeligt kodeord"
+    result = runner.invoke(args=["users", "set-password", user.email], input=f"{new}\n{new}\n")
+    assert result.exit_code == 0, result.output
+    assert new not in result.output  # the prompt hides what is typed
+    assert "Password set for viewer@example.dk" in result.output
+    assert services.authenticate(user.email, new) is not None
+    assert services.authenticate(user.email, "et langt og sikkert kodeord") is None
+
+
+def test_set_password_generate_prints_a_password_that_works(app, runner, users):
+    from tests.conftest import PASSWORD
+
+    user = users.make("viewer")
+    result = runner.invoke(args=["users", "set-password", user.email, "--generate"])
+    assert result.exit_code == 0, result.output
+    password = result.stdout.strip()
+    assert services.authenticate(user.email, password) is not None
+    assert services.authenticate(user.email, PASSWORD) is None
+
+
+def test_set_password_refuses_a_weak_password_and_changes_nothing(app, runner, users):
+    from tests.conftest import PASSWORD
+
+    user = users.make("viewer")
+    result = runner.invoke(
+        args=["users", "set-password", user.email, "--password-stdin"], input="kort\n"
+    )
+    assert result.exit_code != 0
+    assert "mindst 12 tegn" in result.output
+    assert services.authenticate(user.email, PASSWORD) is not None
+
+
+def test_set_password_for_an_unknown_user(runner):
+    result = runner.invoke(
+        args=["users", "set-password", "ingen@example.dk", "--password-stdin"],
+        input="et langt og hemmeligt kodeord\n",
+    )
+    assert result.exit_code != 0
+    assert "No user ingen@example.dk" in result.output
