@@ -100,7 +100,8 @@ def _fill(content: bytes, sheet: str, label: str, values: dict[str, float]) -> b
 
 
 @pytest.mark.parametrize(
-    ("locale", "sheet", "lasting"), [("en", "Forecast", "Ongoing (per year)"), ("da", "Prognose", "Varigt")]
+    ("locale", "sheet", "lasting"),
+    [("en", "Forecast", "Ongoing (per year)"), ("da", "Prognose", "Varigt")],
 )
 def test_a_workbook_in_either_language_is_read_back_exactly(locale, sheet, lasting):
     data = ddns_workbook(locale=locale)
