@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -138,7 +140,7 @@ def budget_overview(
 
 
 def budget_overviews(
-    programmes, *, with_printed_totals: bool = True, today: dt.date | None = None
+    programmes: Sequence[Any], *, with_printed_totals: bool = True, today: dt.date | None = None
 ) -> dict[int, BudgetOverview | None]:
     """The budget overview of each programme, by id, in two queries for them all."""
     ids = [p.id for p in programmes]
@@ -174,7 +176,9 @@ def budget_overviews(
     }
 
 
-def _overview(programme, lines: list[BudgetLine], printed, today: dt.date) -> BudgetOverview:
+def _overview(
+    programme: Any, lines: list[BudgetLine], printed: list[PrintedTotal], today: dt.date
+) -> BudgetOverview:
     versions = sorted({line.baseline for line in lines if line.baseline}, key=lambda b: b.number)
     latest = versions[-1]
     rows = sorted({line.row for line in lines}, key=lambda r: r.position)

@@ -354,5 +354,5 @@ class CreateForm:
     """Put first among the bases of a form that creates an object: a new object has no
     stored version for the form to carry, so none is asked for."""
 
-    def validate_version(self, field):
+    def validate_version(self, field: wtforms.Field) -> None:
         return None

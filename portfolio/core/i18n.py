@@ -12,7 +12,7 @@ from flask_babel import get_locale, get_translations
 
 from portfolio.config import PROJECT_ROOT
 from portfolio.core.months import Month
-from portfolio.core.periods import period_label
+from portfolio.core.periods import Frequency, period_label
 
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 
@@ -189,7 +189,7 @@ def _install_template_gettext(app: Flask) -> None:
     )
 
 
-def format_period_name(period: Month | None, frequency) -> str:
+def format_period_name(period: Month | None, frequency: Frequency) -> str:
     """Name a measurement period as everywhere else: "2023", "K3 2023", "jan. 2022"."""
     if period is None:
         return "–"

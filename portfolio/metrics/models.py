@@ -86,18 +86,18 @@ class MetricSource(Versioned, Timestamped, db.Model):
         if not location:
             return ""
         if "://" not in location:
-            return _("Fil %(name)s", name=PurePath(location).name or location)
+            return str(_("Fil %(name)s", name=PurePath(location).name or location))
         parts = urlsplit(location)
         scheme = parts.scheme.lower()
         host = parts.hostname or ""
         if scheme in ("http", "https"):
             return host or scheme
         if scheme.startswith("sqlite"):
-            return _("SQLite-fil %(name)s", name=PurePath(parts.path).name or "–")
+            return str(_("SQLite-fil %(name)s", name=PurePath(parts.path).name or "–"))
         dialect = scheme.split("+", 1)[0]
         if host:
-            return _("Database (%(kind)s) på %(host)s", kind=dialect, host=host)
-        return _("Database (%(kind)s)", kind=dialect)
+            return str(_("Database (%(kind)s) på %(host)s", kind=dialect, host=host))
+        return str(_("Database (%(kind)s)", kind=dialect))
 
     def fetch_settings(self) -> tuple[str | None, dict]:
         """Return (location, options) as the adapter reads them: secrets put back in."""
