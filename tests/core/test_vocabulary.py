@@ -84,6 +84,16 @@ def test_achievement_has_one_precision_on_the_benefit_page(client, login_as, mon
     assert "30,3 %" in html  # as on the workshop page and in the pack, not "30 %"
 
 
+def test_benefit_page_names_baseline_and_target_periods_as_the_chart_does(
+    client, login_as, monthly
+):
+    login_as("viewer")
+    html = client.get("/programmes/ddns/benefits/GH1").get_data(as_text=True)
+    # The facts beside the trend chart, whose legend says "Basislinje jan. 2022: 20,0 %".
+    assert "<dd>20,0 (jan. 2022)</dd>" in html and "<dd>20,0 (2022)</dd>" not in html
+    assert "<dd>90,0 (jan. 2027)</dd>" in html
+
+
 def test_indicator_values_page_names_months_as_everywhere(client, login_as, monthly):
     login_as("secretariat")
     html = client.get("/programmes/ddns/indicators/GH1.1/values").get_data(as_text=True)
