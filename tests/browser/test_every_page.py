@@ -242,7 +242,12 @@ def test_no_serious_accessibility_problems(axe_or_skip, tabs, site, role):
     found = {}
     for width in (PHONE, LAPTOP):
         page.set_viewport_size(width)
-        for name in PAGES if width is PHONE else ("status", "budget"):
+        # Every page at both widths for the administrator, who sees every part of them: a
+        # table's cells scrolled out of view at 390 px are not checked there (axe cannot see
+        # their contrast). The other roles see the pages the same way; at 1366 px the two
+        # they use most are enough.
+        laptop = PAGES if role == "admin" else ("status", "budget")
+        for name in PAGES if width is PHONE else laptop:
             problems = _problems(page, _url(site, name))
             if problems:
                 found[f"{name} at {width['width']} px"] = problems
