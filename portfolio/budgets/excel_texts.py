@@ -196,8 +196,8 @@ HEADER_BASELINE_NUMBER = N_("Basisversion")
 HEADER_BUDGET_TOTAL = N_("Budget i alt")
 HEADER_FORECAST_TOTAL = N_("Prognose i alt")
 HEADER_ACTUAL_TOTAL = N_("Forbrug i alt")
-HEADER_FORECAST_VARIANCE = N_("Prognose − budget")
-HEADER_ACTUAL_VARIANCE = N_("Forbrug − budget")
+HEADER_ESTIMATE_TOTAL = N_("Skønnet totalomkostning")
+HEADER_ESTIMATE_VARIANCE = N_("Skønnet totalomkostning − budget")
 HEADER_LASTING_TOTAL = N_("Varigt (budget)")
 
 # Print header and footer (Excel's &-codes: &P page, &N pages, &A sheet name).

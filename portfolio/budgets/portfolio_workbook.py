@@ -94,8 +94,13 @@ def difference_value(value: Value, budget: Value) -> Value:
 
 
 def programme_sums(programme: BudgetWorkbook) -> tuple[Value, ...]:
-    """Return what the overview's formulas give for one programme: budget total, lasting,
-    forecast total, actual total (blank without any figure) and the two differences."""
+    """Return the overview's figures for one programme: budget total, lasting, forecast
+    total, actual total (blank without any figure), the estimate at completion as the app
+    computes it (`RowFigures.estimate`, blank without one) and the estimate minus budget.
+
+    The estimate is the only figure set against the whole budget: a forecast or actual
+    total may cover only some of the years, so neither is compared with all of them.
+    """
     years = programme.years
 
     def row_totals(kind: str, blank: bool) -> list[Value]:
@@ -106,17 +111,11 @@ def programme_sums(programme: BudgetWorkbook) -> tuple[Value, ...]:
 
     budget = sum_value(numbers(row_totals("baseline", False)), False)
     lasting = round3(sum((r.baseline.get(LASTING, Decimal(0)) for r in programme.rows), Decimal(0)))
-    forecast, actual = (
-        sum_value(numbers(row_totals(kind, True)), True) for kind in ("forecast", "actual")
+    forecast, actual, estimate = (
+        sum_value(numbers(row_totals(kind, True)), True)
+        for kind in ("forecast", "actual", "estimate")
     )
-    return (
-        budget,
-        lasting,
-        forecast,
-        actual,
-        difference_value(forecast, budget),
-        difference_value(actual, budget),
-    )
+    return (budget, lasting, forecast, actual, estimate, difference_value(estimate, budget))
 
 
 class _PortfolioBuilder:
@@ -191,6 +190,13 @@ class _PortfolioBuilder:
         cell = put_formula(WriteOnlyCell(ws), formula, number_format or self.fmt)
         if computed:
             cell.fill = COMPUTED_FILL
+        return cell
+
+    def amount(self, ws, value: Value):
+        """A figure the app computed (blank for none), marked as computed like a formula."""
+        cell = WriteOnlyCell(ws, value if isinstance(value, Decimal) else None)
+        cell.number_format = self.fmt
+        cell.fill = COMPUTED_FILL
         return cell
 
     def column(self, sheet: str, col: int) -> str:
@@ -274,8 +280,8 @@ class _PortfolioBuilder:
             self.t.HEADER_LASTING_TOTAL,
             self.t.HEADER_FORECAST_TOTAL,
             self.t.HEADER_ACTUAL_TOTAL,
-            self.t.HEADER_FORECAST_VARIANCE,
-            self.t.HEADER_ACTUAL_VARIANCE,
+            self.t.HEADER_ESTIMATE_TOTAL,
+            self.t.HEADER_ESTIMATE_VARIANCE,
         ]
         for col, width in enumerate((16, 14, 44, 12, 12, 14, 14, 14, 14, 16, 16), start=1):
             ws.column_dimensions[get_column_letter(col)].width = width
@@ -319,26 +325,23 @@ class _PortfolioBuilder:
                     self.formula(ws, lasting),
                     self.formula(ws, forecast),
                     self.formula(ws, actual),
-                    self.formula(ws, f'=IF(H{r}="","",ROUND(H{r}-F{r},3))'),
-                    self.formula(ws, f'=IF(I{r}="","",ROUND(I{r}-F{r},3))'),
+                    # The app's estimate, a figure (the sheets hold no closed-year rule).
+                    self.amount(ws, cached[f"J{r}"]),
+                    self.formula(ws, f'=IF(J{r}="","",ROUND(J{r}-F{r},3))'),
                 ]
             )
         cells = [None, self.text(ws, self.t.ROW_TOTAL, bold=True), None, None, None]
-        for letter in "FGHI":
+        for letter in "FGHIJ":
             down = f"{letter}{first}:{letter}{max(last, first)}"
-            if letter in "HI":
+            if letter in "HIJ":
                 formula = f'=IF(COUNT({down})=0,"",ROUND(SUM({down}),3))'
             else:
                 formula = f"=ROUND(SUM({down}),3)"
             cells.append(self.formula(ws, formula))
-            cached[f"{letter}{total_row}"] = sum_value(numbers(sums[letter]), letter in "HI")
+            cached[f"{letter}{total_row}"] = sum_value(numbers(sums[letter]), letter in "HIJ")
         t_row = total_row
-        cells.append(self.formula(ws, f'=IF(H{t_row}="","",ROUND(H{t_row}-F{t_row},3))'))
-        cells.append(self.formula(ws, f'=IF(I{t_row}="","",ROUND(I{t_row}-F{t_row},3))'))
-        for letter, of in (("J", "H"), ("K", "I")):
-            cached[f"{letter}{t_row}"] = difference_value(
-                cached[f"{of}{t_row}"], cached[f"F{t_row}"]
-            )
+        cells.append(self.formula(ws, f'=IF(J{t_row}="","",ROUND(J{t_row}-F{t_row},3))'))
+        cached[f"K{t_row}"] = difference_value(cached[f"J{t_row}"], cached[f"F{t_row}"])
         for cell in cells:
             if cell is not None and not isinstance(cell, int):
                 cell.font = BOLD

@@ -50,7 +50,13 @@ def injected():
 
 
 def portfolio():
-    programmes = [ddns_filled(), synthetic_workbook(1, rows=3, years=3)]
+    # DDNS with an estimate at completion (the app's figure; here its forecast), the others
+    # without one.
+    ddns = ddns_filled()
+    ddns = dataclasses.replace(
+        ddns, rows=[dataclasses.replace(r, estimate=dict(r.forecast)) for r in ddns.rows]
+    )
+    programmes = [ddns, synthetic_workbook(1, rows=3, years=3)]
     programmes.append(dataclasses.replace(synthetic_workbook(2, rows=2, years=6), rows=[
         dataclasses.replace(r, forecast={}, actual={}) for r in synthetic_workbook(2, 2, 6).rows
     ]))  # fmt: skip
@@ -333,7 +339,7 @@ def test_portfolio_sums_per_programme_survive_recalculation(converted):
         check(theirs, ours, sheet, expected)
 
     expected = {}
-    totals = {"F": D(0), "G": D(0), "H": None, "I": None}
+    totals = {"F": D(0), "G": D(0), "H": None, "I": None, "J": None}
     for index, programme in enumerate(programmes):
         r = 5 + index
         budget = sum(
@@ -353,15 +359,26 @@ def test_portfolio_sums_per_programme_survive_recalculation(converted):
             expected[(r, 6 + offset)] = figures[letter]
             if figures[letter] is not None:
                 totals[letter] = (totals[letter] or D(0)) + figures[letter]
-        for col, letter in ((10, "H"), (11, "I")):
-            expected[(r, col)] = None if figures[letter] is None else figures[letter] - budget
+        # The estimate at completion is the app's figure (no formula): the one compared
+        # with the whole budget, since a forecast or actual total may cover only some years.
+        values = [a for row in programme.rows for y, a in row.estimate.items() if y != "varigt"]
+        estimate = sum(values, D(0)) if values else None
+        for wb in (ours, theirs):
+            assert _number(wb["Oversigt"].cell(r, 10).value) == estimate, programme.programme_slug
+        expected[(r, 11)] = None if estimate is None else estimate - budget
+        if estimate is not None:
+            totals["J"] = (totals.get("J") or D(0)) + estimate
     r = 5 + len(programmes)
-    for offset, letter in enumerate("FGHI"):
+    for offset, letter in enumerate("FGHIJ"):
         expected[(r, 6 + offset)] = totals[letter]
-    expected[(r, 10)] = totals["H"] - totals["F"]
-    expected[(r, 11)] = totals["I"] - totals["F"]
+    expected[(r, 11)] = totals["J"] - totals["F"]
+    assert totals["J"] is not None  # DDNS has an estimate: the total compares it
     check(theirs, ours, "Oversigt", expected)
     assert theirs["Oversigt"].cell(7, 8).value in (None, "")  # no forecast at all: blank
+
+
+def _number(value):
+    return None if value in (None, "") else D(str(value)).quantize(D("0.001"))
 
 
 def test_text_that_looks_like_a_formula_is_text_after_libreoffice(converted):

@@ -42,3 +42,35 @@ def test_without_programmes_there_is_nothing_to_download(client, login_as):
     response = client.get("/portfolio/budgets.xlsx")
     assert response.status_code == 403
     assert "adgang til nogen programmer" in response.get_data(as_text=True)
+
+
+def test_the_overview_sets_the_pages_estimate_against_the_whole_budget(
+    app, client, login_as, ddns, users
+):
+    """Like with like: the estimate at completion (the budget page's figure) is compared with
+    the whole budget, never a forecast or actual total that covers only some years."""
+    from decimal import Decimal
+
+    from portfolio.budgets import services
+    from portfolio.budgets.models import BudgetKind
+    from portfolio.extensions import db
+
+    app.config["TODAY"] = "2026-06-15"
+    rows = services.budget_rows(ddns.id)
+    # Actual spend for the closed years only; the years after have no figure but the budget.
+    actual = {(row.id, year): Decimal("1.0") for row in rows for year in ("2023", "2024")}
+    services.set_amounts(users.make("secretariat"), ddns, BudgetKind.ACTUAL, actual)
+    db.session.commit()
+    overview = services.budget_overview(ddns)
+    login_as("admin")
+    content = client.get("/portfolio/budgets.xlsx").data
+    sheet = load_workbook(io.BytesIO(content), data_only=True)["Oversigt"]
+    header = [c.value for c in sheet[4]]
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == "ddns")
+    values = dict(zip(header, row, strict=True))
+    assert "Forbrug − budget" not in header and "Prognose − budget" not in header
+    estimate = values["Skønnet totalomkostning"]
+    assert round(estimate, 3) == float(overview.estimate_total)
+    assert round(estimate, 3) != round(values["Forbrug i alt"], 3)  # not the actual total
+    budget = values[header[5]]
+    assert round(values["Skønnet totalomkostning − budget"], 3) == round(estimate - budget, 3)
