@@ -116,7 +116,11 @@ class Benefit(Versioned, Timestamped, db.Model):
     tracks = relationship("Track", secondary=benefit_tracks, order_by="Track.number")
     projects = relationship("Project", secondary=benefit_projects, order_by="Project.code")
     goals = relationship("VisionGoal", secondary=benefit_goals, order_by="VisionGoal.position")
-    indicators = relationship("Indicator", back_populates="benefit", order_by="Indicator.position")
+    indicators = relationship(
+        "Indicator",
+        back_populates="benefit",
+        order_by="[Indicator.position, Indicator.code]",  # codes break ties (the same position)
+    )
 
     @property
     def types(self) -> list[BenefitType]:

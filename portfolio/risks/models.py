@@ -89,7 +89,9 @@ class Risk(Versioned, Timestamped, db.Model):
     programme = relationship("Programme")
     track = relationship("Track")
     # Key risk indicators (read-only here: an indicator names its risk).
-    indicators = relationship("Indicator", viewonly=True, order_by="Indicator.position")
+    indicators = relationship(
+        "Indicator", viewonly=True, order_by="[Indicator.position, Indicator.code]"
+    )
     assessments: Mapped[list[RiskAssessment]] = relationship(
         back_populates="risk",
         order_by="(RiskAssessment.assessed_on, RiskAssessment.id)",
