@@ -107,6 +107,21 @@ def _problem(root, loc: tuple, message: str) -> str:
     return f"{where}{_path_text(loc)}: {message}"
 
 
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, mark):
+        super().__init__()
+        self.problem_mark = mark
+        self.problem = "anchors and aliases (& and *) are not allowed"
+
+
+def _refuse_aliases(text: str) -> None:
+    """Refuse YAML aliases before anything is built: a programme file needs none, and a few
+    nested aliases make a small file stand for billions of nodes (a "billion laughs")."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _AliasRefused(event.start_mark)
+
+
 def read_programme_file(text: str) -> ProgrammeFile:
     """Parse and validate a programme file, raising ProgrammeFileError with every problem.
 
@@ -114,6 +129,7 @@ def read_programme_file(text: str) -> ProgrammeFile:
     found there (the file is input from outside).
     """
     try:
+        _refuse_aliases(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:

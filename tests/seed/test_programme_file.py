@@ -213,6 +213,20 @@ def test_a_file_that_is_not_yaml_is_refused_with_its_line(app, runner, tmp_path)
     assert "line 3: not valid YAML" in result.output
 
 
+def test_a_file_of_nested_aliases_is_refused_before_it_is_built(app, runner, tmp_path):
+    """A "billion laughs": nine levels of nine aliases stand for 9**9 strings in 1 kB."""
+    levels = ['a0: &a0 "lol"']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    before = _audit_rows()
+    result = _import(runner, path)
+    assert result.exit_code != 0
+    assert "line 2: not valid YAML: anchors and aliases (& and *) are not allowed" in result.output
+    assert "lol" not in result.output
+    assert _audit_rows() == before
+
+
 def test_export_of_an_unknown_programme_fails(runner):
     result = runner.invoke(args=["export", "programme", "findes-ikke"])
     assert result.exit_code != 0
