@@ -21,8 +21,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from portfolio.budgets.excel_cells import (
     DOCUMENT_LANGUAGES,
@@ -192,7 +193,7 @@ class _PortfolioBuilder:
             cell.fill = COMPUTED_FILL
         return cell
 
-    def amount(self, ws, value: Value):
+    def amount(self, ws: WriteOnlyWorksheet, value: Value) -> Cell:
         """A figure the app computed (blank for none), marked as computed like a formula."""
         cell = WriteOnlyCell(ws, value if isinstance(value, Decimal) else None)
         cell.number_format = self.fmt
