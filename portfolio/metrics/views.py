@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can
-from portfolio.core.errors import RuleViolation, StaleEdit
-from portfolio.core.forms import save_form
+from portfolio.core.forms import commit_or_flash, save_form
 from portfolio.core.text import clean_text
 from portfolio.extensions import db
 from portfolio.metrics import sources as services
@@ -154,14 +153,10 @@ def resume(source_id):
     if not form.validate():
         flash(_("Formularen mangler sin version. Indlæs siden igen."), "error")
         return redirect(url_for("sources.show", source_id=source_id))
-    try:
-        services.resume_source(current_user, source, form.expected_version)
-        db.session.commit()
-    except (RuleViolation, StaleEdit) as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(_("Kilden er genoptaget og læses ved næste opdatering."), "success")
+    commit_or_flash(
+        lambda: services.resume_source(current_user, source, form.expected_version),
+        _("Kilden er genoptaget og læses ved næste opdatering."),
+    )
     return redirect(url_for("sources.show", source_id=source_id))
 
 

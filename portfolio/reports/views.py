@@ -21,8 +21,7 @@ from flask_login import current_user
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core import clock
 from portfolio.core.confirmation import Confirmation
-from portfolio.core.errors import RuleViolation, StaleEdit
-from portfolio.core.forms import save_form
+from portfolio.core.forms import commit_or_flash, save_form
 from portfolio.core.i18n import format_timestamp, locale_code
 from portfolio.core.responses import content_version, versioned_svg
 from portfolio.core.urls import id_arg
@@ -203,14 +202,10 @@ def approve(slug, report_id):
         return redirect(show_url)  # approved already: nothing to confirm
     form = ApproveForm(obj=report) if request.method == "GET" else ApproveForm()
     if request.method == "POST" and form.validate():
-        try:
-            services.approve_report(current_user, report, form.expected_version)
-            db.session.commit()
-        except (RuleViolation, StaleEdit) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(_("Rapporten er godkendt og låst."), "success")
+        commit_or_flash(
+            lambda: services.approve_report(current_user, report, form.expected_version),
+            _("Rapporten er godkendt og låst."),
+        )
         return redirect(show_url)
     return render_template(
         "_confirm.html",

@@ -8,11 +8,9 @@ from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.charts.web import chart_response, chart_url
 from portfolio.core import clock
-from portfolio.core.errors import RuleViolation, StaleEdit
 from portfolio.core.forms import commit_or_flash, options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.core.security import local_target
-from portfolio.extensions import db
 from portfolio.programmes import services as programme_services
 from portfolio.programmes.models import ProgrammeStatus
 from portfolio.workshops import services
@@ -213,14 +211,7 @@ def _step(slug, workshop_id, kind):
         return redirect(show_url)  # nothing to confirm: the step was taken already
     form = StepForm(obj=workshop) if request.method == "GET" else StepForm()
     if request.method == "POST" and form.validate():
-        try:
-            step(form.expected_version)
-            db.session.commit()
-        except (RuleViolation, StaleEdit) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(message, "success")
+        commit_or_flash(lambda: step(form.expected_version), message)
         return redirect(show_url)
     return render_template(
         "_confirm.html",

@@ -27,10 +27,8 @@ def _today(app):
     app.config["TODAY"] = TODAY.isoformat()
 
 
-@pytest.fixture
-def demo_benefit(app, ddns):
-    """GH1 measured off track (50 where 60 was planned) on a demo source."""
-    metric = make_metric("demo-gh1", is_demo=True)
+def _gh1_measured(ddns, metric) -> None:
+    """GH1 measured off track by the metric (50 where 60 was planned)."""
     make_indicator(
         get_benefit(ddns, "GH1"),
         "GH1.1",
@@ -43,6 +41,12 @@ def demo_benefit(app, ddns):
     )
     observe(metric, (2025, 50))
     db.session.commit()
+
+
+@pytest.fixture
+def demo_benefit(app, ddns):
+    """GH1 measured off track on a demo source."""
+    _gh1_measured(ddns, make_metric("demo-gh1", is_demo=True))
 
 
 def light_head(html: str, key: str) -> str:
@@ -61,19 +65,7 @@ def test_the_headline_and_the_light_say_demo_data(client, login_as, demo_benefit
 
 
 def test_real_measurements_carry_no_demo_mark(client, login_as, ddns):
-    metric = make_metric("gh1-real")
-    make_indicator(
-        get_benefit(ddns, "GH1"),
-        "GH1.1",
-        metric_id=metric.id,
-        baseline_value=40,
-        baseline_period=2023,
-        target_value=80,
-        target_period=2027,
-        trajectory=[(2025, 60)],
-    )
-    observe(metric, (2025, 50))
-    db.session.commit()
+    _gh1_measured(ddns, make_metric("gh1-real"))
     login_as("viewer")
     html = client.get("/programmes/ddns/status").text
     assert headline(html) == "Samlet ■ Rød – 2 af 5 lys uden vurdering"
