@@ -32,7 +32,7 @@ import io
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import pydantic
 from flask_babel import gettext as _
@@ -42,11 +42,13 @@ from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
     MAX_NAMES_SHOWN,
+    AdapterConfig,
     CommonOptions,
     Deadline,
     MetricAdapter,
     NameList,
     ParsedTable,
+    SourceParseError,
     check_deadline,
     finish,
     parse_error,
@@ -140,7 +142,7 @@ def _find(header: list[str], name: str) -> int | None:
     return folded.index(name.casefold()) if name.casefold() in folded else None
 
 
-def _missing_column(name: str, header: list[str]):
+def _missing_column(name: str, header: list[str]) -> SourceParseError:
     return parse_error(
         _(
             "kolonnen %(column)s findes ikke; angiv den (kolonner: %(header)s)",
@@ -229,6 +231,7 @@ def parse_sdmx_csv(
     observations: list[Observation] = []
     keys: dict[tuple[str, ...], dict[str, str]] = {}
     revisions: set[str] = set()
+    periods: dict[str, str] = {}
     deleted = partial = 0
     for line_number, row in enumerate(rows, start=2):
         if len(row) != len(header):
@@ -239,6 +242,7 @@ def parse_sdmx_csv(
             deleted += 1
             continue
         period = code_of(row[time_index])
+        period = periods.setdefault(period, period)  # one string per period, shared
         if not period:
             partial += 1
             continue
@@ -311,27 +315,27 @@ class SdmxCsvAdapter(MetricAdapter):
 
     def fetch(
         self,
-        config: SdmxCsvConfig | dict,
+        config: AdapterConfig | dict[str, Any],
         *,
         since_revision: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> FetchResult:
         """Read the SDMX-CSV message at the configured location."""
-        config = self.parse_config(config)
+        settings: SdmxCsvConfig = self.parse_config(config)
         deadline = Deadline(timeout)
-        payload = read_location(config.location, deadline)
+        payload = read_location(settings.location, deadline)
         parsed = parse_sdmx_csv(
             payload.content,
-            time_column=config.time_column,
-            value_column=config.value_column,
-            attribute_columns=config.attribute_columns,
-            dimension_columns=config.dimension_columns,
-            separator=config.separator,
-            decimal=config.decimal,
-            status_map=config.status_map,
-            unit=config.unit,
+            time_column=settings.time_column,
+            value_column=settings.value_column,
+            attribute_columns=settings.attribute_columns,
+            dimension_columns=settings.dimension_columns,
+            separator=settings.separator,
+            decimal=settings.decimal,
+            status_map=settings.status_map,
+            unit=settings.unit,
             deadline=deadline,
         )
         # Eurostat's LAST UPDATE is the provider's own revision; else the HTTP headers'.
         parsed.revision = parsed.revision or payload.etag or payload.last_modified
-        return finish(parsed, since_revision=since_revision, suppress_below=config.suppress_below)
+        return finish(parsed, since_revision=since_revision, suppress_below=settings.suppress_below)

@@ -40,6 +40,7 @@ from flask_babel import lazy_gettext as _l
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
+    AdapterConfig,
     CommonOptions,
     Deadline,
     MetricAdapter,
@@ -108,8 +109,14 @@ def _roles(component: dict[str, Any]) -> set[str]:
     return {str(role) for role in _list(roles)}
 
 
+def _body(document: dict[str, Any]) -> dict[str, Any]:
+    """Return the part holding the data sets: `data` in 2.0 (and some 1.0 services)."""
+    data = document.get("data")
+    return data if isinstance(data, dict) else document
+
+
 def _structure_of(document: dict[str, Any], data_set: dict[str, Any]) -> dict[str, Any]:
-    body = document.get("data") if isinstance(document.get("data"), dict) else document
+    body = _body(document)
     structures = _list(body.get("structures"))
     if structures:
         position = data_set.get("structure", 0)
@@ -124,8 +131,7 @@ def _structure_of(document: dict[str, Any], data_set: dict[str, Any]) -> dict[st
 
 
 def _data_sets(document: dict[str, Any]) -> list[Any]:
-    body = document.get("data") if isinstance(document.get("data"), dict) else document
-    return _list(body.get("dataSets"))
+    return _list(_body(document).get("dataSets"))
 
 
 def _error_of(document: dict[str, Any]) -> SourceParseError | None:
@@ -405,22 +411,22 @@ class SdmxJsonAdapter(MetricAdapter):
 
     def fetch(
         self,
-        config: SdmxJsonConfig | dict,
+        config: AdapterConfig | dict[str, Any],
         *,
         since_revision: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> FetchResult:
         """Read the SDMX-JSON message at the configured location."""
-        config = self.parse_config(config)
+        settings: SdmxJsonConfig = self.parse_config(config)
         deadline = Deadline(timeout)
-        payload = read_location(config.location, deadline)
+        payload = read_location(settings.location, deadline)
         parsed = parse_sdmx_json(
             payload.content,
-            time_dimension=config.time_dimension,
-            value_measure=config.value_measure,
-            status_map=config.status_map,
-            unit=config.unit,
+            time_dimension=settings.time_dimension,
+            value_measure=settings.value_measure,
+            status_map=settings.status_map,
+            unit=settings.unit,
             deadline=deadline,
         )
         parsed.revision = payload.etag or payload.last_modified
-        return finish(parsed, since_revision=since_revision, suppress_below=config.suppress_below)
+        return finish(parsed, since_revision=since_revision, suppress_below=settings.suppress_below)

@@ -44,6 +44,7 @@ from flask_babel import lazy_gettext as _l
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
+    AdapterConfig,
     CommonOptions,
     Deadline,
     MetricAdapter,
@@ -163,6 +164,7 @@ class _Reader:
         self.observations: list[Observation] = []
         self.keys: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
         self.deleted = 0
+        self.periods: dict[str, str] = {}
 
     def _is_dimension(self, name: str) -> bool:
         if self.dimension_columns is not None:
@@ -215,6 +217,9 @@ class _Reader:
 
     def add(self, key: dict[str, str], text: str | None, attributes: dict[str, str]) -> None:
         period = key.pop(self.time_dimension, None)
+        if period is not None:
+            # One string per period, shared (a message of a million cells has a few hundred).
+            period = self.periods.setdefault(period, period.strip())
         if period is None:
             raise parse_error(
                 _(
@@ -242,7 +247,7 @@ class _Reader:
             # One dict per series, shared by its observations (which never change it).
             dimensions = self.keys[shared_key] = key
         self.observations.append(
-            make_observation(dimensions, period.strip(), value, raw_status, status, self.unit)
+            make_observation(dimensions, period, value, raw_status, status, self.unit)
         )
 
 
@@ -395,26 +400,26 @@ class SdmxMlAdapter(MetricAdapter):
 
     def fetch(
         self,
-        config: SdmxMlConfig | dict,
+        config: AdapterConfig | dict[str, Any],
         *,
         since_revision: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> FetchResult:
         """Read the SDMX-ML message at the configured location."""
-        config = self.parse_config(config)
+        settings: SdmxMlConfig = self.parse_config(config)
         deadline = Deadline(timeout)
         payload = read_location(
-            config.location, deadline, max_bytes=config.max_megabytes * 1024 * 1024
+            settings.location, deadline, max_bytes=settings.max_megabytes * 1024 * 1024
         )
         parsed = parse_sdmx_ml(
             payload.content,
-            time_dimension=config.time_dimension,
-            value_attribute=config.value_attribute,
-            attribute_columns=config.attribute_columns,
-            dimension_columns=config.dimension_columns,
-            status_map=config.status_map,
-            unit=config.unit,
+            time_dimension=settings.time_dimension,
+            value_attribute=settings.value_attribute,
+            attribute_columns=settings.attribute_columns,
+            dimension_columns=settings.dimension_columns,
+            status_map=settings.status_map,
+            unit=settings.unit,
             deadline=deadline,
         )
         parsed.revision = payload.etag or payload.last_modified
-        return finish(parsed, since_revision=since_revision, suppress_below=config.suppress_below)
+        return finish(parsed, since_revision=since_revision, suppress_below=settings.suppress_below)
