@@ -95,6 +95,10 @@ def bench_sdmx_ml() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "message.xml"
         size = write_message(path, SDMX_OBSERVATIONS, "ss")
+        saved = {
+            name: os.environ.get(name) for name in ("METRICS_FILE_ROOTS", "METRICS_ALLOWED_HOSTS")
+        }
+        # Read by the fetching processes: exactly this folder and the local server.
         os.environ["METRICS_FILE_ROOTS"] = folder
         os.environ["METRICS_ALLOWED_HOSTS"] = "127.0.0.1"
         stop, ports = context.Event(), context.Queue()
@@ -121,6 +125,11 @@ def bench_sdmx_ml() -> None:
         finally:
             stop.set()
             server.join(5)
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     print()
 
 

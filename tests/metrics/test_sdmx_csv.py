@@ -333,3 +333,16 @@ def test_explicit_decimal_point_refuses_a_comma():
     assert parse_sdmx_csv(content, decimal=",").observations[0].value == Decimal("1.5")
     with pytest.raises(SourceParseError, match="ikke et tal"):
         parse_sdmx_csv(content, decimal=".")
+
+
+def test_structure_name_without_label_columns_pairs_nothing():
+    content = (
+        b"STRUCTURE,STRUCTURE_ID,STRUCTURE_NAME,ACTION,GEO,TIME_PERIOD,OBS_VALUE,OBS_STATUS\n"
+        b"dataflow,X:Y(1.0),Befolkning,I,DK,2020,1,E\n"
+    )
+    (observation,) = parse_sdmx_csv(content).observations
+    assert (observation.dimensions, observation.period, observation.status) == (
+        {"GEO": "DK"},
+        "2020",
+        S.ESTIMATED,
+    )

@@ -187,8 +187,12 @@ def parse_sdmx_csv(
     if first == "STRUCTURE" and any(name.upper() == "STRUCTURE_NAME" for name in header):
         # labels=name: every component column is followed by a column of its labels.
         components = [i for i, name in enumerate(header) if name.upper() not in STRUCTURE_COLUMNS]
-        label_columns = set(components[1::2])
-        header = [name if i not in label_columns else "" for i, name in enumerate(header)]
+        labels = set(components[1::2])
+        wanted = {time_column.casefold(), value_column.casefold()}
+        # Unless a "label" column is one the reading needs: then the file has no pairs.
+        if len(components) % 2 == 0 and not any(header[i].casefold() in wanted for i in labels):
+            label_columns = labels
+            header = [name if i not in label_columns else "" for i, name in enumerate(header)]
     value_index = _find(header, value_column)
     time_index = _find(header, time_column)
     if time_index is None:
