@@ -346,3 +346,18 @@ def test_structure_name_without_label_columns_pairs_nothing():
         "2020",
         S.ESTIMATED,
     )
+
+
+def test_version_1_0_with_labels_both():
+    content = (
+        b"DATAFLOW,FREQ: Frequency,REF_AREA: Reference area,TIME_PERIOD: Time,"
+        b"OBS_VALUE: Observation value,OBS_STATUS: Observation status\n"
+        b"BIS:X(1.0): Something,A: Annual,DK: Denmark,2020: 2020,5,E: Estimated\n"
+    )
+    (observation,) = parse_sdmx_csv(content).observations
+    assert observation.dimensions == {"FREQ": "A", "REF_AREA": "DK"}
+    assert (observation.period, observation.value, observation.status) == (
+        "2020",
+        Decimal("5"),
+        S.ESTIMATED,
+    )

@@ -223,3 +223,36 @@ def test_a_huge_message_stops_at_the_deadline(tmp_path):
     time.sleep(0.01)
     with pytest.raises(SourceTimeout):
         parse_sdmx_ml(content, deadline=deadline)
+
+
+GENERIC_MESSAGE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<message:GenericData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+  xmlns:generic="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic">
+<message:Header><message:ID>X</message:ID>
+<message:Structure structureID="S" dimensionAtObservation="TIME_PERIOD"/></message:Header>
+<message:DataSet structureRef="S">
+<generic:Series>
+<generic:SeriesKey><generic:Value id="REF_AREA" value="DK"/><generic:Value id="TITLE_X" value="t"/>
+</generic:SeriesKey>
+<generic:Attributes><generic:Value id="UNIT_MEASURE" value="PERS"/></generic:Attributes>
+<generic:Obs><generic:ObsDimension value="2021"/>
+<generic:Attributes><generic:Value id="OBS_STATUS" value="M"/></generic:Attributes></generic:Obs>
+<generic:Obs><generic:ObsDimension value="2022"/><generic:ObsValue value="3"/>
+<generic:Attributes><generic:Value id="CONF_STATUS" value="C"/></generic:Attributes></generic:Obs>
+<generic:Obs><generic:ObsDimension value="2023"/><generic:ObsValue value="1.10"/></generic:Obs>
+</generic:Series>
+</message:DataSet>
+</message:GenericData>
+"""
+
+
+def test_generic_missing_and_confidential_cells_and_exact_dimensions():
+    observations = parse_sdmx_ml(GENERIC_MESSAGE).observations
+    assert [(o.period, o.value, o.status, o.raw_status) for o in observations] == [
+        ("2021", None, S.MISSING, "M"),
+        ("2022", None, S.SUPPRESSED, "C"),
+        ("2023", Decimal("1.10"), S.OK, None),
+    ]
+    # The series key decides: an unknown id in it is a dimension, an attribute never is.
+    assert observations[0].dimensions == {"REF_AREA": "DK", "TITLE_X": "t"}
+    assert str(observations[2].value) == "1.10"
