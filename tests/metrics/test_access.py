@@ -134,7 +134,7 @@ def test_a_mistyped_allow_list_entry_allows_nothing(entry):
 
 
 @pytest.mark.parametrize("server_file", [ENVIRON, PASSWD], ids=["environ", "passwd"])
-@pytest.mark.parametrize("adapter", ["file", "jsonstat", "sdmx_csv"])
+@pytest.mark.parametrize("adapter", ["file", "jsonstat", "sdmx_csv", "sdmx_json", "sdmx_ml"])
 def test_server_files_outside_the_roots_are_refused(only_root, server_file, adapter):
     extra = FILE_MAPPING if adapter == "file" else {}
     with pytest.raises(SourceAccessDenied) as caught:

@@ -21,7 +21,7 @@ from portfolio.metrics.adapters.base import (
 )
 from portfolio.metrics.observations import FetchResult
 
-BUILTIN = ["file", "jsonstat", "manual", "sdmx_csv", "sql", "statbank"]
+BUILTIN = ["file", "jsonstat", "manual", "sdmx_csv", "sdmx_json", "sdmx_ml", "sql", "statbank"]
 
 
 class WarehouseConfig(AdapterConfig):
@@ -94,6 +94,8 @@ def test_secret_fields_are_listed_and_never_shown_back(warehouse_adapter):
         "jsonstat": set(),
         "manual": set(),
         "sdmx_csv": set(),
+        "sdmx_json": set(),
+        "sdmx_ml": set(),
         "sql": {"url"},
         "statbank": set(),
     }

@@ -90,7 +90,13 @@ def test_an_unusual_status_is_shown_by_its_number_alone(http_server):
 
 @pytest.mark.parametrize(
     ("adapter", "extra"),
-    [("jsonstat", {}), ("sdmx_csv", {}), ("file", {"period_column": "a", "value_column": "b"})],
+    [
+        ("jsonstat", {}),
+        ("sdmx_csv", {}),
+        ("sdmx_ml", {}),
+        ("sdmx_json", {}),
+        ("file", {"period_column": "a", "value_column": "b"}),
+    ],
 )
 def test_garbage(http_server, adapter, extra):
     http_server.routes["/data"] = Route(body=b"\x00\xff\xfe<html>garbage", content_type="text/html")

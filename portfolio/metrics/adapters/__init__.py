@@ -113,6 +113,8 @@ def _load_builtin_adapters() -> None:
         jsonstat,
         manual,
         sdmx_csv,
+        sdmx_json,
+        sdmx_ml,
         sql,
         statbank,
     )
