@@ -113,8 +113,10 @@ def find_datasets(document: Any) -> dict[str, dict]:
         return {"": document}
     if document.get("class") == "collection":
         items = (document.get("link") or {}).get("item") or []
+        # Keyed by position ("0", "1", …): a label is long prose and need not be unique;
+        # `choose_dataset` also finds an item by its label.
         found = {
-            str(item.get("label") or position): item
+            str(position): item
             for position, item in enumerate(items)
             if isinstance(item, dict) and item.get("class") == "dataset" and "value" in item
         }
@@ -183,6 +185,10 @@ def _category_units(dimension: dict, codes: list[str]) -> dict[str, str]:
 def _cells(container: Any, count: int, what: str) -> list[Any]:
     """Spread a value or status container (list, sparse object or one item) over all cells."""
     if isinstance(container, list):
+        # One item for every cell may also be written as a one-element list
+        # (`"status": ["a"]`), which the format allows.
+        if len(container) == 1 and count != 1:
+            return container * count
         if len(container) != count:
             raise parse_error(
                 _(
@@ -230,11 +236,13 @@ def symbol_table(
         table = dict(EUROSTAT_FLAGS)
     else:
         table = dict(DEFAULT_JSONSTAT_SYMBOLS)
-        # A dataset that says what its symbols mean is believed over any general table.
-        for symbol, label in labels.items():
-            status = status_from_label(label)
-            if status is not None:
-                table[symbol] = status
+    # A dataset that says what its symbols mean is believed over any general table,
+    # whichever was chosen: Eurostat's "|C" is labelled "confidential", and no general
+    # table knows it (with the PX table "|" alone would be a break).
+    for symbol, label in labels.items():
+        status = status_from_label(label)
+        if status is not None:
+            table[symbol] = status
     table.update(overrides)
     return table
 
@@ -297,6 +305,57 @@ def _cell_value(raw: Any) -> tuple[Decimal | None, str | None]:
     raise parse_error(_("en værdi er hverken et tal, tekst eller null"))
 
 
+def _sizes(raw: Any) -> list[int] | None:
+    """Return the dimension sizes; some publishers write them as text ("36")."""
+    if not isinstance(raw, list):
+        return None
+    sizes = []
+    for size in raw:
+        if isinstance(size, str) and size.strip().isdigit():
+            size = int(size.strip())
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            return None
+        sizes.append(size)
+    return sizes
+
+
+def _mandatory(extension: Any) -> set[int]:
+    """Return the positions of the notes PxWeb marks as mandatory (`noteMandatory`)."""
+    marks = extension.get("noteMandatory") if isinstance(extension, dict) else None
+    if not isinstance(marks, dict):
+        return set()
+    return {int(key) for key, flag in marks.items() if flag is True and str(key).isdigit()}
+
+
+def _note_texts(node: Any) -> list[str]:
+    notes = node.get("note") if isinstance(node, dict) else None
+    if isinstance(notes, str):
+        notes = [notes]
+    return [" ".join(note.split()) for note in notes or [] if isinstance(note, str)]
+
+
+def _notes(dataset: dict, dimensions: dict, ids: list[str]) -> list[str]:
+    """Return the dataset's notes and its dimensions' notes, the mandatory ones first.
+
+    PxWeb marks a note that must be shown with the figures in `extension.noteMandatory`
+    (position → true), for the dataset and for each dimension; such a note is written
+    "(skal vises)" and put first, so that it is shown with the metric.
+    """
+    mandatory: list[str] = []
+    other: list[str] = []
+    marks = _mandatory(dataset.get("extension"))
+    for position, text in enumerate(_note_texts(dataset)):
+        (mandatory if position in marks else other).append(text)
+    for dimension_id in ids:
+        dimension = dimensions.get(dimension_id)
+        marks = _mandatory(dimension.get("extension") if isinstance(dimension, dict) else None)
+        for position, text in enumerate(_note_texts(dimension)):
+            (mandatory if position in marks else other).append(text)
+    return [_("Note fra udgiveren (skal vises): %(text)s", text=text) for text in mandatory] + [
+        _("Note fra udgiveren: %(text)s", text=text) for text in other
+    ]
+
+
 def parse_dataset(
     dataset: dict,
     *,
@@ -319,12 +378,8 @@ def parse_dataset(
     else:
         ids, sizes = dimensions.get("id"), dimensions.get("size")
         role = dimensions.get("role") or {}
-    if (
-        not isinstance(ids, list)
-        or not isinstance(sizes, list)
-        or len(ids) != len(sizes)
-        or not all(isinstance(size, int) and size >= 0 for size in sizes)
-    ):
+    sizes = _sizes(sizes)
+    if not isinstance(ids, list) or sizes is None or len(ids) != len(sizes):
         raise parse_error(_("'id' og 'size' mangler eller passer ikke sammen"))
     ids = [str(i) for i in ids]
     codes = {
@@ -336,6 +391,16 @@ def parse_dataset(
         for metric in role.get("metric") or []
         if metric in codes
     }
+    # A metric dimension the provider eliminated (left out of `id` because it has one
+    # category) still says the unit of every cell.
+    for metric in role.get("metric") or []:
+        if metric not in codes and isinstance(dimensions.get(metric), dict):
+            category = dimensions[metric].get("category") or {}
+            eliminated = _category_units(
+                dimensions[metric], [str(c) for c in category.get("unit") or {}]
+            )
+            if len(set(eliminated.values())) == 1 and unit is None:
+                unit = next(iter(eliminated.values()))
     count = math.prod(sizes)
     if count > MAX_CELLS:
         raise parse_error(
@@ -372,7 +437,7 @@ def parse_dataset(
         )
 
     distinct_units = {o.unit for o in observations}
-    notes = [str(note) for note in dataset.get("note") or [] if isinstance(note, str)]
+    notes = _notes(dataset, dimensions, ids)
     return ParsedTable(
         observations=observations,
         revision=_revision(dataset),
@@ -393,6 +458,13 @@ def parse_jsonstat(
 ) -> ParsedTable:
     """Parse a JSON-stat response and return the observations of one of its datasets."""
     datasets = find_datasets(load_json(content, deadline=deadline))
+    if dataset is not None and dataset not in datasets:
+        # A collection's item may also be named by its label.
+        by_label = [
+            key for key, item in datasets.items() if str(item.get("label") or "").strip() == dataset
+        ]
+        if len(by_label) == 1:
+            dataset = by_label[0]
     if dataset is not None:
         if dataset not in datasets:
             raise parse_error(
