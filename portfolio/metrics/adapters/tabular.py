@@ -196,9 +196,7 @@ def rows_to_observations(
     period_index = resolve_column(names, mapping.period_column, _("periode"))
     value_index = resolve_column(names, mapping.value_column, _("værdi"))
     status_index = (
-        resolve_column(names, mapping.status_column, _("status"))
-        if mapping.status_column
-        else None
+        resolve_column(names, mapping.status_column, _("status")) if mapping.status_column else None
     )
     ignored = {resolve_column(names, name, _("ignoreres")) for name in mapping.ignore_columns}
     if mapping.dimension_columns is not None:
