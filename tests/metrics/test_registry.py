@@ -21,7 +21,7 @@ from portfolio.metrics.adapters.base import (
 )
 from portfolio.metrics.observations import FetchResult
 
-BUILTIN = ["file", "jsonstat", "manual", "sdmx_csv", "sql", "statbank"]
+BUILTIN = ["file", "jsonstat", "manual", "pxweb", "sdmx_csv", "sql", "statbank"]
 
 
 class WarehouseConfig(AdapterConfig):
@@ -93,6 +93,7 @@ def test_secret_fields_are_listed_and_never_shown_back(warehouse_adapter):
         "file": set(),
         "jsonstat": set(),
         "manual": set(),
+        "pxweb": set(),
         "sdmx_csv": set(),
         "sql": {"url"},
         "statbank": set(),

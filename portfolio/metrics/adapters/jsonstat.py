@@ -17,8 +17,11 @@ things, and the parser takes all of these:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
+import operator
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -28,11 +31,13 @@ from flask_babel import lazy_gettext as _l
 
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
+    CHECK_EVERY,
     DEFAULT_TIMEOUT,
     CommonOptions,
     Deadline,
     MetricAdapter,
     ParsedTable,
+    SourceParseError,
     check_deadline,
     finish,
     parse_error,
@@ -41,7 +46,12 @@ from portfolio.metrics.adapters.base import (
     shown_names,
 )
 from portfolio.metrics.adapters.transport import read_location
-from portfolio.metrics.observations import FetchResult, ObservationStatus, parse_decimal
+from portfolio.metrics.observations import (
+    FetchResult,
+    Observation,
+    ObservationStatus,
+    parse_decimal,
+)
 from portfolio.metrics.statuses import (
     DEFAULT_JSONSTAT_SYMBOLS,
     EUROSTAT_FLAGS,
@@ -54,6 +64,9 @@ from portfolio.metrics.statuses import (
 # Dimension ids that mean time when the dataset gives no `role.time`, compared lower-case.
 TIME_DIMENSION_NAMES = ("tid", "time", "time_period", "year", "år", "aar", "period", "periode")
 
+# CHECK_EVERY is a power of two: the clock is read when position & CHECK_MASK is 0.
+CHECK_MASK = CHECK_EVERY - 1
+
 StatusTable = Literal["auto", "px", "eurostat"]
 
 
@@ -65,6 +78,34 @@ def _reject_constant(name: str) -> Any:
 # built to exhaust memory (a dense list is bounded by the size limit, a sparse object or a
 # single value for all cells is not).
 MAX_CELLS = 2_000_000
+
+
+# A JSON-stat `"size": [12, 3, 1000]` as it stands in the text (a key: inside a JSON string
+# its quotes would be escaped).
+_SIZE_TEXT = re.compile(rb'"size"\s*:\s*\[([\s"0-9,]{1,400})\]')
+
+
+def refuse_oversized(content: bytes) -> None:
+    """Refuse a JSON-stat text whose `size` promises more than MAX_CELLS cells, unread.
+
+    Decoding JSON cannot be interrupted: a 3,000,000-cell answer took longer to decode than
+    its whole timeout. The sizes are found by a scan of the bytes (fast, in C) before any
+    decoding, so such an answer is refused at once; `parse_dataset` checks again after.
+    """
+    for match in _SIZE_TEXT.finditer(content):
+        numbers = [int(n) for n in re.findall(rb"\d+", match.group(1))]
+        if numbers and math.prod(numbers) > MAX_CELLS:
+            raise _too_many_cells(math.prod(numbers))
+
+
+def _too_many_cells(count: int) -> SourceParseError:
+    return parse_error(
+        _(
+            "tabellen har %(count)s celler; der læses højst %(max)s. Afgræns udtrækket.",
+            count=f"{count:,}".replace(",", "."),
+            max=f"{MAX_CELLS:,}".replace(",", "."),
+        )
+    )
 
 
 def load_json(
@@ -403,38 +444,47 @@ def parse_dataset(
                 unit = next(iter(eliminated.values()))
     count = math.prod(sizes)
     if count > MAX_CELLS:
-        raise parse_error(
-            _(
-                "tabellen har %(count)s celler; der læses højst %(max)s. Afgræns udtrækket.",
-                count=f"{count:,}".replace(",", "."),
-                max=f"{MAX_CELLS:,}".replace(",", "."),
-            )
-        )
+        raise _too_many_cells(count)
     values = _cells(dataset.get("value"), count, "value")
     status_container, labels = _status_labels(dataset)
     statuses = _cells(status_container, count, "status")
     table = symbol_table(status_table, labels, status_map or {})
 
-    # Strides for row-major order: the last dimension changes fastest.
-    strides = [math.prod(sizes[k + 1 :]) for k in range(len(sizes))]
+    # Row-major order, the last dimension changing fastest, is the order of
+    # itertools.product over the dimensions' codes.
+    time_position = ids.index(time_id)
+    others = [index for index, dim in enumerate(ids) if index != time_position]
+    other_ids = [ids[index] for index in others]
+    unit_lookups = [(ids.index(metric), by_code) for metric, by_code in units.items() if by_code]
+    getter = operator.itemgetter(*others) if others else None
+    series: dict[Any, dict[str, str]] = {}
     observations = []
-    for position in range(count):
-        check_deadline(deadline, position)
-        coordinates = {
-            dim: codes[dim][(position // stride) % size]
-            for dim, stride, size in zip(ids, strides, sizes, strict=True)
-        }
-        value, symbol_in_value = _cell_value(values[position])
+    append = observations.append
+    ok = ObservationStatus.OK
+    for position, combination in enumerate(itertools.product(*(codes[i] for i in ids))):
+        if not position & CHECK_MASK:
+            check_deadline(deadline, 0)
+        key = getter(combination) if getter is not None else ()
+        coordinates = series.get(key)
+        if coordinates is None:
+            # One dimensions dict per series, shared by its periods (never changed later):
+            # a million cells of a thousand series hold a thousand dicts, not a million.
+            parts = key if len(others) != 1 else (key,)
+            coordinates = series[key] = dict(zip(other_ids, parts, strict=True))
+        period = combination[time_position]
+        cell_unit = unit
+        for index, by_code in unit_lookups:
+            cell_unit = by_code.get(combination[index], cell_unit)
+        raw = values[position]
         symbol = statuses[position]
+        if symbol is None and type(raw) in (int, Decimal):
+            # The common cell, a number without a symbol, is built directly.
+            append(Observation(coordinates, period, Decimal(raw), ok, None, cell_unit))
+            continue
+        value, symbol_in_value = _cell_value(raw)
         raw_status = (str(symbol).strip() if symbol is not None else "") or symbol_in_value
         status = lookup_symbol(raw_status, table) if raw_status else None
-        cell_unit = unit
-        for metric, by_code in units.items():
-            cell_unit = by_code.get(coordinates[metric], cell_unit)
-        period = coordinates.pop(time_id)
-        observations.append(
-            make_observation(coordinates, period, value, raw_status, status, cell_unit)
-        )
+        append(make_observation(coordinates, period, value, raw_status, status, cell_unit))
 
     distinct_units = {o.unit for o in observations}
     notes = _notes(dataset, dimensions, ids)
@@ -457,6 +507,7 @@ def parse_jsonstat(
     deadline: Deadline | None = None,
 ) -> ParsedTable:
     """Parse a JSON-stat response and return the observations of one of its datasets."""
+    refuse_oversized(content)
     datasets = find_datasets(load_json(content, deadline=deadline))
     if dataset is not None and dataset not in datasets:
         # A collection's item may also be named by its label.
