@@ -82,7 +82,9 @@ def test_statfi_time_found_by_role(runner):
     cell = next(
         o
         for o in result.observations
-        if o.period == "2020" and o.dimensions["Sukupuoli"] == "SSS" and o.dimensions["Ikä"] == "20-24"
+        if o.period == "2020"
+        and o.dimensions["Sukupuoli"] == "SSS"
+        and o.dimensions["Ikä"] == "20-24"
     )
     assert cell.value == Decimal("308410")
     items = preview(runner, STATFI)

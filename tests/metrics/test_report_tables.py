@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from decimal import Decimal
+from typing import ClassVar
 
 import openpyxl
 import pytest
@@ -55,7 +56,7 @@ def preview_text(runner, location, *options):
 
 
 class TestRtCases:
-    OPTIONS = {
+    OPTIONS: ClassVar = {
         "period_column": "SampleDate",
         "value_column": "estimate",
         "ignore_columns": ["uncertainty_lower", "uncertainty_upper"],
@@ -89,7 +90,14 @@ class TestRtCases:
 
 
 class TestTestPosOverTime:
-    OTHERS = ["NewPositive", "NotPrevPos", "PosPct", "PrevPos", "Tested", "Tested_kumulativ"]
+    OTHERS: ClassVar = [
+        "NewPositive",
+        "NotPrevPos",
+        "PosPct",
+        "PrevPos",
+        "Tested",
+        "Tested_kumulativ",
+    ]
 
     def options(self, value):
         return {
@@ -130,7 +138,7 @@ class TestTestPosOverTime:
 
 
 class TestPlejehjem:
-    OPTIONS = {
+    OPTIONS: ClassVar = {
         "period_columns": ["År", "Uge"],
         "value_column": "Antal tests blandt beboere",
         "dimension_columns": [],
@@ -212,7 +220,7 @@ class TestVariantTabel:
 
 
 class TestFolk1aMatrix:
-    OPTIONS = {
+    OPTIONS: ClassVar = {
         "layout": "matrix",
         "header_row": 4,
         "row_dimensions": ["OMRÅDE", "TID", "CIVILSTAND", "ALDER"],
@@ -224,11 +232,13 @@ class TestFolk1aMatrix:
         observations = result.observations
         assert len(observations) == 6 * 3
         cells = {
-            o.dimensions["KØN"]: o.value
-            for o in observations
-            if o.dimensions["ALDER"] == "0 years"
+            o.dimensions["KØN"]: o.value for o in observations if o.dimensions["ALDER"] == "0 years"
         }
-        assert cells == {"Total": Decimal("59356"), "Men": Decimal("30555"), "Women": Decimal("28801")}
+        assert cells == {
+            "Total": Decimal("59356"),
+            "Men": Decimal("30555"),
+            "Women": Decimal("28801"),
+        }
         assert {o.period for o in observations} == {"2025Q4"}
         assert observations[0].dimensions == {
             "OMRÅDE": "All Denmark",
@@ -253,12 +263,15 @@ class TestFolk1aMatrix:
 class TestNumberFormat:
     def test_ambiguous_lone_dot_is_refused(self):
         content = "År;Antal\n2021;2.911\n2022;845\n".encode()
-        with pytest.raises(SourceParseError, match="1.234"):
+        with pytest.raises(SourceParseError, match=r"1\.234"):
             fetch(content=content, period_column="År", value_column="Antal")
 
     def test_grouped_dots_are_thousands(self):
         content = "År;Antal\n2021;2.911\n2022;1.204.845\n".encode()
-        values = [o.value for o in fetch(content=content, period_column="År", value_column="Antal").observations]
+        values = [
+            o.value
+            for o in fetch(content=content, period_column="År", value_column="Antal").observations
+        ]
         assert values == [Decimal("2911"), Decimal("1204845")]
 
     def test_decimal_point_and_decimal_comma_in_one_column_are_refused(self):
@@ -268,12 +281,16 @@ class TestNumberFormat:
 
     def test_a_stated_format_is_used(self):
         content = "År;Antal\n2021;2.911\n".encode()
-        result = fetch(content=content, period_column="År", value_column="Antal", thousands_separator="")
+        result = fetch(
+            content=content, period_column="År", value_column="Antal", thousands_separator=""
+        )
         assert result.observations[0].value == Decimal("2.911")
 
     def test_px_dash_is_an_absolute_zero(self):
         content = "År;Antal\n2021;-\n2022;..\n".encode()
-        first, second = fetch(content=content, period_column="År", value_column="Antal").observations
+        first, second = fetch(
+            content=content, period_column="År", value_column="Antal"
+        ).observations
         assert (first.value, first.status, first.raw_status) == (Decimal(0), S.OK, "-")
         assert (second.value, second.status) == (None, S.MISSING)
 

@@ -36,11 +36,6 @@ class Reporting(Protocol):
     def add(self, note: str) -> None: ...
 
 
-class _Options(Protocol):
-    zip_member: str | None
-    format: str
-
-
 def is_workbook(archive: zipfile.ZipFile) -> bool:
     """Tell an XLSX workbook (itself a ZIP) from a bundle of files."""
     names = set(archive.namelist())
@@ -104,17 +99,19 @@ def read_member(
     return chosen.filename, bytes(out)
 
 
-def unzip_member(config: _Options, content: bytes, report: Reporting) -> bytes:
+def unzip_member(
+    content: bytes, zip_member: str | None, file_format: str, report: Reporting
+) -> bytes:
     """Return the bytes to read: the member of a ZIP bundle, or the content as it is."""
-    if not content.startswith(ZIP_MAGIC) or config.format == "xlsx":
-        if config.zip_member:
+    if not content.startswith(ZIP_MAGIC) or file_format == "xlsx":
+        if zip_member:
             raise SourceConfigError(_("zip_member er angivet, men filen er ingen ZIP-fil."))
         return content
     try:
-        if is_workbook(zipfile.ZipFile(io.BytesIO(content))) and not config.zip_member:
+        if is_workbook(zipfile.ZipFile(io.BytesIO(content))) and not zip_member:
             return content
     except (zipfile.BadZipFile, OSError, ValueError):
         return content  # the spreadsheet reader says what is wrong with it
-    name, data = read_member(content, config.zip_member)
+    name, data = read_member(content, zip_member)
     report.add(_("Filen %(name)s i ZIP-filen er læst.", name=shown_name(name.rsplit("/", 1)[-1])))
     return data

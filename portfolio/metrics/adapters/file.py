@@ -245,7 +245,7 @@ def parse_table_file(
     the number format detected) adds a Danish note to the result, which the preview shows.
     """
     report = Report()
-    content = unzip_member(config, content, report)
+    content = unzip_member(content, config.zip_member, config.format, report)
     if _is_xlsx(config, content):
         header, row_iterator = _xlsx_rows(config, content, deadline)
     else:
@@ -296,13 +296,14 @@ def parse_table_file(
         value_index = column_index(names, str(config.value_column), _("værdi"))
         other_columns = [index for index in range(len(names)) if index != value_index]
     value_name = updates.get("value_column", config.value_column)
-    value_index = column_index(names, value_name, _("værdi"))
+    value_index = column_index(names, str(value_name), _("værdi"))
     before = len(names)
     names, rows = split_count_share(names, rows, value_index, config.count_share, report)
     dimension_columns = updates.get("dimension_columns", config.dimension_columns)
     if len(names) > before and dimension_columns is not None:
         updates["dimension_columns"] = [*dimension_columns, MEASURE]
-    decimal_comma, thousands = config.decimal_comma, config.thousands_separator
+    decimal_comma: bool | None = config.decimal_comma
+    thousands: str | None = config.thousands_separator
     if decimal_comma is None and thousands is None:
         decimal_comma, thousands = detect_number_format(
             [cell for _line, row in rows if isinstance(cell := _at(row, value_index), str)],
@@ -312,7 +313,7 @@ def parse_table_file(
                 for index in other_columns
                 if isinstance(cell := _at(row, index), str)
             ],
-            value_name if value_name != VALUE else _("værdierne"),
+            str(value_name) if value_name != VALUE else _("værdierne"),
             report,
         )
     mapping = config.model_copy(update=updates) if updates else config

@@ -375,7 +375,7 @@ def _note_texts(node: Any) -> list[str]:
     return [" ".join(note.split()) for note in notes or [] if isinstance(note, str)]
 
 
-def _notes(dataset: dict, dimensions: dict, ids: list[str]) -> list[str]:
+def _notes(dataset: dict[str, Any], dimensions: dict[str, Any], ids: list[str]) -> list[str]:
     """Return the dataset's notes and its dimensions' notes, the mandatory ones first.
 
     PxWeb marks a note that must be shown with the figures in `extension.noteMandatory`
@@ -458,18 +458,18 @@ def parse_dataset(
     unit_lookups = [(ids.index(metric), by_code) for metric, by_code in units.items() if by_code]
     getter = operator.itemgetter(*others) if others else None
     series: dict[Any, dict[str, str]] = {}
-    observations = []
+    observations: list[Observation] = []
     append = observations.append
     ok = ObservationStatus.OK
     for position, combination in enumerate(itertools.product(*(codes[i] for i in ids))):
         if not position & CHECK_MASK:
             check_deadline(deadline, 0)
-        key = getter(combination) if getter is not None else ()
+        key: Any = getter(combination) if getter is not None else ()
         coordinates = series.get(key)
         if coordinates is None:
             # One dimensions dict per series, shared by its periods (never changed later):
             # a million cells of a thousand series hold a thousand dicts, not a million.
-            parts = key if len(others) != 1 else (key,)
+            parts: tuple[Any, ...] = key if len(others) != 1 else (key,)
             coordinates = series[key] = dict(zip(other_ids, parts, strict=True))
         period = combination[time_position]
         cell_unit = unit

@@ -35,6 +35,7 @@ from flask_babel import lazy_gettext as _l
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
+    AdapterConfig,
     CommonOptions,
     Deadline,
     MetricAdapter,
@@ -66,6 +67,8 @@ _DATASYMBOL_STATUS = {
     5: S.MISSING,
     6: S.MISSING,
 }
+# A PX file's keywords: (KEYWORD, subkey such as the variable's name) → the value's items.
+PxHeader = dict[tuple[str, str | None], list[str]]
 _TIME_NAMES = ("tid", "time", "år", "year", "vuosi", "aar", "periode", "period")
 
 
@@ -73,7 +76,7 @@ _TIME_NAMES = ("tid", "time", "år", "year", "vuosi", "aar", "periode", "period"
 
 
 def parse_pxweb_v1(
-    document: dict,
+    document: dict[str, Any],
     *,
     status_map: dict[str, ObservationStatus] | None = None,
     unit: str | None = None,
@@ -261,8 +264,8 @@ def parse_px(
 ) -> ParsedTable:
     """Read a `.px` file into observations (its main language, or `language`)."""
     statements, data = _statements(_decode(content))
-    header: dict[tuple[str, str | None], list[str]] = {}
-    for key, value in statements:
+    header: PxHeader = {}
+    for key, statement_value in statements:
         match = _KEY.fullmatch(key)
         if match is None:
             continue
@@ -270,7 +273,7 @@ def parse_px(
         if (lang or None) != (language or None):
             continue
         sub = ",".join(_strings(subkey)) if subkey else None
-        header[(name, sub)] = _strings(value)
+        header[(name, sub)] = _strings(statement_value)
 
     def get(name: str, sub: str | None = None) -> list[str]:
         return header.get((name, sub), [])
@@ -309,7 +312,8 @@ def parse_px(
         )
     contents = get("CONTVARIABLE")
     content_variable = contents[0] if contents else None
-    default_unit = unit or (get("UNITS") or [None])[0]
+    units_given = get("UNITS")
+    default_unit = unit or (units_given[0] if units_given else None)
     strides = [math.prod(len(c) for c in codes[k + 1 :]) for k in range(len(codes))]
     observations: list[Observation] = []
     for position, (quoted, bare) in enumerate(cells):
@@ -327,7 +331,8 @@ def parse_px(
             if variable == content_variable and unit is None:
                 labels = get("VALUES", variable)
                 label = labels[category_index] if category_index < len(labels) else code
-                cell_unit = (get("UNITS", label) or [cell_unit])[0]
+                content_units = get("UNITS", label)
+                cell_unit = content_units[0] if content_units else cell_unit
         value, raw_status, status = _px_cell(quoted or bare, table, nils)
         observations.append(
             make_observation(coordinates, period, value, raw_status, status, cell_unit)
@@ -347,7 +352,7 @@ def parse_px(
     )
 
 
-def _time_variable(variables: list[str], header: dict) -> str:
+def _time_variable(variables: list[str], header: PxHeader) -> str:
     for variable in variables:
         if (("TIMEVAL", variable)) in header:
             return variable
@@ -360,7 +365,7 @@ def _time_variable(variables: list[str], header: dict) -> str:
     raise parse_error(_("ingen variabel er markeret som tid (TIMEVAL)"), "PX")
 
 
-def _defined_symbols(header: dict) -> dict[str, ObservationStatus]:
+def _defined_symbols(header: PxHeader) -> dict[str, ObservationStatus]:
     """Return the symbols the file defines for itself (DATASYMBOL1–6, DATASYMBOLNIL)."""
     table: dict[str, ObservationStatus] = {}
     for number, status in _DATASYMBOL_STATUS.items():
@@ -372,7 +377,7 @@ def _defined_symbols(header: dict) -> dict[str, ObservationStatus]:
     return table
 
 
-def _nil_symbols(header: dict) -> frozenset[str]:
+def _nil_symbols(header: PxHeader) -> frozenset[str]:
     """Return the file's symbol for an absolute zero when it is not PX's usual "-"."""
     nil = header.get(("DATASYMBOLNIL", None))
     if nil and nil[0].strip() and nil[0].strip() != PX_NIL:
@@ -380,7 +385,7 @@ def _nil_symbols(header: dict) -> frozenset[str]:
     return frozenset()
 
 
-def _last_updated(header: dict) -> str | None:
+def _last_updated(header: PxHeader) -> str | None:
     stamps = [
         values[0]
         for (name, _sub), values in header.items()
@@ -389,7 +394,7 @@ def _last_updated(header: dict) -> str | None:
     return max(stamps) if stamps else None
 
 
-def _notes(header: dict, keyword: str) -> list[str]:
+def _notes(header: PxHeader, keyword: str) -> list[str]:
     texts = []
     for (name, _sub), values in header.items():
         if name == keyword:
@@ -467,13 +472,13 @@ class PxWebAdapter(MetricAdapter):
 
     def fetch(
         self,
-        config: PxWebConfig | dict,
+        raw_config: AdapterConfig | dict[str, Any],
         *,
         since_revision: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> FetchResult:
         """Read the PxWeb table or PX file at the location."""
-        config = self.parse_config(config)
+        config: PxWebConfig = self.parse_config(raw_config)
         deadline = Deadline(timeout)
         if config.query is not None:
             if not is_url(config.location):

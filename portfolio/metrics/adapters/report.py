@@ -98,10 +98,10 @@ def line_list(lines: Sequence[int]) -> str:
     """Write row numbers for a note: "4, 9 og 12" or "4, 9, 12 … (17 i alt)"."""
     shown = [str(line) for line in lines[:6]]
     if len(lines) > 6:
-        return _("%(lines)s … (%(count)s i alt)", lines=", ".join(shown), count=len(lines))
+        return str(_("%(lines)s … (%(count)s i alt)", lines=", ".join(shown), count=len(lines)))
     if len(shown) == 1:
         return shown[0]
-    return _("%(lines)s og %(last)s", lines=", ".join(shown[:-1]), last=shown[-1])
+    return str(_("%(lines)s og %(last)s", lines=", ".join(shown[:-1]), last=shown[-1]))
 
 
 def column_index(header: Sequence[str], name: str, role: str) -> int:
@@ -359,7 +359,9 @@ def unpivot_matrix(
     current: list[str] = [""] * levels
     long_rows: list[Row] = []
     period_level: int | None = (
-        list(row_dimensions).index(period_dimension) if period_dimension in row_dimensions else None
+        list(row_dimensions).index(period_dimension)
+        if period_dimension is not None and period_dimension in row_dimensions
+        else None
     )
     seen_periods: list[set[bool]] = [set() for _level in range(levels)]
     for count, (line, row) in enumerate(rows):

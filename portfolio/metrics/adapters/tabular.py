@@ -214,7 +214,7 @@ def rows_to_observations(
 
     observations: list[Observation] = []
     seen: dict[tuple, int] = {}
-    by_key: dict[tuple, Observation] = {}
+    by_key: dict[tuple[Any, ...], Observation] = {}
     for count, (line, row) in enumerate(rows, start=1):
         check_deadline(deadline, count)
         cells = list(row) + [None] * (len(names) - len(row))
