@@ -323,3 +323,26 @@ class TestZipBundle:
         assert len(content) < 200_000
         with pytest.raises(SourceParseError, match="pakkes ud"):
             fetch(content=content, period_column="a", value_column="b")
+
+
+def test_check_says_what_each_rule_did(runner):
+    result = runner.invoke(
+        args=[
+            "sources",
+            "check",
+            "--type",
+            "file",
+            "--location",
+            str(TEST_POS),
+            "--option",
+            "period_column=Date",
+            "--option",
+            "value_column=Tested",
+            "--option",
+            "ignore_columns=NewPositive,NotPrevPos,PosPct,PrevPos,Tested_kumulativ",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1108" in result.output
+    assert "(række 1110)" in result.output and "(række 1111)" in result.output
+    assert "tusindtalsseparator" in result.output

@@ -20,14 +20,18 @@ from flask_babel import lazy_gettext as _l
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
     DEFAULT_TIMEOUT,
+    AdapterConfig,
+    ConnectionCheck,
     Deadline,
     MetricAdapter,
     NameList,
     ParsedTable,
     SourceConfigError,
+    SourceError,
     SourceParseError,
     check_deadline,
     finish,
+    log_source_error,
     short_text,
     shown_names,
 )
@@ -371,6 +375,22 @@ class FileAdapter(MetricAdapter):
     label = _l("Fil (CSV eller XLSX)")
     config_schema = FileConfig
     requirements = ("openpyxl",)
+
+    def test_connection(
+        self, config: AdapterConfig | dict[str, Any], *, timeout: float = DEFAULT_TIMEOUT
+    ) -> ConnectionCheck:
+        """Read the file and say what each layout rule did (the notes are our own words,
+        never the file's content), so that the rules can be checked before they are relied on.
+        """
+        try:
+            result = self.fetch(config, timeout=timeout)
+        except SourceError as error:
+            log_source_error(error, "file connection test")
+            return ConnectionCheck(ok=False, message=error.message)
+        message = _("Kilden kunne læses: %(count)s observationer.", count=len(result.observations))
+        if result.notes:
+            message += " " + " ".join(result.notes)
+        return ConnectionCheck(ok=True, message=message)
 
     def fetch(
         self,
