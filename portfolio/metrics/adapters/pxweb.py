@@ -26,7 +26,7 @@ import codecs
 import math
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import pydantic
 from flask_babel import gettext as _
@@ -450,8 +450,9 @@ class PxWebConfig(CommonOptions):
     language: str | None = pydantic.Field(
         default=None, description="A .px file's language ([en]); its main language if empty."
     )
-    dataset: str | None = None
-    format: Literal["auto"] = "auto"
+    dataset: str | None = pydantic.Field(
+        default=None, description="Which dataset of a JSON-stat collection (position or label)."
+    )
 
     @pydantic.field_validator("query")
     @classmethod
