@@ -383,7 +383,7 @@ class FileAdapter(MetricAdapter):
         never the file's content), so that the rules can be checked before they are relied on.
         """
         try:
-            result = self.fetch(config, timeout=timeout)
+            result = self.fetch(self.parse_config(config), timeout=timeout)
         except SourceError as error:
             log_source_error(error, "file connection test")
             return ConnectionCheck(ok=False, message=error.message)
