@@ -14,6 +14,9 @@ synthetic one written by `sdmx_message.py`, 64 MB) through the `sdmx_ml` adapter
 from a file and once from a local HTTP server, each in a fresh process, and prints the
 time it took (wall clock and CPU) and the process's peak memory (goal: within the
 adapters' default timeout of 30 s).
+Last, one JSON-stat fetch of 1,000,000 observations (1,000 series × 1,000 periods, served
+by the same local server) in a fresh process, printing its time and the process's peak
+memory (goal: within the source's default 30 s timeout).
 """
 
 from __future__ import annotations
@@ -133,6 +136,31 @@ def bench_sdmx_ml() -> None:
     print()
 
 
+LARGE_SERIES = 1_000
+LARGE_PERIODS = 1_000
+LARGE_TIMEOUT = 30.0
+
+
+def large_body() -> bytes:
+    """A JSON-stat 2.0 dataset of LARGE_SERIES × LARGE_PERIODS cells, decimals and nulls."""
+    count = LARGE_SERIES * LARGE_PERIODS
+    return json.dumps(
+        {
+            "version": "2.0",
+            "class": "dataset",
+            "id": ["region", "Tid"],
+            "size": [LARGE_SERIES, LARGE_PERIODS],
+            "role": {"time": ["Tid"]},
+            "dimension": {
+                "region": {"category": {"index": [f"{n:04d}" for n in range(LARGE_SERIES)]}},
+                "Tid": {"category": {"index": [f"D{n:04d}" for n in range(LARGE_PERIODS)]}},
+            },
+            "value": [None if n % 997 == 0 else round(n * 0.37, 2) for n in range(count)],
+            "status": {str(n): ".." for n in range(0, count, 997)},
+        }
+    ).encode()
+
+
 def serve(ports, stop) -> None:
     """Run the local source in a process of its own, as a real source is not in ours."""
 
@@ -141,6 +169,14 @@ def serve(ports, stop) -> None:
             pass
 
         def do_GET(self):
+            if self.path == "/large":
+                body = large
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             if self.path == "/hang":
                 stop.wait(HANG_TIMEOUT * 3)
                 return
@@ -151,6 +187,7 @@ def serve(ports, stop) -> None:
             self.end_headers()
             self.wfile.write(BODY)
 
+    large = large_body()
     ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
@@ -232,6 +269,41 @@ def run(app, **kwargs):
     return report, seconds
 
 
+def fetch_large(base: str, results) -> None:
+    """Fetch the 1,000,000-cell dataset through the jsonstat adapter (in its own process,
+    so that the peak memory is this fetch's own)."""
+    from portfolio import create_app
+    from portfolio.metrics.adapters import get_adapter
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "bench",
+            "METRICS_ALLOWED_HOSTS": [base.removeprefix("http://")],
+        }
+    )
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with app.test_request_context():
+        start = time.perf_counter()
+        result = get_adapter("jsonstat").fetch({"location": f"{base}/large"}, timeout=LARGE_TIMEOUT)
+        seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    results.put((len(result.observations), seconds, before / 1024, peak / 1024))
+
+
+def large_fetch(base: str) -> None:
+    results = multiprocessing.Queue()
+    child = multiprocessing.Process(target=fetch_large, args=(base, results))
+    child.start()
+    count, seconds, before, peak = results.get(timeout=LARGE_TIMEOUT * 4)
+    child.join(10)
+    print(
+        f"JSON-stat fetch of {count:,} observations: {seconds:.1f} s (goal "
+        f"{LARGE_TIMEOUT:.0f}), peak memory {peak:.0f} MB (at start {before:.0f} MB)  "
+        f"{verdict(seconds, LARGE_TIMEOUT)}"
+    )
+
+
 def main() -> None:
     bench_sdmx_ml()
     stop = multiprocessing.Event()
@@ -266,6 +338,7 @@ def main() -> None:
                     from portfolio.extensions import db
 
                     db.engine.dispose()
+        large_fetch(base)
     finally:
         stop.set()
         server.join(5)

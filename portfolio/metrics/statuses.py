@@ -14,10 +14,14 @@ from portfolio.metrics.observations import NO_VALUE_STATUSES, Observation, Obser
 
 S = ObservationStatus
 
+# The PX symbol for an absolute zero (DATASYMBOLNIL): the cell is 0, nothing is missing.
+PX_NIL = "-"
+
 # The Nordic PX tables (Statistics Norway, Statistics Denmark, Statistics Sweden):
-# "." cannot occur, ".." not available, "..." / ":" not published for confidentiality.
-# "-" (a true nil) is left out on purpose: it marks a real zero, which the value says.
+# "." cannot occur, ".." not available, "..." / ":" not published for confidentiality,
+# "-" a true nil: the value is 0 (`resolve` writes it when the provider sent no number).
 PX_SYMBOLS: dict[str, ObservationStatus] = {
+    PX_NIL: S.OK,
     ".": S.NOT_APPLICABLE,
     "..": S.MISSING,
     "...": S.SUPPRESSED,
@@ -131,10 +135,14 @@ def resolve(
     """Settle a cell's value and status from what the provider sent.
 
     A symbol meaning "no number here" wins over any number sent with it (some providers
-    write 0 in suppressed cells); a cell with no number and no such symbol is missing.
+    write 0 in suppressed cells); PX's "-" without a number is 0; a cell with no number
+    and no such symbol is missing.
     """
     if status in NO_VALUE_STATUSES:
         return None, status
+    if value is None and status is ObservationStatus.OK and (raw_status or "").strip() == PX_NIL:
+        # PX's absolute zero: the provider says the cell is 0 without writing the 0.
+        return Decimal(0), status
     if value is None:
         return None, ObservationStatus.MISSING
     return value, status or ObservationStatus.OK

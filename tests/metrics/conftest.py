@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+PXWEB_FIXTURES = SAMPLES.parent / "pxweb"
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,9 @@ def source_access(monkeypatch, tmp_path):
     both the adapters called without an app and every app a test makes. Tests of the rules
     themselves set narrower ones. Production never allows loopback by default.
     """
-    monkeypatch.setenv("METRICS_FILE_ROOTS", os.pathsep.join([str(SAMPLES), str(tmp_path)]))
+    monkeypatch.setenv(
+        "METRICS_FILE_ROOTS", os.pathsep.join([str(SAMPLES), str(PXWEB_FIXTURES), str(tmp_path)])
+    )
     monkeypatch.setenv("METRICS_ALLOWED_HOSTS", "127.0.0.1")
 
 

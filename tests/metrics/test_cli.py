@@ -147,7 +147,8 @@ def test_check_and_list(runner):
     listed = runner.invoke(args=["sources", "list"])
     assert listed.exit_code == 0
     assert [line.split("\t")[0] for line in listed.output.splitlines()] == [
-        "file", "jsonstat", "manual", "sdmx_csv", "sdmx_json", "sdmx_ml", "sql", "statbank",
+        "file", "jsonstat", "manual", "pxweb", "sdmx_csv", "sdmx_json", "sdmx_ml", "sql",
+        "statbank",
     ]  # fmt: skip
 
 

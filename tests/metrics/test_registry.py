@@ -21,7 +21,17 @@ from portfolio.metrics.adapters.base import (
 )
 from portfolio.metrics.observations import FetchResult
 
-BUILTIN = ["file", "jsonstat", "manual", "sdmx_csv", "sdmx_json", "sdmx_ml", "sql", "statbank"]
+BUILTIN = [
+    "file",
+    "jsonstat",
+    "manual",
+    "pxweb",
+    "sdmx_csv",
+    "sdmx_json",
+    "sdmx_ml",
+    "sql",
+    "statbank",
+]
 
 
 class WarehouseConfig(AdapterConfig):
@@ -93,6 +103,7 @@ def test_secret_fields_are_listed_and_never_shown_back(warehouse_adapter):
         "file": set(),
         "jsonstat": set(),
         "manual": set(),
+        "pxweb": set(),
         "sdmx_csv": set(),
         "sdmx_json": set(),
         "sdmx_ml": set(),

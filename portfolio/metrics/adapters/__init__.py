@@ -112,6 +112,7 @@ def _load_builtin_adapters() -> None:
         file,
         jsonstat,
         manual,
+        pxweb,
         sdmx_csv,
         sdmx_json,
         sdmx_ml,

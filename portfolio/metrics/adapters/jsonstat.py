@@ -17,8 +17,11 @@ things, and the parser takes all of these:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
+import operator
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -28,11 +31,13 @@ from flask_babel import lazy_gettext as _l
 
 from portfolio.metrics.adapters import register
 from portfolio.metrics.adapters.base import (
+    CHECK_EVERY,
     DEFAULT_TIMEOUT,
     CommonOptions,
     Deadline,
     MetricAdapter,
     ParsedTable,
+    SourceParseError,
     check_deadline,
     finish,
     parse_error,
@@ -41,7 +46,12 @@ from portfolio.metrics.adapters.base import (
     shown_names,
 )
 from portfolio.metrics.adapters.transport import read_location
-from portfolio.metrics.observations import FetchResult, ObservationStatus, parse_decimal
+from portfolio.metrics.observations import (
+    FetchResult,
+    Observation,
+    ObservationStatus,
+    parse_decimal,
+)
 from portfolio.metrics.statuses import (
     DEFAULT_JSONSTAT_SYMBOLS,
     EUROSTAT_FLAGS,
@@ -54,6 +64,9 @@ from portfolio.metrics.statuses import (
 # Dimension ids that mean time when the dataset gives no `role.time`, compared lower-case.
 TIME_DIMENSION_NAMES = ("tid", "time", "time_period", "year", "år", "aar", "period", "periode")
 
+# CHECK_EVERY is a power of two: the clock is read when position & CHECK_MASK is 0.
+CHECK_MASK = CHECK_EVERY - 1
+
 StatusTable = Literal["auto", "px", "eurostat"]
 
 
@@ -65,6 +78,34 @@ def _reject_constant(name: str) -> Any:
 # built to exhaust memory (a dense list is bounded by the size limit, a sparse object or a
 # single value for all cells is not).
 MAX_CELLS = 2_000_000
+
+
+# A JSON-stat `"size": [12, 3, 1000]` as it stands in the text (a key: inside a JSON string
+# its quotes would be escaped).
+_SIZE_TEXT = re.compile(rb'"size"\s*:\s*\[([\s"0-9,]{1,400})\]')
+
+
+def refuse_oversized(content: bytes) -> None:
+    """Refuse a JSON-stat text whose `size` promises more than MAX_CELLS cells, unread.
+
+    Decoding JSON cannot be interrupted: a 3,000,000-cell answer took longer to decode than
+    its whole timeout. The sizes are found by a scan of the bytes (fast, in C) before any
+    decoding, so such an answer is refused at once; `parse_dataset` checks again after.
+    """
+    for match in _SIZE_TEXT.finditer(content):
+        numbers = [int(n) for n in re.findall(rb"\d+", match.group(1))]
+        if numbers and math.prod(numbers) > MAX_CELLS:
+            raise _too_many_cells(math.prod(numbers))
+
+
+def _too_many_cells(count: int) -> SourceParseError:
+    return parse_error(
+        _(
+            "tabellen har %(count)s celler; der læses højst %(max)s. Afgræns udtrækket.",
+            count=f"{count:,}".replace(",", "."),
+            max=f"{MAX_CELLS:,}".replace(",", "."),
+        )
+    )
 
 
 def load_json(
@@ -113,8 +154,10 @@ def find_datasets(document: Any) -> dict[str, dict]:
         return {"": document}
     if document.get("class") == "collection":
         items = (document.get("link") or {}).get("item") or []
+        # Keyed by position ("0", "1", …): a label is long prose and need not be unique;
+        # `choose_dataset` also finds an item by its label.
         found = {
-            str(item.get("label") or position): item
+            str(position): item
             for position, item in enumerate(items)
             if isinstance(item, dict) and item.get("class") == "dataset" and "value" in item
         }
@@ -183,6 +226,10 @@ def _category_units(dimension: dict, codes: list[str]) -> dict[str, str]:
 def _cells(container: Any, count: int, what: str) -> list[Any]:
     """Spread a value or status container (list, sparse object or one item) over all cells."""
     if isinstance(container, list):
+        # One item for every cell may also be written as a one-element list
+        # (`"status": ["a"]`), which the format allows.
+        if len(container) == 1 and count != 1:
+            return container * count
         if len(container) != count:
             raise parse_error(
                 _(
@@ -230,11 +277,13 @@ def symbol_table(
         table = dict(EUROSTAT_FLAGS)
     else:
         table = dict(DEFAULT_JSONSTAT_SYMBOLS)
-        # A dataset that says what its symbols mean is believed over any general table.
-        for symbol, label in labels.items():
-            status = status_from_label(label)
-            if status is not None:
-                table[symbol] = status
+    # A dataset that says what its symbols mean is believed over any general table,
+    # whichever was chosen: Eurostat's "|C" is labelled "confidential", and no general
+    # table knows it (with the PX table "|" alone would be a break).
+    for symbol, label in labels.items():
+        status = status_from_label(label)
+        if status is not None:
+            table[symbol] = status
     table.update(overrides)
     return table
 
@@ -297,6 +346,57 @@ def _cell_value(raw: Any) -> tuple[Decimal | None, str | None]:
     raise parse_error(_("en værdi er hverken et tal, tekst eller null"))
 
 
+def _sizes(raw: Any) -> list[int] | None:
+    """Return the dimension sizes; some publishers write them as text ("36")."""
+    if not isinstance(raw, list):
+        return None
+    sizes = []
+    for size in raw:
+        if isinstance(size, str) and size.strip().isdigit():
+            size = int(size.strip())
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            return None
+        sizes.append(size)
+    return sizes
+
+
+def _mandatory(extension: Any) -> set[int]:
+    """Return the positions of the notes PxWeb marks as mandatory (`noteMandatory`)."""
+    marks = extension.get("noteMandatory") if isinstance(extension, dict) else None
+    if not isinstance(marks, dict):
+        return set()
+    return {int(key) for key, flag in marks.items() if flag is True and str(key).isdigit()}
+
+
+def _note_texts(node: Any) -> list[str]:
+    notes = node.get("note") if isinstance(node, dict) else None
+    if isinstance(notes, str):
+        notes = [notes]
+    return [" ".join(note.split()) for note in notes or [] if isinstance(note, str)]
+
+
+def _notes(dataset: dict[str, Any], dimensions: dict[str, Any], ids: list[str]) -> list[str]:
+    """Return the dataset's notes and its dimensions' notes, the mandatory ones first.
+
+    PxWeb marks a note that must be shown with the figures in `extension.noteMandatory`
+    (position → true), for the dataset and for each dimension; such a note is written
+    "(skal vises)" and put first, so that it is shown with the metric.
+    """
+    mandatory: list[str] = []
+    other: list[str] = []
+    marks = _mandatory(dataset.get("extension"))
+    for position, text in enumerate(_note_texts(dataset)):
+        (mandatory if position in marks else other).append(text)
+    for dimension_id in ids:
+        dimension = dimensions.get(dimension_id)
+        marks = _mandatory(dimension.get("extension") if isinstance(dimension, dict) else None)
+        for position, text in enumerate(_note_texts(dimension)):
+            (mandatory if position in marks else other).append(text)
+    return [_("Note fra udgiveren (skal vises): %(text)s", text=text) for text in mandatory] + [
+        _("Note fra udgiveren: %(text)s", text=text) for text in other
+    ]
+
+
 def parse_dataset(
     dataset: dict,
     *,
@@ -319,12 +419,8 @@ def parse_dataset(
     else:
         ids, sizes = dimensions.get("id"), dimensions.get("size")
         role = dimensions.get("role") or {}
-    if (
-        not isinstance(ids, list)
-        or not isinstance(sizes, list)
-        or len(ids) != len(sizes)
-        or not all(isinstance(size, int) and size >= 0 for size in sizes)
-    ):
+    sizes = _sizes(sizes)
+    if not isinstance(ids, list) or sizes is None or len(ids) != len(sizes):
         raise parse_error(_("'id' og 'size' mangler eller passer ikke sammen"))
     ids = [str(i) for i in ids]
     codes = {
@@ -336,43 +432,62 @@ def parse_dataset(
         for metric in role.get("metric") or []
         if metric in codes
     }
+    # A metric dimension the provider eliminated (left out of `id` because it has one
+    # category) still says the unit of every cell.
+    for metric in role.get("metric") or []:
+        if metric not in codes and isinstance(dimensions.get(metric), dict):
+            category = dimensions[metric].get("category") or {}
+            eliminated = _category_units(
+                dimensions[metric], [str(c) for c in category.get("unit") or {}]
+            )
+            if len(set(eliminated.values())) == 1 and unit is None:
+                unit = next(iter(eliminated.values()))
     count = math.prod(sizes)
     if count > MAX_CELLS:
-        raise parse_error(
-            _(
-                "tabellen har %(count)s celler; der læses højst %(max)s. Afgræns udtrækket.",
-                count=f"{count:,}".replace(",", "."),
-                max=f"{MAX_CELLS:,}".replace(",", "."),
-            )
-        )
+        raise _too_many_cells(count)
     values = _cells(dataset.get("value"), count, "value")
     status_container, labels = _status_labels(dataset)
     statuses = _cells(status_container, count, "status")
     table = symbol_table(status_table, labels, status_map or {})
 
-    # Strides for row-major order: the last dimension changes fastest.
-    strides = [math.prod(sizes[k + 1 :]) for k in range(len(sizes))]
-    observations = []
-    for position in range(count):
-        check_deadline(deadline, position)
-        coordinates = {
-            dim: codes[dim][(position // stride) % size]
-            for dim, stride, size in zip(ids, strides, sizes, strict=True)
-        }
-        value, symbol_in_value = _cell_value(values[position])
+    # Row-major order, the last dimension changing fastest, is the order of
+    # itertools.product over the dimensions' codes.
+    time_position = ids.index(time_id)
+    others = [index for index, dim in enumerate(ids) if index != time_position]
+    other_ids = [ids[index] for index in others]
+    unit_lookups = [(ids.index(metric), by_code) for metric, by_code in units.items() if by_code]
+    getter = operator.itemgetter(*others) if others else None
+    series: dict[Any, dict[str, str]] = {}
+    observations: list[Observation] = []
+    append = observations.append
+    ok = ObservationStatus.OK
+    for position, combination in enumerate(itertools.product(*(codes[i] for i in ids))):
+        if not position & CHECK_MASK:
+            check_deadline(deadline, 0)
+        key: Any = getter(combination) if getter is not None else ()
+        coordinates = series.get(key)
+        if coordinates is None:
+            # One dimensions dict per series, shared by its periods (never changed later):
+            # a million cells of a thousand series hold a thousand dicts, not a million.
+            parts: tuple[Any, ...] = key if len(others) != 1 else (key,)
+            coordinates = series[key] = dict(zip(other_ids, parts, strict=True))
+        period = combination[time_position]
+        cell_unit = unit
+        for index, by_code in unit_lookups:
+            cell_unit = by_code.get(combination[index], cell_unit)
+        raw = values[position]
         symbol = statuses[position]
+        if symbol is None and type(raw) in (int, Decimal):
+            # The common cell, a number without a symbol, is built directly.
+            append(Observation(coordinates, period, Decimal(raw), ok, None, cell_unit))
+            continue
+        value, symbol_in_value = _cell_value(raw)
         raw_status = (str(symbol).strip() if symbol is not None else "") or symbol_in_value
         status = lookup_symbol(raw_status, table) if raw_status else None
-        cell_unit = unit
-        for metric, by_code in units.items():
-            cell_unit = by_code.get(coordinates[metric], cell_unit)
-        period = coordinates.pop(time_id)
-        observations.append(
-            make_observation(coordinates, period, value, raw_status, status, cell_unit)
-        )
+        append(make_observation(coordinates, period, value, raw_status, status, cell_unit))
 
     distinct_units = {o.unit for o in observations}
-    notes = [str(note) for note in dataset.get("note") or [] if isinstance(note, str)]
+    notes = _notes(dataset, dimensions, ids)
     return ParsedTable(
         observations=observations,
         revision=_revision(dataset),
@@ -392,7 +507,15 @@ def parse_jsonstat(
     deadline: Deadline | None = None,
 ) -> ParsedTable:
     """Parse a JSON-stat response and return the observations of one of its datasets."""
+    refuse_oversized(content)
     datasets = find_datasets(load_json(content, deadline=deadline))
+    if dataset is not None and dataset not in datasets:
+        # A collection's item may also be named by its label.
+        by_label = [
+            key for key, item in datasets.items() if str(item.get("label") or "").strip() == dataset
+        ]
+        if len(by_label) == 1:
+            dataset = by_label[0]
     if dataset is not None:
         if dataset not in datasets:
             raise parse_error(

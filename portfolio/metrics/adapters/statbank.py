@@ -5,7 +5,8 @@ time. The configured variables and values are checked against it (so a typo give
 Danish error rather than an empty table), and when `updated` equals the caller's
 `since_revision` the data call is skipped. Then `POST <base>/v1/data` returns either CSV
 (UTF-8 with a byte-order mark, `;`, CRLF, the value in `INDHOLD`, `..` for missing) or
-JSON-stat 1.x, read by the jsonstat adapter's parser.
+JSON-stat 1.x, read by the jsonstat adapter's parser, or BULK (the same semicolon CSV for
+large tables, which the API streams; it is read row by row, never held as a list).
 
 A saved data response (CSV or JSON-stat) can be read from a file instead, for preview; a
 saved tableinfo response beside it then checks the variables and gives the revision.
@@ -13,7 +14,10 @@ saved tableinfo response beside it then checks the variables and gives the revis
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -42,7 +46,6 @@ from portfolio.metrics.adapters.base import (
     shown_names,
 )
 from portfolio.metrics.adapters.jsonstat import TIME_DIMENSION_NAMES, load_json, parse_jsonstat
-from portfolio.metrics.adapters.tabular import read_csv_rows
 from portfolio.metrics.adapters.transport import is_url, read_file, request
 from portfolio.metrics.observations import (
     FetchResult,
@@ -97,7 +100,10 @@ class StatbankConfig(CommonOptions):
         description="Selected values per variable; variables left out are eliminated "
         "(totalled) by the API.",
     )
-    format: Literal["CSV", "JSONSTAT"] = "CSV"
+    format: Literal["CSV", "JSONSTAT", "BULK"] = pydantic.Field(
+        default="CSV",
+        description="CSV, JSONSTAT, or BULK (semicolon CSV for large tables, read as a stream).",
+    )
     lang: Literal["da", "en"] = "da"
     base_url: str = DEFAULT_BASE_URL
     value_column: str = pydantic.Field(default="INDHOLD", description="CSV value column.")
@@ -186,17 +192,26 @@ def check_variables(info: dict, selections: list[VariableSelection]) -> list[str
     return problems
 
 
-def _read_csv_rows(content: bytes, deadline: Deadline | None) -> list[list[str]]:
+def _csv_rows(content: bytes, deadline: Deadline | None) -> Iterator[list[str]]:
+    """Yield StatBank CSV (or BULK) rows one at a time, decoding as it goes.
+
+    Nothing but the bytes and the current row is held: a BULK answer of millions of rows
+    is read as a stream, and the deadline is looked at every few thousand rows.
+    """
+    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
     try:
-        text = content.decode("utf-8-sig")
+        first_line = stream.readline()
+        delimiter = ";" if ";" in first_line else ("\t" if "\t" in first_line else ",")
+        stream.seek(0)
+        reader = csv.reader(stream, delimiter=delimiter)
+        for count, row in enumerate(reader):
+            check_deadline(deadline, count)
+            if row:
+                yield row
     except UnicodeDecodeError:
         raise parse_error(_("teksten er ikke UTF-8"), "CSV") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line else ("\t" if "\t" in first_line else ",")
-    rows = read_csv_rows(text, delimiter, "CSV", deadline)
-    if not rows:
-        raise parse_error(_("filen er tom"), "CSV")
-    return rows
+    except csv.Error:
+        raise parse_error(_("filen er ikke gyldig CSV"), "CSV") from None
 
 
 def _parse_cell(text: str) -> Decimal:
@@ -221,8 +236,11 @@ def parse_statbank_csv(
     With a tableinfo the column names are matched to the variable ids, and cells holding a
     value's text (the API's default presentation) are turned back into its code.
     """
-    rows = _read_csv_rows(content, deadline)
-    header = [cell.strip() for cell in rows[0]]
+    rows = _csv_rows(content, deadline)
+    first = next(rows, None)
+    if first is None:
+        raise parse_error(_("filen er tom"), "CSV")
+    header = [cell.strip() for cell in first]
     folded = [cell.casefold() for cell in header]
     if value_column.casefold() not in folded:
         raise parse_error(
@@ -253,8 +271,7 @@ def parse_statbank_csv(
         )
     table = {**PX_SYMBOLS, **(status_map or {})}
     observations: list[Observation] = []
-    for line_number, row in enumerate(rows[1:], start=2):
-        check_deadline(deadline, line_number)
+    for line_number, row in enumerate(rows, start=2):
         if len(row) != len(header):
             raise parse_error(
                 _("linje %(line)s har et forkert antal felter", line=line_number), "CSV"
@@ -442,7 +459,7 @@ class StatbankAdapter(MetricAdapter):
                     for selection in config.variables
                 ],
             }
-            if config.format == "CSV":
+            if config.format in ("CSV", "BULK"):
                 # Codes, not texts, so that dimensions do not change with the language.
                 body["valuePresentation"] = "Code"
             content = request(

@@ -29,7 +29,12 @@ from portfolio.metrics.observations import (
     decimal_from_value,
     parse_decimal,
 )
-from portfolio.metrics.statuses import DEFAULT_JSONSTAT_SYMBOLS, lookup_symbol, make_observation
+from portfolio.metrics.statuses import (
+    DEFAULT_JSONSTAT_SYMBOLS,
+    PX_NIL,
+    lookup_symbol,
+    make_observation,
+)
 
 # "<5", "< 3": a published count below a small-number threshold.
 _BELOW_THRESHOLD = re.compile(r"<\s*\d+([.,]\d+)?")
@@ -94,7 +99,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _resolve_column(header: list[str], name: str, role: str) -> int:
+def resolve_column(header: list[str], name: str, role: str) -> int:
     if name in header:
         return header.index(name)
     folded = [column.casefold() for column in header]
@@ -138,6 +143,9 @@ def _value_cell_status(
         return text, ObservationStatus.SUPPRESSED
     if text in missing or text.upper() in _SPREADSHEET_ERRORS:
         return text, ObservationStatus.MISSING
+    if text == PX_NIL:
+        # PX's (and Danish tables') absolute zero: `make_observation` writes the 0.
+        return text, ObservationStatus.OK
     status = lookup_symbol(text, mapping.status_map)
     return (text, status) if status is not None else (None, None)
 
@@ -172,27 +180,28 @@ def rows_to_observations(
     suppression_markers: Iterable[str] = (),
     missing_markers: Iterable[str] = (),
     deadline: Deadline | None = None,
+    repeated: list[int] | None = None,
 ) -> list[Observation]:
     """Map numbered rows onto observations using the column mapping.
 
     A value cell holding a suppression marker (or any "<N") is suppressed, one holding a
     missing marker, nothing or a spreadsheet error is missing; text in the status column
     is looked up in our own status names, the PX symbols and `status_map`. Two rows for the
-    same period and dimensions are refused: a dimension column is probably missing.
+    same period and dimensions are refused: a dimension column is probably missing; when
+    `repeated` is given, a row that repeats an earlier one exactly (same value and status,
+    as report tables repeat their total) is read once and its line added to `repeated`.
     With a `deadline` the clock is checked every few thousand rows (SourceTimeout).
     """
     names = [cell_text(column) for column in header]
-    period_index = _resolve_column(names, mapping.period_column, _("periode"))
-    value_index = _resolve_column(names, mapping.value_column, _("værdi"))
+    period_index = resolve_column(names, mapping.period_column, _("periode"))
+    value_index = resolve_column(names, mapping.value_column, _("værdi"))
     status_index = (
-        _resolve_column(names, mapping.status_column, _("status"))
-        if mapping.status_column
-        else None
+        resolve_column(names, mapping.status_column, _("status")) if mapping.status_column else None
     )
-    ignored = {_resolve_column(names, name, _("ignoreres")) for name in mapping.ignore_columns}
+    ignored = {resolve_column(names, name, _("ignoreres")) for name in mapping.ignore_columns}
     if mapping.dimension_columns is not None:
         dimension_indexes = [
-            _resolve_column(names, name, _("dimension")) for name in mapping.dimension_columns
+            resolve_column(names, name, _("dimension")) for name in mapping.dimension_columns
         ]
     else:
         taken = {period_index, value_index, status_index, *ignored}
@@ -205,6 +214,7 @@ def rows_to_observations(
 
     observations: list[Observation] = []
     seen: dict[tuple, int] = {}
+    by_key: dict[tuple[Any, ...], Observation] = {}
     for count, (line, row) in enumerate(rows, start=1):
         check_deadline(deadline, count)
         cells = list(row) + [None] * (len(names) - len(row))
@@ -234,6 +244,10 @@ def rows_to_observations(
         if column_symbol:
             raw_status = column_symbol
         key = (tuple(sorted(dimensions.items())), period)
+        observation = make_observation(dimensions, period, value, raw_status, status, mapping.unit)
+        if key in seen and repeated is not None and by_key[key] == observation:
+            repeated.append(line)
+            continue
         if key in seen:
             raise SourceParseError(
                 _(
@@ -244,7 +258,6 @@ def rows_to_observations(
                 )
             )
         seen[key] = line
-        observations.append(
-            make_observation(dimensions, period, value, raw_status, status, mapping.unit)
-        )
+        by_key[key] = observation
+        observations.append(observation)
     return observations
