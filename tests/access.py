@@ -41,6 +41,8 @@ ALLOWED = {
     "api.stakeholders": MEMBERS,
     "budgets.index": MEMBERS,
     "budgets.export": MEMBERS,
+    "documents.index": MEMBERS,
+    "documents.download": MEMBERS,
     "budgets.chart": MEMBERS,
     "budgets.edit": SECRETARIAT,
     "budgets.rebaseline": SECRETARIAT,

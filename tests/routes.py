@@ -45,6 +45,8 @@ def sample_values() -> dict[str, object]:
         "stakeholder_id": stakeholder_id,
         "filename": "css/styrbord.css",
         "kind": "forecast",
+        "document_kind": "gevinstrealiseringsplan",
+        "file_format": "docx",
         "name": "timeline",
         "user_id": target.id,
         "membership_id": target.memberships[0].id,
