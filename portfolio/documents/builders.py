@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -31,9 +31,13 @@ from portfolio.programmes.models import Programme
 
 KINDS = (
     "gevinstrealiseringsplan",
+    "programevalueringsrapport",
     "itraad-status",
+    "styregruppepakke",
     "programgrundlag",
 )
+# The steering group's pack belongs to a meeting: it is built for a status report.
+NEEDS_REPORT = frozenset({"styregruppepakke"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class Inputs:
     budget_rows: list[dict]  # per budget row: label, amounts by year, printed total
     today: dt.date
     language: str
+    lessons: list = field(default_factory=list)  # documents.models.Lesson, in order
+    workshops: list = field(default_factory=list)  # workshops held since the last meeting
+    # The meeting's status report (title, meeting_on, snapshot) for the steering group pack.
+    report: object | None = None
+    previous_meeting: dt.date | None = None
 
 
 def kind_titles() -> dict[str, str]:
@@ -51,6 +60,8 @@ def kind_titles() -> dict[str, str]:
         "gevinstrealiseringsplan": _("Gevinstrealiseringsplan"),
         "itraad-status": _("Statusrapport til Statens It-råd"),
         "programgrundlag": _("Programgrundlag"),
+        "programevalueringsrapport": _("Programevalueringsrapport"),
+        "styregruppepakke": _("Styregruppepakke"),
     }
 
 
@@ -59,6 +70,8 @@ def build(kind: str, inputs: Inputs) -> Document:
         "gevinstrealiseringsplan": benefits_plan,
         "itraad-status": itraad_status,
         "programgrundlag": programme_basis,
+        "programevalueringsrapport": evaluation_report,
+        "styregruppepakke": steering_group_pack,
     }
     return builders[kind](inputs)
 
@@ -438,7 +451,7 @@ def _rule_text(lights: dict) -> str:
     )
 
 
-def _budget_table(inputs: Inputs) -> Table:
+def _budget_table(inputs: Inputs, *, with_computed: bool = False) -> Table:
     budget = inputs.snapshot.get("budget") or {}
     years = budget.get("years", [])
     rows = [
@@ -460,6 +473,16 @@ def _budget_table(inputs: Inputs) -> Table:
                 _mio(budget.get("lasting")),
             )
         )
+        if with_computed:
+            # The sums of the approved figures, where the approved document prints others.
+            rows.append(
+                (
+                    _("I alt (beregnet)"),
+                    *(_mio(per_year[y]["baseline"]) for y in years),
+                    _mio(budget.get("baseline_total")),
+                    _mio(budget.get("lasting")),
+                )
+            )
         rows.append(
             (
                 _("Estimat"),
@@ -605,3 +628,290 @@ def _track_section(track, programme) -> Section:
         )
     )
     return Section(track.label, tuple(blocks))
+
+
+# --- Programevalueringsrapport -----------------------------------------------------------
+
+
+def evaluation_report(inputs: Inputs) -> Document:
+    programme = inputs.programme
+    snapshot = inputs.snapshot
+    budget = snapshot.get("budget") or {}
+    baseline = budget.get("baseline_printed_total") or budget.get("baseline_total")
+    deviation, share = _deviation(baseline, budget.get("estimate_total"))
+    planned, expected, months = _schedule_deviation(inputs)
+    risks = snapshot["risks"]
+    decided = list(snapshot["decision_log"])
+    sections = [
+        Section(
+            _("1. Sammenfatning"),
+            (
+                Facts(
+                    (
+                        (_("Fase"), snapshot.get("phase") or "–"),
+                        (_("Samlet vurdering"), snapshot["overall_rollup"]["label"]),
+                        (
+                            _("Økonomi"),
+                            _(
+                                "Godkendt %(baseline)s mio. kr., estimat %(estimate)s mio. kr., "
+                                "afvigelse %(deviation)s mio. kr. (%(share)s)",
+                                baseline=_mio(baseline),
+                                estimate=_mio(budget.get("estimate_total")),
+                                deviation=_mio(deviation),
+                                share=share,
+                            ),
+                        ),
+                        (
+                            _("Tidsplan"),
+                            _(
+                                "Planlagt afsluttet %(planned)s, forventet %(expected)s",
+                                planned=format_month(planned) if planned else "–",
+                                expected=format_month(expected) if expected else "–",
+                            ),
+                        ),
+                    )
+                ),
+            ),
+        ),
+        Section(
+            _("2. Leverancer i forhold til programgrundlaget"),
+            subsections=tuple(_track_section(t, programme) for t in programme.tracks),
+        ),
+        Section(
+            _("3. Tidsplan i forhold til baseline"),
+            (
+                Table(
+                    (_("Fase eller bølge"), _("Start"), _("Slut")),
+                    tuple(
+                        (t.name, format_month(t.start_month), format_month(t.end_month))
+                        for t in programme.timeline
+                    ),
+                ),
+                Paragraph(
+                    ngettext(
+                        "Afvigelse: %(num)d måned.", "Afvigelse: %(num)d måneder.", months or 0
+                    )
+                    if months is not None
+                    else _("Programmet har ingen tidsplan.")
+                ),
+                Table(
+                    (_("Milepæl"), _("Planlagt"), _("Forventet"), _("Nået")),
+                    tuple(
+                        (
+                            m["title"],
+                            format_day(m["planned_on"]),
+                            format_day(m["forecast_on"]),
+                            format_day(m["done_on"]),
+                        )
+                        for m in snapshot["milestones"]
+                    ),
+                    empty_text=_("Ingen milepæle registreret."),
+                ),
+            ),
+        ),
+        Section(
+            _("4. Økonomi i forhold til den godkendte baseline"),
+            (_budget_table(inputs, with_computed=True),),
+        ),
+        Section(
+            _("5. Realiserede gevinster og plan for resten"),
+            (
+                Table(
+                    (
+                        _("Gevinst"),
+                        _("Vurdering"),
+                        _("Seneste måling"),
+                        _("Mål"),
+                        _("Ejer i driften"),
+                    ),
+                    tuple(_benefit_result(b) for b in inputs.benefits),
+                    empty_text=_("Programmet har ingen gevinster registreret."),
+                ),
+            ),
+        ),
+        Section(
+            _("6. Risici"),
+            (
+                _risk_table(_("Lukkede risici"), [r for r in risks if not r["is_open"]]),
+                _risk_table(_("Åbne risici"), [r for r in risks if r["is_open"]]),
+            ),
+        ),
+        Section(
+            _("7. Beslutninger og ændringer"),
+            (
+                Table(
+                    (_("Beslutning"), _("Dato"), _("Udfald")),
+                    tuple(
+                        (d["title"], format_day(d["decided_on"]), _text(d["outcome"]))
+                        for d in decided
+                    ),
+                    empty_text=_("Ingen beslutninger registreret."),
+                ),
+            ),
+        ),
+        Section(
+            _("8. Erfaringer"),
+            subsections=tuple(
+                Section(
+                    lesson.title,
+                    (
+                        Paragraph(_text(lesson.text)),
+                        *(
+                            [Paragraph(_("Anbefaling: %(text)s", text=lesson.recommendation))]
+                            if lesson.recommendation
+                            else []
+                        ),
+                    ),
+                )
+                for lesson in inputs.lessons
+            ),
+            blocks=()
+            if inputs.lessons
+            else (Paragraph(_("Sekretariatet har endnu ikke skrevet programmets erfaringer.")),),
+        ),
+    ]
+    return _document("programevalueringsrapport", inputs, sections)
+
+
+def _benefit_result(benefit: dict) -> tuple[str, ...]:
+    latest = [i["latest"] for i in benefit["indicators"] if i["latest"]]
+    targets = [
+        f"{_value(i['target']['value'], i['decimals'])} ({_period(i['target']['period'])})"
+        for i in benefit["indicators"]
+        if i["target"]["value"]
+    ]
+    return (
+        f"{benefit['code']} {benefit['name']}",
+        _progress(benefit["progress"]),
+        "; ".join(f"{p['shown']} ({p['label']})" for p in latest) or _("Ingen måling"),
+        "; ".join(targets) or "–",
+        _text(benefit["operations_owner"]) if benefit["operations_owner"] else _("Ikke aftalt"),
+    )
+
+
+def _risk_table(caption: str, risks: list[dict]) -> Table:
+    from portfolio.risks.models import RiskStatus
+
+    return Table(
+        (_("Risiko"), _("Titel"), _("Status"), _("Score")),
+        tuple(
+            (r["code"], r["title"], RiskStatus(r["status"]).label, str(r["score"])) for r in risks
+        ),
+        caption=caption,
+        numeric=frozenset({3}),
+        empty_text=_("Ingen."),
+    )
+
+
+# --- Styregruppepakke --------------------------------------------------------------------
+
+
+def steering_group_pack(inputs: Inputs) -> Document:
+    report = inputs.report
+    snapshot = inputs.snapshot  # the report's own, frozen with it
+    lights = snapshot["lights"]
+    off_track = [b for b in snapshot["benefits"] if b["progress"] in ("at_risk", "off_track")]
+    requested = snapshot["decisions_requested"]
+    sections = [
+        Section(
+            _("Dagsorden"),
+            (
+                Bullets(
+                    (
+                        _("1. Velkomst og godkendelse af dagsorden"),
+                        _("2. Programmets status: %(title)s", title=report.title),
+                        ngettext(
+                            "3. Beslutning: %(num)d punkt til beslutning",
+                            "3. Beslutninger: %(num)d punkter til beslutning",
+                            len(requested),
+                        ),
+                        _("4. Gevinster der ikke følger planen"),
+                        _("5. Gevinstworkshops siden sidste møde"),
+                        _("6. Eventuelt"),
+                    )
+                ),
+            ),
+        ),
+        Section(
+            _("Status"),
+            (
+                Facts(
+                    (
+                        (_("Statusrapport"), report.title),
+                        (_("Fase"), snapshot.get("phase") or "–"),
+                        (_("Samlet vurdering"), snapshot["overall_rollup"]["label"]),
+                    )
+                ),
+                Table(
+                    (_("Område"), _("Vurdering"), _("Begrundelse")),
+                    tuple(
+                        (v["label"], _colour(v["light"]["colour"]), v["light"]["reason"])
+                        for v in lights.values()
+                    ),
+                ),
+                _budget_table(inputs),
+            ),
+        ),
+        Section(
+            _("Til beslutning"),
+            subsections=tuple(
+                Section(
+                    d["title"],
+                    (
+                        Facts(
+                            (
+                                (_("Forelægges for"), _text(d["body"])),
+                                (_("Ønskes besluttet senest"), format_day(d["requested_for"])),
+                                (_("Vedrører"), _text(d["linked_items"])),
+                            )
+                        ),
+                        Paragraph(_text(d["background"])),
+                    ),
+                )
+                for d in requested
+            ),
+        )
+        if requested
+        else Section(_("Til beslutning"), (Paragraph(_("Intet til beslutning.")),)),
+        Section(
+            _("Gevinster der ikke følger planen"),
+            (
+                Table(
+                    (_("Gevinst"), _("Vurdering"), _("Gevinstejer")),
+                    tuple(
+                        (f"{b['code']} {b['name']}", _progress(b["progress"]), _text(b["owner"]))
+                        for b in off_track
+                    ),
+                    empty_text=_("Alle målte gevinster følger planen."),
+                ),
+            ),
+        ),
+        Section(
+            _("Gevinstworkshops siden sidste møde"),
+            tuple(_workshop_block(w) for w in inputs.workshops)
+            or (Paragraph(_("Der er ikke holdt gevinstworkshops siden sidste møde.")),),
+        ),
+    ]
+    return _document(
+        "styregruppepakke",
+        inputs,
+        sections,
+        (_("Møde"), format_day(report.meeting_on)),
+    )
+
+
+def _workshop_block(workshop) -> Table:
+    return Table(
+        (_("Gevinst"), _("Vurdering"), _("Kommentar"), _("Beslutninger")),
+        tuple(
+            (
+                item.benefit.code,
+                item.assessment.label if item.assessment else "–",
+                _text(item.comment),
+                _text(item.decisions),
+            )
+            for item in workshop.items
+        ),
+        caption=f"{workshop.title} ({format_day(workshop.held_on)})",
+        empty_text=_text(workshop.summary),
+    )

@@ -14,6 +14,7 @@ from portfolio.core.errors import DomainError
 from portfolio.documents import services
 from portfolio.documents.builders import KINDS
 from portfolio.programmes import services as programme_services
+from portfolio.reports import services as report_services
 from portfolio.reports.pdf import PdfUnavailable
 
 
@@ -29,12 +30,20 @@ from portfolio.reports.pdf import PdfUnavailable
     "--format", "file_format", type=click.Choice(sorted(services.FORMATS)), default="docx"
 )
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
-def export_document_command(slug, kind, output, file_format, lang):
+@click.option(
+    "--report",
+    "report_id",
+    type=int,
+    help="The meeting's status report (id) a document belongs to; a steering group pack "
+    "is built for the latest meeting without it.",
+)
+def export_document_command(slug, kind, output, file_format, lang, report_id):
     """Write one of the programme model's documents, built from the data."""
     with force_locale(lang):
         try:
             programme = programme_services.get_programme(slug)
-            document = services.build(programme, kind, clock.today())
+            report = report_services.get_report(programme, report_id) if report_id else None
+            document = services.build(programme, kind, clock.today(), report)
             written = services.write(document, file_format)
         except DomainError as error:
             raise click.ClickException(error.message) from error

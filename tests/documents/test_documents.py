@@ -19,7 +19,13 @@ from portfolio.programmes import services as programme_services
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 WRITER = Path("/usr/lib/libreoffice/program/libswlo.so")
-KINDS = ("gevinstrealiseringsplan", "itraad-status", "programgrundlag")
+KINDS = (
+    "gevinstrealiseringsplan",
+    "programevalueringsrapport",
+    "itraad-status",
+    "styregruppepakke",
+    "programgrundlag",
+)
 TODAY = dt.date(2026, 11, 21)  # the harness's TODAY
 
 
@@ -36,6 +42,22 @@ def _text_of(pdf: Path, *, layout: bool = False) -> str:
     command = [PDFTOTEXT, *(["-layout"] if layout else []), str(pdf), "-"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return re.sub(r"[ \t]+" if layout else r"\s+", " ", done.stdout)
+
+
+def _pages(pdf: Path) -> list[tuple[float, float]]:
+    """Each page's size in points, read by pdfinfo."""
+    info = subprocess.run(
+        [shutil.which("pdfinfo") or "pdfinfo", "-f", "1", "-l", "999", str(pdf)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [
+        (float(w), float(h))
+        for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    ]
+
+
+def _is_a4(size: tuple[float, float]) -> bool:
+    return abs(size[0] - 595.3) < 1 and abs(size[1] - 841.9) < 1
 
 
 def _convert(files: list[Path], outdir: Path) -> list[Path]:
@@ -58,12 +80,25 @@ def _convert(files: list[Path], outdir: Path) -> list[Path]:
 
 
 @pytest.fixture
-def exported(runner, tmp_path) -> dict[str, Path]:
-    """Every document of DDNS written by the CLI as Word."""
+def exported(runner, tmp_path, users) -> dict[str, Path]:
+    """Every document of DDNS written by the CLI as Word (the pack for a meeting's report)."""
+    from portfolio.reports import services as report_services
+
+    report = report_services.create_report(
+        users.make("admin"),
+        programme_services.get_programme("ddns"),
+        title="Programstyregruppemøde 3. december 2026",
+        meeting_on=dt.date(2026, 12, 3),
+        today=TODAY,
+    )
+    db.session.commit()
     paths = {}
     for kind in KINDS:
         path = tmp_path / f"{kind}.docx"
-        result = runner.invoke(args=["export", "document", "ddns", kind, "--output", str(path)])
+        result = runner.invoke(
+            args=["export", "document", "ddns", kind, "--output", str(path),
+                  "--report", str(report.id)]
+        )  # fmt: skip
         assert result.exit_code == 0, result.output
         paths[kind] = path
     return paths
@@ -74,6 +109,11 @@ def test_every_document_opens_in_libreoffice_with_its_headings_and_facts(exporte
     pdfs = _convert(list(exported.values()), tmp_path / "out")
     text = {kind: _text_of(pdf) for kind, pdf in zip(exported, pdfs, strict=True)}
     rows = {kind: _text_of(pdf, layout=True) for kind, pdf in zip(exported, pdfs, strict=True)}
+    # A4 in LibreOffice too, and no document runs away: DDNS's fit on a handful of pages.
+    for pdf in pdfs:
+        pages = _pages(pdf)
+        assert pages and all(_is_a4(size) for size in pages), pdf.name
+        assert len(pages) <= 8, (pdf.name, len(pages))
 
     plan = text["gevinstrealiseringsplan"]
     for heading in (
@@ -104,13 +144,33 @@ def test_every_document_opens_in_libreoffice_with_its_headings_and_facts(exporte
         assert parameter in itraad
     assert "Risikobillede" in itraad
 
+    evaluation = text["programevalueringsrapport"]
+    for heading in (
+        "Leverancer i forhold til programgrundlaget",
+        "Tidsplan i forhold til baseline",
+        "Økonomi i forhold til den godkendte baseline",
+        "Realiserede gevinster og plan for resten",
+        "Erfaringer",
+    ):
+        assert heading in evaluation
+    assert "Etablering af nationalt register med data fra almen praksis" in evaluation
+
+    pack = text["styregruppepakke"]
+    assert "Dagsorden" in pack and "Programstyregruppemøde 3. december 2026" in pack
+    assert "Gevinster der ikke følger planen" in pack
+
     basis = text["programgrundlag"]
     assert "Lisbeth Nielsen" in basis
     assert "National bestyrelse for data på sundheds- og ældreområdet" in basis
     assert "Bølge 3 – flere data" in basis
     # The budget as printed: row 2 adds up to 12,5 and the 2024 column to 11,2, but the
     # approved document prints 12,4 and 11,3, and so do the documents.
-    for document in (rows["itraad-status"], rows["programgrundlag"]):
+    for document in (
+        rows["itraad-status"],
+        rows["programgrundlag"],
+        rows["programevalueringsrapport"],
+        rows["styregruppepakke"],
+    ):
         assert "1,5 3,4 3,4 4,2 12,4 3,0" in document
         assert "8,3 11,3 19,3 19,3 58,1 11,3" in document
 
@@ -147,14 +207,13 @@ def test_the_pdf_is_tagged_a4_and_says_what_the_word_file_says(app, tmp_path):
     path = tmp_path / "itraad.pdf"
     path.write_bytes(pdf)
     info = subprocess.run(
-        [shutil.which("pdfinfo") or "pdfinfo", "-f", "1", "-l", "99", str(path)],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        [shutil.which("pdfinfo") or "pdfinfo", str(path)], capture_output=True, text=True
+    ).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
-    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
     # A4 (595 × 842 points) on every page, and the status fits on a few.
-    assert sizes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in sizes)
-    assert 1 <= len(sizes) <= 3
+    pages = _pages(path)
+    assert pages and all(_is_a4(size) for size in pages)
+    assert len(pages) <= 3
     assert "Statusrapport til Statens It-råd" in _text_of(path)
     assert "8,3 11,3 19,3 19,3 58,1 11,3" in _text_of(path, layout=True)
 
@@ -197,3 +256,148 @@ def test_someone_outside_the_programme_gets_no_document(client, login_as):
     login_as("outsider")
     response = client.get("/programmes/ddns/documents/programgrundlag.docx")
     assert response.status_code in (403, 404)
+
+
+def _docx_text(content: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    word = Document(io.BytesIO(content))
+    parts = [p.text for p in word.paragraphs]
+    for table in word.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def _issue(client, kind, **form):
+    return client.post(f"/programmes/ddns/documents/{kind}/issue", data=form)
+
+
+def test_an_issued_document_stays_as_issued_after_later_edits(client, login_as, users):
+    secretariat = login_as("secretariat")
+    client.post(
+        "/programmes/ddns/documents/lessons/new",
+        data={"title": "Tidlig dialog om hjemmel", "text": "Hjemlen tog længere tid."},
+    )
+    assert _issue(client, "programevalueringsrapport", note="Til styregruppen").status_code == 302
+    (issued,) = services.list_issued(programme_services.get_programme("ddns"))
+    assert (issued.kind, issued.version_label, issued.issued_by) == (
+        "programevalueringsrapport",
+        "1",
+        secretariat.email,
+    )
+    first = client.get(f"/programmes/ddns/documents/issued/{issued.id}.docx")
+    assert first.status_code == 200
+    assert "Tidlig dialog om hjemmel" in _docx_text(first.data)
+
+    programme = programme_services.get_programme("ddns")
+    benefit = benefit_services.get_benefit(programme, "GH1")
+    benefit_services.update_benefit(
+        users.make("admin"), benefit, {"operations_owner": "Driftsenheden"}, benefit.version
+    )
+    db.session.commit()
+    client.post(
+        "/programmes/ddns/documents/lessons/new",
+        data={"title": "Datakvalitet kræver tid", "recommendation": "Start tidligt."},
+    )
+
+    again = client.get(f"/programmes/ddns/documents/issued/{issued.id}.docx")
+    assert again.data == first.data  # byte for byte
+    live = _docx_text(client.get("/programmes/ddns/documents/programevalueringsrapport.docx").data)
+    assert "Driftsenheden" in live and "Anbefaling: Start tidligt." in live
+    assert "Driftsenheden" not in _docx_text(again.data)
+
+
+def test_the_programme_basis_is_issued_as_a_new_version_with_its_history(client, login_as):
+    login_as("secretariat")
+    response = _issue(
+        client, "programgrundlag", version_label="1.1", note="Bølge 3 flyttet to måneder"
+    )
+    assert response.status_code == 302
+    programme = programme_services.get_programme("ddns")
+    assert programme.document_version == "1.1"
+    (issued,) = services.list_issued(programme)
+    text = _docx_text(client.get(f"/programmes/ddns/documents/issued/{issued.id}.docx").data)
+    assert "Version | 1.1" in text
+    assert "1.1 | " in text and "Bølge 3 flyttet to måneder" in text
+
+    # The same version again, or none, is refused and changes nothing.
+    for form in ({"version_label": "1.1", "note": "igen"}, {"version_label": "", "note": "x"}):
+        refused = _issue(client, "programgrundlag", **form)
+        assert refused.status_code == 302
+        assert len(services.list_issued(programme)) == 1
+    page = client.get("/programmes/ddns/documents").get_data(as_text=True)
+    assert "Angiv programgrundlagets nye version som tal, fx 1.1." in page
+
+
+def test_the_steering_group_pack_belongs_to_its_meeting(app, client, login_as, users):
+    from portfolio.reports import services as report_services
+    from portfolio.status import services as status_services
+
+    programme = programme_services.get_programme("ddns")
+    secretariat = login_as("secretariat")
+    status_services.create_decision(
+        secretariat,
+        programme,
+        {
+            "title": "Godkendelse af lukningsplan",
+            "background": "Programmet lukker i januar 2027.",
+            "body": "Programstyregruppen",
+            "requested_for": dt.date(2026, 12, 3),
+        },
+    )
+    report = report_services.create_report(
+        secretariat,
+        programme,
+        title="Programstyregruppemøde 3. december 2026",
+        meeting_on=dt.date(2026, 12, 3),
+        today=TODAY,
+    )
+    db.session.commit()
+    # A decision put forward after the report is not in the meeting's pack.
+    status_services.create_decision(
+        secretariat, programme, {"title": "Senere punkt", "body": "Programstyregruppen"}
+    )
+    db.session.commit()
+    response = client.get(f"/programmes/ddns/documents/styregruppepakke.docx?report={report.id}")
+    text = _docx_text(response.data)
+    assert "Dagsorden" in text
+    assert "2. Programmets status: Programstyregruppemøde 3. december 2026" in text
+    assert "Godkendelse af lukningsplan" in text and "Forelægges for | Programstyregruppen" in text
+    assert "Senere punkt" not in text
+    assert "Møde | 3. december 2026" in text
+
+
+def test_the_pack_needs_a_meeting(client, login_as):
+    login_as("secretariat")
+    response = client.get("/programmes/ddns/documents/styregruppepakke.docx")
+    assert response.status_code == 422
+    assert "opret først mødets statusrapport" in response.get_data(as_text=True)
+
+
+def test_the_evaluation_report_sets_printed_totals_beside_computed_sums(app):
+    programme = programme_services.get_programme("ddns")
+    text = services.build(programme, "programevalueringsrapport", TODAY).text()
+    assert "I alt (godkendt) | 8,3 | 11,3 | 19,3 | 19,3 | 58,1 | 11,3" in text
+    # The approved document's 2024 column adds up to 11,2, not its printed 11,3.
+    assert "I alt (beregnet) | 8,3 | 11,2 | 19,3 | 19,3 | 58,1 | 11,3" in text
+    assert "Sekretariatet har endnu ikke skrevet programmets erfaringer." in text
+
+
+def test_only_the_secretariat_issues_and_writes_lessons(client, login_as):
+    login_as("viewer")
+    assert _issue(client, "itraad-status").status_code == 403
+    assert client.get("/programmes/ddns/documents/lessons/new").status_code == 403
+    page = client.get("/programmes/ddns/documents").get_data(as_text=True)
+    assert "Udsted og frys" not in page and "Tilføj erfaring" not in page
+    assert services.list_issued(programme_services.get_programme("ddns")) == []
+
+
+def test_a_lesson_needs_a_title_and_an_unknown_file_is_not_found(client, login_as):
+    login_as("secretariat")
+    response = client.post("/programmes/ddns/documents/lessons/new", data={"title": "  "})
+    assert response.status_code == 422
+    assert services.list_lessons(programme_services.get_programme("ddns")) == []
+    assert client.get("/programmes/ddns/documents/issued/999999.docx").status_code == 404
