@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.budgets.views import bp as budgets_bp
     from portfolio.core.views import bp as core_bp
+    from portfolio.documents.views import bp as documents_bp
     from portfolio.indicators.views import bp as indicators_bp
     from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         organisation_bp,
         admin_bp,
         sources_bp,
+        documents_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -94,6 +96,7 @@ def register_commands(app: Flask) -> None:
     from portfolio.budgets.cli import export_cli, import_cli
     from portfolio.charts.cli import charts_cli
     from portfolio.core.cli import grant_runtime_command
+    from portfolio.documents import cli as document_cli  # noqa: F401 (adds `export document`)
     from portfolio.metrics.cli import metrics_cli, sources_cli
     from portfolio.seed.cli import programme_schema_command, seed_cli, setup_command
 

@@ -12,6 +12,7 @@ from portfolio.budgets.models import (
     PrintedTotal,
 )
 from portfolio.charts.models import ChartCache
+from portfolio.documents.models import IssuedDocument, Lesson
 from portfolio.indicators.models import (
     Direction,
     Frequency,
@@ -104,6 +105,8 @@ __all__ = [
     "GovernanceMember",
     "Indicator",
     "IndicatorKind",
+    "IssuedDocument",
+    "Lesson",
     "Level",
     "LightOverride",
     "ManualValue",

@@ -45,6 +45,8 @@ def sample_values() -> dict[str, object]:
         "stakeholder_id": stakeholder_id,
         "filename": "css/styrbord.css",
         "kind": "forecast",
+        "document_kind": "gevinstrealiseringsplan",
+        "file_format": "docx",
         "name": "timeline",
         "user_id": target.id,
         "membership_id": target.memberships[0].id,
@@ -101,6 +103,7 @@ def _sample_objects(ddns) -> dict[str, int]:
         )
     workshop = _sample_workshop(ddns)
     metric = _sample_metric()
+    lesson_id, issued_id = _sample_documents(ddns)
     db.session.commit()
     return {
         "indicator_code": "GH1.T",
@@ -115,7 +118,42 @@ def _sample_objects(ddns) -> dict[str, int]:
         "report_id": db.session.scalar(
             sa.select(StatusReport.id).order_by(StatusReport.id.desc()).limit(1)
         ),
+        "lesson_id": lesson_id,
+        "issued_id": issued_id,
     }
+
+
+def _sample_documents(ddns) -> tuple[int, int]:
+    """A lesson learned, and an issued document (a small Word file of its own)."""
+    import hashlib
+    import io
+
+    from docx import Document
+
+    from portfolio.documents.models import IssuedDocument, Lesson
+
+    lesson = db.session.scalar(sa.select(Lesson).limit(1))
+    if lesson is None:
+        lesson = Lesson(programme_id=ddns.id, position=1, title="Prøveerfaring")
+        db.session.add(lesson)
+    issued = db.session.scalar(sa.select(IssuedDocument).limit(1))
+    if issued is None:
+        word = io.BytesIO()
+        Document().save(word)
+        content = word.getvalue()
+        issued = IssuedDocument(
+            programme_id=ddns.id,
+            kind="itraad-status",
+            number=1,
+            version_label="1",
+            title="Prøvedokument",
+            issued_by="reporter@example.dk",
+            docx=content,
+            docx_sha256=hashlib.sha256(content).hexdigest(),
+        )
+        db.session.add(issued)
+    db.session.flush()
+    return lesson.id, issued.id
 
 
 def _sample_workshop(ddns):

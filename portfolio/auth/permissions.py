@@ -37,6 +37,7 @@ class Action(enum.Enum):
     EDIT_BUDGET = "budget.edit"
     REBASELINE = "budget.rebaseline"
     MANAGE_REPORTS = "report.manage"
+    ISSUE_DOCUMENTS = "document.issue"
     OVERRIDE_LIGHT = "light.override"
     MANAGE_DECISIONS = "decision.manage"
     MANAGE_WORKSHOPS = "workshop.manage"
@@ -59,6 +60,7 @@ DESCRIPTIONS = {
     Action.EDIT_BUDGET: "Edit and import forecast and actual spend",
     Action.REBASELINE: "Register a new approved budget baseline",
     Action.MANAGE_REPORTS: "Create, approve and delete draft status reports",
+    Action.ISSUE_DOCUMENTS: "Issue (freeze) the programme model's documents",
     Action.OVERRIDE_LIGHT: "Override a status light with a written justification",
     Action.MANAGE_DECISIONS: "Record decisions requested of and taken by the steering group",
     Action.MANAGE_WORKSHOPS: "Plan benefit follow-up workshops and record their minutes",
@@ -85,6 +87,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.EDIT_BUDGET: {Role.SECRETARIAT: _P},
     Action.REBASELINE: {Role.SECRETARIAT: _P},
     Action.MANAGE_REPORTS: {Role.SECRETARIAT: _P},
+    Action.ISSUE_DOCUMENTS: {Role.SECRETARIAT: _P},
     Action.OVERRIDE_LIGHT: {Role.SECRETARIAT: _P},
     Action.MANAGE_DECISIONS: {Role.SECRETARIAT: _P},
     Action.MANAGE_WORKSHOPS: {Role.SECRETARIAT: _P, Role.BENEFIT_OWNER: _B},
@@ -136,6 +139,7 @@ RIGHT_NAMES = {
     Action.EDIT_BUDGET: _l("redigere og indlæse prognose og forbrug"),
     Action.REBASELINE: _l("registrere en ny godkendt budgetversion"),
     Action.MANAGE_REPORTS: _l("oprette, godkende og slette statusrapporter"),
+    Action.ISSUE_DOCUMENTS: _l("udstede programmets dokumenter"),
     Action.OVERRIDE_LIGHT: _l("overstyre et statuslys"),
     Action.MANAGE_DECISIONS: _l("registrere beslutninger til og fra styregruppen"),
     Action.MANAGE_WORKSHOPS: _l("planlægge gevinstworkshops og skrive deres referat"),
