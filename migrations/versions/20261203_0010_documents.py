@@ -1,6 +1,6 @@
 """Issued documents (the programme model's documents frozen as issued) and lessons learned.
 
-Revision ID: 0010_documents
+Revision ID: 0010
 Revises: 0009
 Created: 2026-12-03 13:40:00
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0010_documents"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
