@@ -40,6 +40,7 @@ def overview():
             phases=services.current_phases(ids, clock.today_month()),
             track_counts=services.track_counts(ids),
             overall=overall_lights(page.items, clock.today()),
+            can_create=can(current_user, Action.CREATE_PROGRAMME),
         )
 
     return cached_portfolio_page("overview", draw)
