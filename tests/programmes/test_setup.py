@@ -165,7 +165,8 @@ def test_phases_and_waves_are_checked_in_danish(client, login_as):
     client.post("/programmes/new", data=BLANK)
     url = "/programmes/nyt-program/setup/timeline/new"
     page = client.post(
-        url, data={"name": "Fase", "kind": "phase", "start_month": "2027-06", "end_month": "2027-01"}
+        url,
+        data={"name": "Fase", "kind": "phase", "start_month": "2027-06", "end_month": "2027-01"},
     )
     assert page.status_code == 422
     assert "Slutmåneden skal ligge efter startmåneden" in page.get_data(as_text=True)
@@ -179,7 +180,8 @@ def test_phases_and_waves_are_checked_in_danish(client, login_as):
     )
     assert "uden for programmets periode" in page.get_data(as_text=True)
     client.post(
-        url, data={"name": "Efter", "kind": "phase", "start_month": "2027-04", "end_month": "2027-09"}
+        url,
+        data={"name": "Efter", "kind": "phase", "start_month": "2027-04", "end_month": "2027-09"},
     )
     first, second = get_programme("nyt-program").timeline
     client.post(
