@@ -76,7 +76,7 @@ def new_programme():
         form,
         save,
         template="programmes/setup/new_programme.html",
-        success_url=lambda p: url_for("setup.page", slug=p.slug),
+        success_url=lambda _programme: url_for("setup.page", slug=form.slug.data),
         success_message=_("Programmet er oprettet. Sæt nu spor, faser og budget op."),
     )
 
@@ -302,7 +302,7 @@ def first_budget(slug):
                 amounts[key] = parse_amount(text)
             except ValueError as error:
                 cell_errors[key] = str(error)
-        if form.validate() and not cell_errors:
+        if form.validate() and not cell_errors and form.approved_on.data is not None:
             try:
                 baseline = first_budget_service.create_first_baseline(
                     current_user,
