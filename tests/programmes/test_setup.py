@@ -128,6 +128,11 @@ def test_tracks_are_added_moved_retired_and_deleted(client, login_as):
     assert db.session.get(Track, track.id).is_retired
     setup_page = client.get("/programmes/nyt-program/setup").get_data(as_text=True)
     assert "udgået" in setup_page and "Lagt sammen med spor 1" in setup_page
+    track_page = client.get(f"/programmes/nyt-program/tracks/{track.number}")
+    assert "Sporet er udgået: Lagt sammen med spor 1" in track_page.get_data(as_text=True)
+    # Hidden from new work: a new project cannot be put on it.
+    new_project = client.get("/programmes/nyt-program/projects/new").get_data(as_text=True)
+    assert f'value="{track.id}"' not in new_project and "Spor 1: Et" in new_project
     # Deleting the middle track moves the later ones up a number.
     middle = get_programme("nyt-program").tracks[1]
     client.post(
