@@ -129,6 +129,18 @@ def test_a_secretariat_sets_up_a_second_programme_through_the_web(client, login_
     assert budget.status_code == 200
     html = budget.get_data(as_text=True)
     assert "Spor 1: Data fra hjemmeplejen" in html and "3,125" in html and "8,125" in html
-    assert client.get("/programmes/aeldredata/status").status_code == 200
+    status = client.get("/programmes/aeldredata/status")
+    assert status.status_code == 200
+    status_html = status.get_data(as_text=True)
+    assert "Godkendt budget (version 1)" in status_html and "8,125" in status_html
+    assert "Programmet har intet godkendt budget." not in status_html
     workbook = client.get("/programmes/aeldredata/budget.xlsx")
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+    # The portfolio workbook for the finance office has the new programme's figures too.
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/portfolio/budgets.xlsx").data))
+    cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row}
+    assert "Data på ældreområdet" in cells or "Sammenhængende data på ældreområdet" in cells
