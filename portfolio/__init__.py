@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.indicators.views import bp as indicators_bp
     from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
+    from portfolio.programmes.setup_views import bp as setup_bp
     from portfolio.programmes.views import bp as programmes_bp
     from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         core_bp,
         auth_bp,
         programmes_bp,
+        setup_bp,
         status_bp,
         reports_bp,
         risks_bp,

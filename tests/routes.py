@@ -54,6 +54,7 @@ def sample_values() -> dict[str, object]:
         "subject": "benefit",
         "size": "trend",
         "indicator_code": ids.pop("indicator_code"),
+        "timeline_id": ddns.timeline[0].id,
     }
 
 

@@ -204,6 +204,8 @@ FIELD_LABELS = {
     "residual_consequence": _l("Konsekvens efter afbødning"),
     "residual_probability": _l("Sandsynlighed efter afbødning"),
     "responsible": _l("Ansvarlig"),
+    "retired_at": _l("Udgået (tidspunkt)"),
+    "retired_reason": _l("Årsag til at sporet udgik"),
     "revised_on": _l("Revideret (dato)"),
     "revisions": _l("Revisioner"),
     "risk_id": _l("Risiko"),

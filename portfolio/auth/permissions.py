@@ -21,10 +21,13 @@ class Scope(enum.Enum):
     PROGRAMME = "the whole programme"
     TRACK = "objects of their own track"
     BENEFIT = "their own benefit"
+    # Not tied to one programme: any membership with the role will do (creating a programme).
+    ANY = "any programme they hold the role in"
 
 
 class Action(enum.Enum):
     VIEW_PROGRAMME = "programme.view"
+    CREATE_PROGRAMME = "programme.create"
     EDIT_PROGRAMME = "programme.edit"
     EDIT_TRACK = "track.edit"
     COMMENT_TRACK = "track.comment"
@@ -48,7 +51,14 @@ class Action(enum.Enum):
 
 DESCRIPTIONS = {
     Action.VIEW_PROGRAMME: "Read every page, report, export and API answer of the programme",
-    Action.EDIT_PROGRAMME: "Edit master data, vision, approvals, phases, waves and organisation",
+    Action.CREATE_PROGRAMME: (
+        "Create a programme, blank or from another as a template (the creator becomes its"
+        " secretariat)"
+    ),
+    Action.EDIT_PROGRAMME: (
+        "Edit master data, vision, approvals, tracks (add, reorder, retire, delete), phases,"
+        " waves and organisation"
+    ),
     Action.EDIT_TRACK: "Edit a track's name, description and deliverables",
     Action.COMMENT_TRACK: "Write a track's status commentary",
     Action.EDIT_PROJECT: "Create and edit projects",
@@ -69,12 +79,13 @@ DESCRIPTIONS = {
     Action.VIEW_AUDIT: "Read and export the audit log of all programmes",
 }
 
-_P, _T, _B = Scope.PROGRAMME, Scope.TRACK, Scope.BENEFIT
+_P, _T, _B, _A = Scope.PROGRAMME, Scope.TRACK, Scope.BENEFIT, Scope.ANY
 _EVERY_ROLE = {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _P, Role.BENEFIT_OWNER: _P, Role.VIEWER: _P}
 
 # Action -> the roles that may take it, and how far each role reaches.
 PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.VIEW_PROGRAMME: _EVERY_ROLE,
+    Action.CREATE_PROGRAMME: {Role.SECRETARIAT: _A},
     Action.EDIT_PROGRAMME: {Role.SECRETARIAT: _P},
     Action.EDIT_TRACK: {Role.SECRETARIAT: _P},
     Action.COMMENT_TRACK: {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _T},
@@ -127,7 +138,8 @@ def target_of(obj) -> Target:
 # Each right in the user's words, to complete "Du har ikke rettighed til at …" on a 403.
 RIGHT_NAMES = {
     Action.VIEW_PROGRAMME: _l("se programmet"),
-    Action.EDIT_PROGRAMME: _l("redigere programmets stamdata, vision, faser og organisation"),
+    Action.CREATE_PROGRAMME: _l("oprette programmer"),
+    Action.EDIT_PROGRAMME: _l("redigere programmets stamdata, spor, faser og organisation"),
     Action.EDIT_TRACK: _l("redigere sporets navn, beskrivelse og leverancer"),
     Action.COMMENT_TRACK: _l("skrive sporets statuskommentar"),
     Action.EDIT_PROJECT: _l("oprette og redigere projekter"),
@@ -159,6 +171,8 @@ def refusal_message(action: Action) -> str:
 
 
 def _reaches(membership: Membership, scope: Scope, target: Target) -> bool:
+    if scope is Scope.ANY:
+        return True
     if membership.programme_id is not None and membership.programme_id != target.programme_id:
         return False
     if scope is Scope.TRACK:
@@ -207,7 +221,8 @@ def permission_table_markdown() -> str:
         "",
         "Administrators may do everything. Each other right comes from a membership of a",
         "programme: *programme* reaches the whole programme, *track* only objects of the",
-        "track lead's own track, *benefit* only the benefit owner's own benefit. A",
+        "track lead's own track, *benefit* only the benefit owner's own benefit, *any* a",
+        "membership of any programme (a secretariat of one programme may create another). A",
         "membership without a programme reaches every programme. Services check these rules,",
         "so the pages and the JSON API obey the same table. Command-line tools are run by the",
         "operator who has shell access to the server; those that change programme data act",

@@ -28,6 +28,10 @@ class ProgrammeForm(EditForm):
     primary_purpose = StringField(
         _l("Programmets primære formål"), validators=[Optional(), MaxLength(200)]
     )
+    programme_model = StringField(_l("Programmodel"), validators=[Optional(), MaxLength(200)])
+    programme_model_version = StringField(
+        _l("Programmodellens version"), validators=[Optional(), MaxLength(20)]
+    )
     status = EnumSelectField(_l("Status"), enum_cls=ProgrammeStatus)
     start_month = MonthField(_l("Start (måned)"), validators=[Optional()])
     end_month = MonthField(_l("Slut (måned)"), validators=[Optional()])

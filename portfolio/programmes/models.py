@@ -226,6 +226,9 @@ class Track(Versioned, db.Model):
     commentary: Mapped[str] = mapped_column(sa.Text, default="")
     commentary_by: Mapped[str | None] = mapped_column(sa.String(254))
     commentary_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A retired track keeps its number, budget rows and history, but takes no new work.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    retired_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     programme: Mapped[Programme] = relationship(back_populates="tracks")
     deliverables: Mapped[list[Deliverable]] = relationship(
@@ -236,6 +239,10 @@ class Track(Versioned, db.Model):
     @property
     def label(self) -> str:
         return str(_l("Spor %(number)d: %(name)s", number=self.number, name=self.name))
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     def __repr__(self) -> str:
         return f"<Track {self.number} {self.name!r}>"
@@ -346,7 +353,7 @@ class ProjectLink(db.Model):
         return f"<ProjectLink {self.from_project_id} -> {self.to_project_id}>"
 
 
-class TimelineItem(db.Model):
+class TimelineItem(Versioned, db.Model):
     """A phase of the programme model, or a wave (bølge), dated to the month."""
 
     __tablename__ = "timeline_items"

@@ -216,6 +216,8 @@ PROGRAMME_FIELDS = (
     "status",
     "start_month",
     "end_month",
+    "programme_model",
+    "programme_model_version",
 )
 
 

@@ -40,6 +40,7 @@ def overview():
             phases=services.current_phases(ids, clock.today_month()),
             track_counts=services.track_counts(ids),
             overall=overall_lights(page.items, clock.today()),
+            can_create=can(current_user, Action.CREATE_PROGRAMME),
         )
 
     return cached_portfolio_page("overview", draw)
@@ -164,10 +165,10 @@ def project(slug, code):
     )
 
 
-def _track_choices(programme):
-    return options(
-        [("", _("Intet spor (tværgående)"))] + [(str(t.id), t.label) for t in programme.tracks]
-    )
+def _track_choices(programme, current_track_id=None):
+    # A retired track takes no new work; a project already on it keeps it as a choice.
+    tracks = [t for t in programme.tracks if not t.is_retired or t.id == current_track_id]
+    return options([("", _("Intet spor (tværgående)"))] + [(str(t.id), t.label) for t in tracks])
 
 
 @bp.route("/programmes/<slug>/projects/new", methods=["GET", "POST"])
@@ -194,7 +195,7 @@ def edit_project(slug, code):
     project = services.get_project(programme, code)
     require(current_user, Action.EDIT_PROJECT, project)
     form = ProjectForm(obj=project)
-    form.track_id.choices = _track_choices(programme)
+    form.track_id.choices = _track_choices(programme, project.track_id)
     return save_form(
         form,
         lambda: services.update_project(

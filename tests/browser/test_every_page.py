@@ -55,6 +55,12 @@ PAGES = {
     "metric sources": "/metrics/sources/",
     "admin users": "/admin/users",
     "account": "/account",
+    "setup": "/programmes/ddns/setup",
+    "new programme": "/programmes/new",
+    "new track": "/programmes/ddns/setup/tracks/new",
+    "retire track": "/programmes/ddns/tracks/4/retire",
+    "new phase": "/programmes/ddns/setup/timeline/new",
+    "edit phase": "/programmes/ddns/timeline/{timeline_id}/edit",
 }
 
 # The element that makes a page wider than its window: the outermost one reaching past

@@ -71,6 +71,17 @@ SHOWN_LATER = {
     # Shown only on another user's page (the sample user's page shows it: see routes.py),
     # and the confirmation only after a previewed programme file.
     "admin.confirm_programme_file": ("admin.programme_file", []),
+    # DDNS's approved budget has rows per track, so its tracks show no move buttons; the
+    # phases' move buttons send the same fields. No DDNS track is retired to reinstate.
+    "setup.move_track": ("setup.move_timeline_item", ["version", "step"]),
+    "setup.reinstate_track": ("setup.delete_track", ["version"]),
+    # DDNS has its first budget already (the form is for a programme without one): the
+    # new-version form's facts are sent, and must change nothing (tests/programmes/test_setup
+    # covers the form on a programme without a budget).
+    "setup.first_budget": (
+        "budgets.rebaseline",
+        ["approved_on", "approved_by", "document", "decision", "confirmed"],
+    ),
 }
 # Routes that answer an accepted submission with a page (201) instead of a redirect, since
 # what it shows must not travel in a cookie or an address.
