@@ -50,3 +50,12 @@ def paginate(query: sa.Select, number: int, per_page: int) -> Page:
     number = min(max(number, 1), last)
     items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, number=number, per_page=per_page, total=total)
+
+
+def paged(items: list, number: int, per_page: int) -> Page:
+    """Return one page of a list already in memory (the same rules as `paginate`)."""
+    total = len(items)
+    last = max(math.ceil(total / per_page), 1)
+    number = min(max(number, 1), last)
+    start = (number - 1) * per_page
+    return Page(items=items[start : start + per_page], number=number, per_page=per_page, total=total)
