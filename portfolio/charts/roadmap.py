@@ -88,7 +88,7 @@ def describe_roadmap(data: RoadmapData, locale: str = "da") -> str:
     currents = "; ".join(f"{p.name}: {p.current}" for p in data.programmes if p.current)
     if locale == "en":
         result = (
-            f"Roadmap of {data.title}, {span}: {len(data.programmes)} programmes with "
+            f"Roadmap of {data.title or 'the portfolio'}, {span}: {len(data.programmes)} programmes with "
             f"{phases} phases and {waves} waves. Today is {day}."
         )
         return result + (f" Current phases: {currents}." if currents else "")

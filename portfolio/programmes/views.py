@@ -34,7 +34,7 @@ bp = Blueprint("programmes", __name__)
 
 
 def _roadmap(view, page):
-    return portfolio.roadmap_data(page.items, clock.today(), _("Programportefølje"))
+    return portfolio.roadmap_data(page.items, clock.today(), "")
 
 
 @bp.get("/")

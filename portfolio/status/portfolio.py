@@ -37,6 +37,7 @@ from portfolio.status.services import StatusData, load_light_data
 from portfolio.status.snapshot import overall_of, shown_lights
 
 TOP_RISKS = 10
+TOP_BENEFITS = 10  # benefits not on track listed (the page says how many there are in all)
 SORTS = ("name", "light", "budget", "variance", "milestone")
 ORDERS = ("asc", "desc")
 # The order a sort takes unless the query string says otherwise: the worst light, the
@@ -150,7 +151,12 @@ class PortfolioOverview:
     ignored: list[str] = field(default_factory=list)  # messages on values not understood
     years: list[YearTotal] = field(default_factory=list)
     top_risks: list[RiskEntry] = field(default_factory=list)
-    benefits_off_track: list[BenefitEntry] = field(default_factory=list)
+    benefits_off_track: list[BenefitEntry] = field(default_factory=list)  # all of them
+
+    @property
+    def benefits_listed(self) -> list[BenefitEntry]:
+        """The first TOP_BENEFITS of the benefits not on track (off track first)."""
+        return self.benefits_off_track[:TOP_BENEFITS]
 
     @property
     def options(self) -> dict[str, list[tuple[str, str]]]:
