@@ -22,7 +22,7 @@ ALLOWED = {
     "api.programmes": ALL,
     "programmes.show": MEMBERS,
     "programmes.portfolio_budgets": MEMBERS,
-    "programmes.roadmap": ALL,  # without programmes an empty chart (the page links it only with some)
+    "programmes.roadmap": ALL,  # without programmes: an empty chart (the page does not link it)
     "programmes.track": MEMBERS,
     "programmes.history": MEMBERS,
     "programmes.project": MEMBERS,

@@ -37,12 +37,8 @@ def openapi():
 @bp.get("/programmes")
 def programmes():
     """Every programme the user may see, with the portfolio overview's lights and money."""
-    rows = portfolio.programme_rows(
-        programme_services.list_programmes(current_user), clock.today()
-    )
-    items = [
-        {**s.programme_summary(r.programme, r.phase), **s.portfolio_figures(r)} for r in rows
-    ]
+    rows = portfolio.programme_rows(programme_services.list_programmes(current_user), clock.today())
+    items = [{**s.programme_summary(r.programme, r.phase), **s.portfolio_figures(r)} for r in rows]
     return jsonify(items=items)
 
 

@@ -395,7 +395,10 @@ class _PortfolioBuilder:
                 cells.append(self.formula(ws, f'=IF(COUNT({down})=0,"",ROUND(SUM({down}),3))'))
                 cached[f"{letter}{r}"] = sum_value(values, True)
             estimates = [
-                row.estimate[year] for p in self.programmes for row in p.rows if year in row.estimate
+                row.estimate[year]
+                for p in self.programmes
+                for row in p.rows
+                if year in row.estimate
             ]
             cells.append(self.amount(ws, sum_value(estimates, True)))
             ws.append(cells)

@@ -71,7 +71,9 @@ def layout_blocks(data: RoadmapData) -> list[Block]:
 
 
 def axis_range(data: RoadmapData) -> tuple[Month, Month]:
-    months = [m for p in data.programmes for period in p.periods for m in (period.start, period.end)]
+    months = [
+        m for p in data.programmes for period in p.periods for m in (period.start, period.end)
+    ]
     if not months:
         today = Month.of(data.today)
         return today.add(-6), today.add(6)
@@ -88,13 +90,13 @@ def describe_roadmap(data: RoadmapData, locale: str = "da") -> str:
     currents = "; ".join(f"{p.name}: {p.current}" for p in data.programmes if p.current)
     if locale == "en":
         result = (
-            f"Roadmap of {data.title or 'the portfolio'}, {span}: {len(data.programmes)} programmes with "
-            f"{phases} phases and {waves} waves. Today is {day}."
+            f"Roadmap of {data.title or 'the portfolio'}, {span}: "
+            f"{len(data.programmes)} programmes with {phases} phases and {waves} waves. Today is {day}."
         )
         return result + (f" Current phases: {currents}." if currents else "")
     result = (
-        f"Køreplan for {data.title}, {span}: {len(data.programmes)} programmer med "
-        f"{phases} faser og {waves} bølger. I dag er {day}."
+        f"Køreplan for {data.title or 'porteføljen'}, {span}: "
+        f"{len(data.programmes)} programmer med {phases} faser og {waves} bølger. I dag er {day}."
     )
     return result + (f" Aktuelle faser: {currents}." if currents else "")
 
@@ -184,7 +186,9 @@ def _draw_block(ax, block: Block, top, first, span, inches_per_month, locale, sh
     for number, lane in enumerate(block.lanes):
         centre = top + 0.04 + LANE_HEIGHT * (number + 0.5)
         for period in lane:
-            _draw_bar(ax, period, period.name == block.current, centre, first, span, inches_per_month)
+            _draw_bar(
+                ax, period, period.name == block.current, centre, first, span, inches_per_month
+            )
 
 
 def _draw_bar(ax, period: TimelinePeriod, current, centre, first, span, inches_per_month) -> None:

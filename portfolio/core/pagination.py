@@ -58,4 +58,6 @@ def paged(items: list, number: int, per_page: int) -> Page:
     last = max(math.ceil(total / per_page), 1)
     number = min(max(number, 1), last)
     start = (number - 1) * per_page
-    return Page(items=items[start : start + per_page], number=number, per_page=per_page, total=total)
+    return Page(
+        items=items[start : start + per_page], number=number, per_page=per_page, total=total
+    )

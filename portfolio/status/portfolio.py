@@ -185,9 +185,7 @@ def _text(value: object, limit: int = 200) -> str | None:
     return value[:limit] if value else None
 
 
-def read_choices(
-    args: Mapping[str, str], rows: list[ProgrammeRow]
-) -> tuple[Choices, list[str]]:
+def read_choices(args: Mapping[str, str], rows: list[ProgrammeRow]) -> tuple[Choices, list[str]]:
     """Check the query string's filters and sorting against what can be chosen.
 
     A value that is not a choice is dropped, with a message that names the filter (never
@@ -392,7 +390,6 @@ def portfolio_overview(user: User, args: Mapping[str, str], today: dt.date) -> P
         top_risks=top_risks(chosen),
         benefits_off_track=benefits_off_track(chosen),
     )
-
 
 
 def roadmap_data(rows: Iterable[ProgrammeRow], today: dt.date, title: str) -> RoadmapData:

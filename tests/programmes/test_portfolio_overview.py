@@ -84,7 +84,7 @@ def test_the_overview_shows_the_status_pages_lights_and_the_budget_pages_money(
     for year in overview.years:
         baseline = overview.column("baseline", year)
         assert round(Decimal(str(years[year][1])), 3) == baseline
-        assert f"<th scope=\"row\">{year}</th><td class=\"num\">{format_mio(baseline, 'da')}" in (
+        assert f'<th scope="row">{year}</th><td class="num">{format_mio(baseline, "da")}' in (
             section
         )
     assert round(Decimal(str(years["2026"][2])), 3) == overview.column("forecast", "2026")
