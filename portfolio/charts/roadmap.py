@@ -91,7 +91,8 @@ def describe_roadmap(data: RoadmapData, locale: str = "da") -> str:
     if locale == "en":
         result = (
             f"Roadmap of {data.title or 'the portfolio'}, {span}: "
-            f"{len(data.programmes)} programmes with {phases} phases and {waves} waves. Today is {day}."
+            f"{len(data.programmes)} programmes with {phases} phases and {waves} waves. "
+            f"Today is {day}."
         )
         return result + (f" Current phases: {currents}." if currents else "")
     result = (
