@@ -175,7 +175,15 @@ class _PortfolioBuilder:
 
     # ---------------------------------------------------------------- cells
 
-    def text(self, ws, value, *, bold=False, header=False, wrap=False):
+    def text(
+        self,
+        ws: WriteOnlyWorksheet,
+        value: str | None,
+        *,
+        bold: bool = False,
+        header: bool = False,
+        wrap: bool = False,
+    ) -> Cell:
         cell = put_text(WriteOnlyCell(ws), value)
         if header:
             cell.font = BOLD
@@ -188,7 +196,13 @@ class _PortfolioBuilder:
             cell.alignment = WRAP
         return cell
 
-    def formula(self, ws, formula, number_format=None, computed=True):
+    def formula(
+        self,
+        ws: WriteOnlyWorksheet,
+        formula: str,
+        number_format: str | None = None,
+        computed: bool = True,
+    ) -> Cell:
         cell = put_formula(WriteOnlyCell(ws), formula, number_format or self.fmt)
         if computed:
             cell.fill = COMPUTED_FILL

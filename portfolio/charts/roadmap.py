@@ -107,7 +107,8 @@ def build_roadmap(data: RoadmapData, *, locale: str = "da", fmt: str = "svg") ->
     return common.render(_draw, data, locale, fmt)
 
 
-def _draw(data: RoadmapData, locale: str) -> common.Drawing:
+def _draw(data: object, locale: str) -> common.Drawing:
+    assert isinstance(data, RoadmapData)
     blocks = layout_blocks(data)
     first, last = axis_range(data)
     span = first.months_until(last) + 1

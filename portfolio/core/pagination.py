@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import request
@@ -52,7 +53,7 @@ def paginate(query: sa.Select, number: int, per_page: int) -> Page:
     return Page(items=items, number=number, per_page=per_page, total=total)
 
 
-def paged(items: list, number: int, per_page: int) -> Page:
+def paged(items: list[Any], number: int, per_page: int) -> Page:
     """Return one page of a list already in memory (the same rules as `paginate`)."""
     total = len(items)
     last = max(math.ceil(total / per_page), 1)
