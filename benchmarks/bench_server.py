@@ -43,7 +43,13 @@ PAGES = [
     ("risk register", "/programmes/syn-001/risks/", 0.40),
     ("benefits overview", "/programmes/syn-001/benefits/", 0.40),
     ("portfolio overview", "/", 0.25),
+    # Filtered and sorted: a page of its own in the cache (the query string is in its key),
+    # drawn from every visible programme's lights and budget like the plain overview.
+    ("portfolio overview, sorted", "/?sort=variance&order=desc&status=active", 0.25),
 ]
+# The overview drawn anew after an edit reads all the programmes' lights and budgets: its
+# time is printed beside the status page's (no goal of its own in issue 12).
+REDRAWN = [("status page", "/programmes/syn-001/status"), ("portfolio overview", "/")]
 REDRAW_GOAL_MS = 100.0
 VIEWER = "viewer@example.dk"
 
@@ -145,8 +151,10 @@ def wrk(port: int, path: str, cookie: str, duration: float) -> dict:
     return {"rate": rate, "p50": p50, "p99": p99, "errors": errors}
 
 
-def redraw_after_edit(port: int, token: str, viewer_cookie: str, times: int) -> list[float]:
-    """Edit a risk through the API, then time the status page drawn anew; `times` times."""
+def redraw_after_edit(
+    port: int, token: str, viewer_cookie: str, times: int, path: str = "/programmes/syn-001/status"
+) -> list[float]:
+    """Edit a risk through the API, then time the page at `path` drawn anew; `times` times."""
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     api = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     durations = []
@@ -162,12 +170,12 @@ def redraw_after_edit(port: int, token: str, viewer_cookie: str, times: int) -> 
         if answer.status != 200:
             raise RuntimeError(f"the edit was refused: {answer.status}")
         began = time.perf_counter()
-        connection.request("GET", "/programmes/syn-001/status", headers={"Cookie": viewer_cookie})
+        connection.request("GET", path, headers={"Cookie": viewer_cookie})
         page = connection.getresponse()
         page.read()
         durations.append((time.perf_counter() - began) * 1000)
         if page.status != 200:
-            raise RuntimeError(f"the status page answered {page.status}")
+            raise RuntimeError(f"{path} answered {page.status}")
     return durations
 
 
@@ -245,14 +253,18 @@ def main() -> None:
                     f"≥ {goal:.0%}: {verdict(ratio, goal, at_least=True)} | "
                     f"{measured['p50']:.1f} | {measured['p99']:.1f} | {measured['errors']} |"
                 )
-            redraws = redraw_after_edit(port, token, cookie, 30)
-            median, p95 = summary(redraws)
             print()
-            print(
-                f"status page drawn anew after an edit (30 edits): median {median:.0f} ms, "
-                f"p95 {p95:.0f} ms, goal ≤ {REDRAW_GOAL_MS:.0f} ms: "
-                f"{verdict(p95, REDRAW_GOAL_MS)}"
-            )
+            for name, path in REDRAWN:
+                median, p95 = summary(redraw_after_edit(port, token, cookie, 30, path))
+                goal = (
+                    f", goal ≤ {REDRAW_GOAL_MS:.0f} ms: {verdict(p95, REDRAW_GOAL_MS)}"
+                    if path != "/"
+                    else ""
+                )
+                print(
+                    f"{name} drawn anew after an edit (30 edits): median {median:.0f} ms, "
+                    f"p95 {p95:.0f} ms{goal}"
+                )
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)

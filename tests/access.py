@@ -22,6 +22,7 @@ ALLOWED = {
     "api.programmes": ALL,
     "programmes.show": MEMBERS,
     "programmes.portfolio_budgets": MEMBERS,
+    "programmes.roadmap": ALL,  # without programmes: an empty chart (the page does not link it)
     "programmes.track": MEMBERS,
     "programmes.history": MEMBERS,
     "programmes.project": MEMBERS,

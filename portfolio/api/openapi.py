@@ -49,6 +49,19 @@ def _items(name: str) -> dict:
     return _obj({"items": _list(_ref(name))})
 
 
+_SUMMARY_BASE = {
+    "slug": _string(),
+    "name": _string(),
+    "short_name": _string(),
+    "status": {"type": "string", "enum": ["planned", "active", "closing", "closed"]},
+    "period": _ref("Period"),
+    "owner": _obj({"name": _string(True), "title": _string(True), "organisation": _string(True)}),
+    "current_phase": _string(True),
+}
+COLOURS = ["green", "yellow", "red", "none"]
+DIMENSIONS = ["schedule", "cost", "risks", "benefits", "scope"]
+
+
 SCHEMAS = {
     "Error": _obj(
         {
@@ -72,15 +85,49 @@ SCHEMAS = {
     ),
     "ProgrammeSummary": _obj(
         {
-            "slug": _string(),
-            "name": _string(),
-            "short_name": _string(),
-            "status": {"type": "string", "enum": ["planned", "active", "closing", "closed"]},
-            "period": _ref("Period"),
-            "owner": _obj(
-                {"name": _string(True), "title": _string(True), "organisation": _string(True)}
-            ),
-            "current_phase": _string(True),
+            **_SUMMARY_BASE,
+            # The overview's figures, the same values as the portfolio overview shows.
+            "overall_light": {"type": "string", "enum": COLOURS},
+            "lights": _obj({d: {"type": "string", "enum": COLOURS} for d in DIMENSIONS}),
+            "budget": {
+                "oneOf": [
+                    {"type": "null"},
+                    _obj(
+                        {
+                            "approved": _amount(),
+                            "estimate_at_completion": _amount(),
+                            "variance": _amount(),
+                        }
+                    ),
+                ],
+                "description": "Approved budget (sum of the approved years), estimate at "
+                "completion and their difference (positive: an overrun); null without an "
+                "approved budget",
+            },
+            "next_milestone": {
+                "oneOf": [
+                    {"type": "null"},
+                    _obj(
+                        {
+                            "date": _string(format="date"),
+                            "title": _string(),
+                            "overdue": {"type": "boolean"},
+                        }
+                    ),
+                ]
+            },
+            "next_decision": {
+                "oneOf": [
+                    {"type": "null"},
+                    _obj(
+                        {
+                            "date": _string(True, format="date"),
+                            "title": _string(),
+                            "overdue": {"type": "boolean"},
+                        }
+                    ),
+                ]
+            },
         }
     ),
     "Project": _obj(
@@ -383,7 +430,7 @@ SCHEMAS["Budget"] = _obj(
 
 SCHEMAS["ProgrammeDetail"] = _obj(
     {
-        **SCHEMAS["ProgrammeSummary"]["properties"],
+        **_SUMMARY_BASE,
         "primary_purpose": _string(True),
         "programme_model": _string(True),
         "programme_model_version": _string(True),

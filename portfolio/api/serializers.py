@@ -39,6 +39,33 @@ def programme_summary(programme, phase=None) -> dict:
     }
 
 
+def portfolio_figures(row) -> dict:
+    """The portfolio overview's figures of a programme (status/portfolio.ProgrammeRow)."""
+
+    def dated(found) -> dict | None:
+        if found is None:
+            return None
+        return {
+            "date": found.on.isoformat() if found.on else None,
+            "title": found.title,
+            "overdue": found.overdue,
+        }
+
+    return {
+        "overall_light": row.overall.colour.value,
+        "lights": {key: light.colour.value for key, light in row.lights.items()},
+        "budget": None
+        if row.budget is None
+        else {
+            "approved": amount(row.approved),
+            "estimate_at_completion": amount(row.estimate),
+            "variance": amount(row.variance),
+        },
+        "next_milestone": dated(row.next_milestone),
+        "next_decision": dated(row.next_decision),
+    }
+
+
 def period(obj) -> dict:
     return {
         "start": text(obj.start_month),

@@ -20,6 +20,7 @@ from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services as risk_services
 from portfolio.risks.models import Level, RiskStatus
+from portfolio.status import portfolio
 from portfolio.status import services as status_services
 from portfolio.status.snapshot import build_snapshot
 
@@ -35,9 +36,9 @@ def openapi():
 
 @bp.get("/programmes")
 def programmes():
-    programmes = programme_services.list_programmes(current_user)
-    phases = programme_services.current_phases([p.id for p in programmes], clock.today_month())
-    items = [s.programme_summary(p, phases[p.id]) for p in programmes]
+    """Every programme the user may see, with the portfolio overview's lights and money."""
+    rows = portfolio.programme_rows(programme_services.list_programmes(current_user), clock.today())
+    items = [{**s.programme_summary(r.programme, r.phase), **s.portfolio_figures(r)} for r in rows]
     return jsonify(items=items)
 
 

@@ -56,6 +56,7 @@ SHEET_ABOUT = N_("Om")
 SHEET_RISKS = N_("Risici")
 SHEET_BENEFITS = N_("Gevinster")
 SHEET_OVERVIEW = N_("Oversigt")
+SHEET_YEARS = N_("Pr. år")
 
 # Column headers of the budget table (the import template reads these back).
 HEADER_POSITION = N_("Nr.")
@@ -199,6 +200,15 @@ HEADER_ACTUAL_TOTAL = N_("Forbrug i alt")
 HEADER_ESTIMATE_TOTAL = N_("Skønnet totalomkostning")
 HEADER_ESTIMATE_VARIANCE = N_("Skønnet totalomkostning − budget")
 HEADER_LASTING_TOTAL = N_("Varigt (budget)")
+HEADER_YEAR = N_("År")
+HEADER_YEAR_BUDGET = N_("Godkendt budget")
+HEADER_YEAR_FORECAST = N_("Prognose")
+HEADER_YEAR_ACTUAL = N_("Forbrug")
+TITLE_YEARS = N_("Porteføljen pr. år")
+SUBTITLE_YEARS = N_(
+    "Beløb i %(unit)s – alle programmerne i projektmappen summeret pr. år, som på "
+    "porteføljeoversigten; tomt betyder, at intet program har et tal af den art."
+)
 
 # Print header and footer (Excel's &-codes: &P page, &N pages, &A sheet name).
 PRINT_HEADER_RIGHT = N_("Basisversion %(number)s")

@@ -160,6 +160,7 @@ class _PortfolioBuilder:
 
     def build(self) -> bytes:
         self.overview()
+        self.years_sheet()
         self.long_sheet(self.t.SHEET_BUDGET, lambda r: r.baseline, printed=True)
         self.long_sheet(self.t.SHEET_FORECAST, lambda r: r.forecast, printed=False)
         self.long_sheet(self.t.SHEET_ACTUAL, lambda r: r.actual, printed=False)
@@ -174,7 +175,15 @@ class _PortfolioBuilder:
 
     # ---------------------------------------------------------------- cells
 
-    def text(self, ws, value, *, bold=False, header=False, wrap=False):
+    def text(
+        self,
+        ws: WriteOnlyWorksheet,
+        value: str | None,
+        *,
+        bold: bool = False,
+        header: bool = False,
+        wrap: bool = False,
+    ) -> Cell:
         cell = put_text(WriteOnlyCell(ws), value)
         if header:
             cell.font = BOLD
@@ -187,7 +196,13 @@ class _PortfolioBuilder:
             cell.alignment = WRAP
         return cell
 
-    def formula(self, ws, formula, number_format=None, computed=True):
+    def formula(
+        self,
+        ws: WriteOnlyWorksheet,
+        formula: str,
+        number_format: str | None = None,
+        computed: bool = True,
+    ) -> Cell:
         cell = put_formula(WriteOnlyCell(ws), formula, number_format or self.fmt)
         if computed:
             cell.fill = COMPUTED_FILL
@@ -347,6 +362,60 @@ class _PortfolioBuilder:
             if cell is not None and not isinstance(cell, int):
                 cell.font = BOLD
         ws.append(cells)
+
+    def years_sheet(self) -> None:
+        """The portfolio's totals per year: approved, forecast and actual as sums of the long
+        sheets' year columns, and the estimate at completion as the app computes it."""
+        ws = self.wb.create_sheet(self.t.SHEET_YEARS)
+        for col, width in enumerate((10, 18, 16, 16, 24), start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        first = OVERVIEW_HEADER_ROW + 1
+        last = OVERVIEW_HEADER_ROW + len(self.years)
+        ws.freeze_panes = f"B{first}"
+        setup_print(
+            ws,
+            **self.print_texts,
+            title_rows=f"{OVERVIEW_HEADER_ROW}:{OVERVIEW_HEADER_ROW}",
+            print_area=f"A1:E{max(last, first)}",
+        )
+        moment = moment_text(self.exported_at, self.timezone, self.locale)
+        ws.append([self.title_cell(ws, self.t.TITLE_YEARS)])
+        ws.append([self.text(ws, self.t.SUBTITLE_YEARS % {"unit": self.unit})])
+        ws.append([self.text(ws, f"{self.t.ABOUT_EXPORTED_AT}: {moment}")])
+        headers = (
+            self.t.HEADER_YEAR,
+            self.t.HEADER_YEAR_BUDGET,
+            self.t.HEADER_YEAR_FORECAST,
+            self.t.HEADER_YEAR_ACTUAL,
+            self.t.HEADER_ESTIMATE_TOTAL,
+        )
+        ws.append([self.text(ws, h, header=True) for h in headers])
+        cached = self.cached.setdefault(ws.title, {})
+        for index, year in enumerate(self.years):
+            r = first + index
+            cells: list[object] = [self.text(ws, year, bold=True)]
+            for letter, sheet, kind in (
+                ("B", self.t.SHEET_BUDGET, "baseline"),
+                ("C", self.t.SHEET_FORECAST, "forecast"),
+                ("D", self.t.SHEET_ACTUAL, "actual"),
+            ):
+                values = [
+                    getattr(row, kind)[year]
+                    for p in self.programmes
+                    for row in p.rows
+                    if year in getattr(row, kind)
+                ]
+                down = self.column(sheet, self.year_col[year])
+                cells.append(self.formula(ws, f'=IF(COUNT({down})=0,"",ROUND(SUM({down}),3))'))
+                cached[f"{letter}{r}"] = sum_value(values, True)
+            estimates = [
+                row.estimate[year]
+                for p in self.programmes
+                for row in p.rows
+                if year in row.estimate
+            ]
+            cells.append(self.amount(ws, sum_value(estimates, True)))
+            ws.append(cells)
 
     def title_cell(self, ws, title: str):
         cell = self.text(ws, title)

@@ -21,13 +21,14 @@ import sqlalchemy as sa
 from flask import has_app_context
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portfolio.charts import benefit_map, budget, indicators, risks, timeline
+from portfolio.charts import benefit_map, budget, indicators, risks, roadmap, timeline
 from portfolio.charts.data import (
     BenefitMapData,
     BudgetYearsData,
     CumulativeSpendData,
     IndicatorTrendData,
     RiskMatrixData,
+    RoadmapData,
     TimelineData,
     stable_json,
 )
@@ -63,6 +64,7 @@ KINDS: dict[str, ChartKind] = {
     kind.name: kind
     for kind in (
         ChartKind("timeline", TimelineData, timeline.build_timeline, timeline.describe_timeline),
+        ChartKind("roadmap", RoadmapData, roadmap.build_roadmap, roadmap.describe_roadmap),
         ChartKind(
             "risk_matrix", RiskMatrixData, risks.build_risk_matrix, risks.describe_risk_matrix
         ),

@@ -195,6 +195,33 @@ class TimelineData:
             raise ValueError("the timeline's end is before its start")
 
 
+# --------------------------------------------------------------------------- roadmap
+
+
+@dataclass(frozen=True)
+class RoadmapProgramme:
+    """One programme on the portfolio's roadmap: its phases and waves, and its current phase."""
+
+    name: str
+    periods: tuple[TimelinePeriod, ...] = ()
+    current: str | None = None
+
+    def __post_init__(self):
+        _as_tuple(self, "periods")
+
+
+@dataclass(frozen=True)
+class RoadmapData:
+    """The programmes of the portfolio overview on one time axis, in the page's order."""
+
+    title: str
+    today: dt.date
+    programmes: tuple[RoadmapProgramme, ...] = ()
+
+    def __post_init__(self):
+        _as_tuple(self, "programmes")
+
+
 # --------------------------------------------------------------------------- risks
 
 

@@ -33,6 +33,11 @@ _TEXTS: dict[str, str] = {
     "no_current_phase": N_("ingen fase i gang"),
     "today_outside": N_("I dag ({day}) ligger uden for tidslinjen"),
     "track": N_("Spor"),
+    # Portfolio roadmap
+    "roadmap": N_("Porteføljens køreplan"),
+    "current_phase_bar": N_("Aktuel fase"),
+    "no_periods": N_("ingen faser eller bølger"),
+    "no_programmes": N_("Ingen programmer at vise"),
     # Risks
     "risk_matrix": N_("Risikomatrix"),
     "probability": N_("Sandsynlighed"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import request
@@ -50,3 +51,14 @@ def paginate(query: sa.Select, number: int, per_page: int) -> Page:
     number = min(max(number, 1), last)
     items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, number=number, per_page=per_page, total=total)
+
+
+def paged(items: list[Any], number: int, per_page: int) -> Page:
+    """Return one page of a list already in memory (the same rules as `paginate`)."""
+    total = len(items)
+    last = max(math.ceil(total / per_page), 1)
+    number = min(max(number, 1), last)
+    start = (number - 1) * per_page
+    return Page(
+        items=items[start : start + per_page], number=number, per_page=per_page, total=total
+    )

@@ -56,11 +56,17 @@ def cached_portfolio_page(name: str, draw: Callable[[], dict]) -> str:
     What it lists is chosen by the user's rights alone, and the rights are in the key, so
     a user is only ever served a page drawn for someone allowed exactly the same.
     """
+    return render_template("_cached_page.html", blocks=cached_portfolio_entry(name, draw))
+
+
+def cached_portfolio_entry(name: str, draw: Callable[[], dict]) -> dict:
+    """Return what `draw` gives for a view across programmes, drawn only when not cached
+    (keyed as cached_portfolio_page keys its pages: the roadmap chart is drawn with it)."""
     key = _key(name, None, False)
     entry = fragments().get(key)
     if entry is None:
         entry = fragments().put(key, draw())
-    return render_template("_cached_page.html", blocks=entry)
+    return entry
 
 
 def _key(name: str, slug: str | None, with_links: bool) -> tuple:

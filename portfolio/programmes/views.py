@@ -1,6 +1,6 @@
 """Pages of the portfolio, a programme, its tracks and its projects."""
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,48 +9,83 @@ from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
 from portfolio.budgets import transfer
+from portfolio.charts.cache import chart_alt_text, chart_version, render_chart
+from portfolio.charts.web import chart_url
 from portfolio.core import clock
 from portfolio.core.forms import options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.core.pagecache import render_blocks
-from portfolio.core.pagination import requested_page
+from portfolio.core.pagination import paged, requested_page
+from portfolio.core.responses import versioned_svg
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
 from portfolio.organisation import services as organisation_services
 from portfolio.programmes import services
-from portfolio.programmes.caching import cached_portfolio_page, cached_programme_page
+from portfolio.programmes.caching import (
+    cached_portfolio_entry,
+    cached_portfolio_page,
+    cached_programme_page,
+)
 from portfolio.programmes.forms import NewProjectForm, ProgrammeForm, ProjectForm, TrackForm
 from portfolio.risks import services as risk_services
-from portfolio.status.snapshot import overall_lights
+from portfolio.status import portfolio
 
 bp = Blueprint("programmes", __name__)
 
 
+def _roadmap(view, page):
+    return portfolio.roadmap_data(page.items, clock.today(), "")
+
+
 @bp.get("/")
 def overview():
-    """The portfolio, drawn once per data version and set of rights (programmes/caching.py)."""
+    """The portfolio, drawn once per data version, query and set of rights (caching.py)."""
 
     def draw():
-        page = services.overview_page(current_user, requested_page())
-        ids = [p.id for p in page.items]
+        view = portfolio.portfolio_overview(current_user, request.args, clock.today())
+        page = paged(view.rows, requested_page(), services.OVERVIEW_PAGE_SIZE)
+        roadmap = _roadmap(view, page)
+        query = view.choices.query()
+        if page.number > 1:
+            query["page"] = str(page.number)
         return render_blocks(
             "programmes/overview.html",
+            view=view,
             page=page,
             programmes=page.items,
-            phases=services.current_phases(ids, clock.today_month()),
-            track_counts=services.track_counts(ids),
-            overall=overall_lights(page.items, clock.today()),
+            query=query,
+            roadmap_url=chart_url("programmes.roadmap", "roadmap", roadmap, **query),
+            roadmap_alt=chart_alt_text("roadmap", roadmap, locale=locale_code()),
             can_create=can(current_user, Action.CREATE_PROGRAMME),
         )
 
     return cached_portfolio_page("overview", draw)
 
 
+@bp.get("/portfolio/roadmap.svg")
+def roadmap():
+    """The overview's roadmap chart: the same programmes, filters and page as the page."""
+
+    def draw():
+        view = portfolio.portfolio_overview(current_user, request.args, clock.today())
+        data = _roadmap(view, paged(view.rows, requested_page(), services.OVERVIEW_PAGE_SIZE))
+        locale = locale_code()
+        return {
+            "svg": render_chart("roadmap", data, locale=locale).decode(),
+            "version": chart_version("roadmap", data, locale=locale),
+        }
+
+    entry = cached_portfolio_entry("roadmap", draw)
+    return versioned_svg(entry["version"], lambda: entry["svg"].encode())
+
+
 @bp.get("/portfolio/budgets.xlsx")
 def portfolio_budgets():
-    """The budgets of every programme the user may see, in one workbook for the finance office."""
+    """The budgets of the programmes the overview shows (all the user may see unless the
+    query string filters them), in one workbook for the finance office, in its order."""
+    view = portfolio.portfolio_overview(current_user, request.args, clock.today())
     exported = transfer.export_portfolio(
-        current_user, services.list_programmes(current_user), locale=locale_code()
+        current_user, [row.programme for row in view.rows], locale=locale_code()
     )
     return Response(
         exported.content,

@@ -209,7 +209,8 @@ def _budget(data: StatusData) -> dict | None:
     }
 
 
-def _lights(data: StatusData, today: dt.date) -> dict:
+def shown_lights(data: StatusData, today: dt.date) -> dict:
+    """Return each light as the status page shows it (overrides included), by dimension."""
     overrides = {o.dimension: o for o in data.overrides}
     result = {}
     for dimension in Dimension:
@@ -243,7 +244,7 @@ def overall_of(lights: dict) -> Rollup:
 
 def overall_light(data: StatusData, today: dt.date) -> Rollup:
     """Return the programme's overall light as its status page shows it."""
-    return overall_of(_lights(data, today))
+    return overall_of(shown_lights(data, today))
 
 
 def overall_lights(programmes, today: dt.date) -> dict[int, Rollup]:
@@ -258,7 +259,7 @@ def build_snapshot(data: StatusData, today: dt.date) -> dict:
     programme = data.programme
     month = Month.of(today)
     phase = current_phase(programme.timeline, month)
-    lights = _lights(data, today)
+    lights = shown_lights(data, today)
     overall = overall_of(lights)
     risks = _risks(data)
     open_risks = [r for r in risks if r["is_open"]]

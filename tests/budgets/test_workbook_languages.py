@@ -192,7 +192,15 @@ def test_the_portfolio_workbook_in_english():
             [ddns_workbook()], exported_at=EXPORTED_AT, exported_by="x", locale="en"
         )
     )
-    assert book.sheetnames == ["Overview", "Budget", "Forecast", "Actual spend", "About"]
+    assert book.sheetnames == [
+        "Overview",
+        "Per year",
+        "Budget",
+        "Forecast",
+        "Actual spend",
+        "About",
+    ]
+    assert book["Per year"]["A1"].value == "The portfolio per year"
     assert [c.value for c in book["Budget"][1]][:5] == [
         "Programme ID",
         "Programme",

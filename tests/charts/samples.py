@@ -27,6 +27,8 @@ from portfolio.charts.data import (
     PeriodKind,
     RiskMatrixData,
     RiskPoint,
+    RoadmapData,
+    RoadmapProgramme,
     TimelineData,
     TimelinePeriod,
     TimelineProject,
@@ -271,9 +273,32 @@ def ddns_benefit_map() -> BenefitMapData:
     )
 
 
+def portfolio_roadmap() -> RoadmapData:
+    """DDNS beside two invented programmes (one without phases or waves)."""
+    return RoadmapData(
+        title="",
+        today=TODAY,
+        programmes=(
+            RoadmapProgramme("DDNS", PERIODS, current="Ledelse af programbølger"),
+            RoadmapProgramme(
+                "Opfundet program",
+                (
+                    TimelinePeriod("Analyse", PeriodKind.PHASE, Month(2024, 1), Month(2024, 12)),
+                    TimelinePeriod(
+                        "Gennemførelse", PeriodKind.PHASE, Month(2025, 1), Month(2027, 6)
+                    ),
+                ),
+                current="Gennemførelse",
+            ),
+            RoadmapProgramme("Program uden plan"),
+        ),
+    )
+
+
 # One input per chart kind, for the tests that run over every kind.
 SAMPLES = {
     "timeline": dated_timeline,
+    "roadmap": portfolio_roadmap,
     "risk_matrix": lambda: ddns_risks(with_history=True),
     "budget_years": lambda: ddns_budget(per_track=True),
     "cumulative_spend": ddns_cumulative,
