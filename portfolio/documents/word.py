@@ -134,7 +134,7 @@ def _column_widths(block: Table) -> list[Mm]:
         texts = [heading, *(row[position] for row in block.rows)]
         longest_word = max((len(word) for text in texts[1:] for word in text.split()), default=1)
         # The header is bold: its letters are a little wider.
-        longest_heading = max((len(word) for word in heading.split()), default=1) * 1.15
+        longest_heading = max((len(word) for word in heading.split()), default=1) * 1.35
         least.append(max(longest_word, longest_heading) * char_mm + padding_mm)
         if position in block.numeric:
             shares.append(0.0)
