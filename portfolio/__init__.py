@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.indicators.views import bp as indicators_bp
     from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
+    from portfolio.programmes.annex_views import bp as annexes_bp
     from portfolio.programmes.views import bp as programmes_bp
     from portfolio.reports.views import bp as reports_bp
     from portfolio.risks.views import bp as risks_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         indicators_bp,
         workshops_bp,
         organisation_bp,
+        annexes_bp,
         admin_bp,
         sources_bp,
         api_bp,
