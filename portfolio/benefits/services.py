@@ -120,27 +120,30 @@ def create_benefit(actor: User, programme: Programme, values: dict) -> Benefit:
         raise RuleViolation(
             _("Vælg mindst én gevinsttype."), errors={"types": [_("Vælg mindst én gevinsttype.")]}
         )
-    links = {
+    chosen = {
         "recipients": _pick(Recipient, programme.id, values.pop("recipient_ids", None) or ()),
         "tracks": _pick(Track, programme.id, values.pop("track_ids", None) or ()),
         "projects": _pick(Project, programme.id, values.pop("project_ids", None) or ()),
         "goals": _pick(VisionGoal, programme.id, values.pop("goal_ids", None) or ()),
     }
     code = next_benefit_code(programme)
-    with db.session.no_autoflush:
-        benefit = Benefit(
-            programme_id=programme.id,
-            code=code,
-            **{k: v for k, v in values.items() if k in BENEFIT_FIELDS},
-        )
-        benefit.type_links = [
-            BenefitTypeLink(type=BenefitType(t), position=i) for i, t in enumerate(types)
-        ]
-        benefit.recipients = sorted(links["recipients"], key=lambda r: r.position)
-        benefit.tracks = links["tracks"]
-        benefit.projects = links["projects"]
-        benefit.goals = sorted(links["goals"], key=lambda g: g.position)
-        db.session.add(benefit)
+    benefit = Benefit(
+        programme_id=programme.id,
+        code=code,
+        **{k: v for k, v in values.items() if k in BENEFIT_FIELDS},
+    )
+    benefit.type_links = [
+        BenefitTypeLink(type=BenefitType(t), position=i) for i, t in enumerate(types)
+    ]
+    db.session.add(benefit)
+    db.session.flush()
+    # Linked once the row is there, so that the trail records each link as a field of the
+    # benefit, as for an edit (links written with the new row would go unrecorded). Only
+    # link rows are written: the benefit's own row, and its version, stay as inserted.
+    benefit.recipients = sorted(chosen["recipients"], key=lambda r: r.position)
+    benefit.tracks = chosen["tracks"]
+    benefit.projects = chosen["projects"]
+    benefit.goals = sorted(chosen["goals"], key=lambda g: g.position)
     db.session.flush()
     return benefit
 
