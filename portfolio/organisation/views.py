@@ -107,6 +107,10 @@ def _delete_step(delete, *, programme, active, heading, what, done, back_url, ca
 
 # --- Governance bodies and their members ------------------------------------------------
 
+# The body's page holds its own form and the one adding a member: their fields (both have a
+# "name") need ids of their own.
+MEMBER_PREFIX = "member"
+
 
 def _body_choices(form, programme, body=None) -> None:
     below = services.self_and_below(programme, body) if body is not None else set()
@@ -170,7 +174,7 @@ def edit_body(slug, body_id):
         success_message=_("Organet er gemt."),
         programme=programme,
         body=body,
-        member_form=MemberForm(formdata=None),
+        member_form=MemberForm(formdata=None, prefix=MEMBER_PREFIX),
         move_form=MoveForm(formdata=None),
         history=history_of(body),
     )
@@ -213,7 +217,7 @@ def move_body(slug, body_id):
 def add_member(slug, body_id):
     programme = programme_services.get_programme_for(current_user, slug, Action.EDIT_PROGRAMME)
     body = services.get_body(programme, body_id)
-    member_form = MemberForm()
+    member_form = MemberForm(prefix=MEMBER_PREFIX)
     if member_form.validate() and commit_or_flash(
         lambda: services.add_member(current_user, body, member_form.changes()),
         _("Medlemmet er tilføjet."),

@@ -71,6 +71,8 @@ SHOWN_LATER = {
     # Shown only on another user's page (the sample user's page shows it: see routes.py),
     # and the confirmation only after a previewed programme file.
     "admin.confirm_programme_file": ("admin.programme_file", []),
+    # A retired benefit's page alone shows the button that takes it up again (its version).
+    "benefits.reinstate": ("benefits.retire", ["version"]),
 }
 # Routes that answer an accepted submission with a page (201) instead of a redirect, since
 # what it shows must not travel in a cookie or an address.

@@ -51,7 +51,8 @@ def test_secretariat_creates_a_body_under_another_and_adds_members(client, login
 
     for name, role in (("Anna Andersen", "formand"), ("Region Nord", ""), ("Bo Bech", "sekretær")):
         response = client.post(
-            f"/programmes/ddns/organisation/{body.id}/members", data={"name": name, "role": role}
+            f"/programmes/ddns/organisation/{body.id}/members",
+            data={"member-name": name, "member-role": role},
         )
         assert response.status_code == 302
     body = _body("Arbejdsgruppe for data")
@@ -85,7 +86,7 @@ def test_a_member_needs_a_name(client, login_as, ddns):
     login_as("secretariat")
     body = _bodies(ddns)[0]
     before, audit_before = len(body.members), _audit_count()
-    response = client.post(f"/programmes/ddns/organisation/{body.id}/members", data={"name": " ", "role": "x"})
+    response = client.post(f"/programmes/ddns/organisation/{body.id}/members", data={"member-name": " ", "member-role": "x"})
     assert response.status_code == 422
     assert "Feltet skal udfyldes." in response.get_data(as_text=True)
     assert len(_bodies(ddns)[0].members) == before
@@ -173,7 +174,7 @@ def test_deleting_a_body_with_bodies_under_it_is_refused_and_a_leaf_goes_with_it
     client.post("/programmes/ddns/organisation/new", data=_body_form(name="Kortlivet gruppe"))
     leaf = _body("Kortlivet gruppe")
     for name in ("A", "B"):
-        client.post(f"/programmes/ddns/organisation/{leaf.id}/members", data={"name": name})
+        client.post(f"/programmes/ddns/organisation/{leaf.id}/members", data={"member-name": name})
     leaf_id, member_ids = leaf.id, [m.id for m in _body("Kortlivet gruppe").members]
     assert len(member_ids) == 2
     unticked = client.post(f"/programmes/ddns/organisation/{leaf_id}/delete", data={})
@@ -191,7 +192,7 @@ def test_only_the_secretariat_changes_the_organisation(client, login_as, ddns, r
     login_as(role)
     body = _bodies(ddns)[0]
     assert client.post("/programmes/ddns/organisation/new", data=_body_form()).status_code == 403
-    assert client.post(f"/programmes/ddns/organisation/{body.id}/members", data={"name": "X"}).status_code == 403
+    assert client.post(f"/programmes/ddns/organisation/{body.id}/members", data={"member-name": "X"}).status_code == 403
     assert client.post(f"/programmes/ddns/organisation/{body.id}/delete", data={"confirmed": "y"}).status_code == 403
     page = client.get("/programmes/ddns/organisation/")
     assert page.status_code == 200
