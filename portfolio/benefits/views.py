@@ -1,5 +1,7 @@
 """Benefit pages: the overview, the benefit map, each profile, and the profile form."""
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +15,7 @@ from portfolio.benefits.forms import (
     ReinstateBenefitForm,
     RetireBenefitForm,
 )
-from portfolio.benefits.models import BenefitType
+from portfolio.benefits.models import Benefit, BenefitType
 from portfolio.charts.cache import chart_alt_text
 from portfolio.charts.web import chart_response, chart_url
 from portfolio.core.forms import commit_or_flash, enum_choices, options, save_form
@@ -126,7 +128,9 @@ def new(slug):
         form,
         lambda: services.create_benefit(current_user, programme, form.changes()),
         template="benefits/edit.html",
-        success_url=lambda benefit: url_for("benefits.show", slug=slug, code=benefit.code),
+        success_url=lambda benefit: url_for(
+            "benefits.show", slug=slug, code=cast(Benefit, benefit).code
+        ),
         success_message=_("Gevinsten er oprettet."),
         programme=programme,
         benefit=None,

@@ -152,7 +152,7 @@ class OptionalIdSelectField(SelectField):
         except ValueError as error:
             raise ValueError(_("Vælg en af mulighederne.")) from error
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: wtforms.Form) -> None:
         # WTForms' own refusal of an id not offered is English ("Not a valid choice.").
         try:
             super().pre_validate(form)

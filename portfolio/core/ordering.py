@@ -38,7 +38,9 @@ def move(parent: object, items: Sequence[Positioned], item: Positioned, step: in
     other_index = index + step
     if not 0 <= other_index < len(ordered):
         raise RuleViolation(
-            _("Elementet står allerede øverst.") if step < 0 else _("Elementet står allerede nederst.")
+            _("Elementet står allerede øverst.")
+            if step < 0
+            else _("Elementet står allerede nederst.")
         )
     if len({i.position for i in ordered}) < len(ordered):
         # Two share a place (only a list without a unique position can hold that): number

@@ -47,7 +47,9 @@ class NewBodyForm(CreateForm, BodyForm):
 
 
 class MemberForm(Form):
-    name = StringField(_l("Medlem (person eller organisation)"), validators=[Required(), MaxLength(300)])
+    name = StringField(
+        _l("Medlem (person eller organisation)"), validators=[Required(), MaxLength(300)]
+    )
     role = StringField(_l("Rolle i organet"), validators=[Optional(), MaxLength(200)])
 
     def changes(self) -> dict:

@@ -188,9 +188,7 @@ def delete_body(actor: User, body: GovernanceBody) -> None:
     """Remove a body with its members; one with bodies under it is refused."""
     require(actor, Action.EDIT_PROGRAMME, body.programme)
     hold_for_delete(body)
-    under = db.session.scalar(
-        sa.select(sa.func.count()).where(GovernanceBody.parent_id == body.id)
-    )
+    under = db.session.scalar(sa.select(sa.func.count()).where(GovernanceBody.parent_id == body.id))
     if under:
         raise RuleViolation(
             _(
@@ -241,8 +239,8 @@ def _check_body(programme: Programme, body: GovernanceBody | None, values: dict)
     ):
         chosen = values.get(key)
         if chosen is not None:
-            found = db.session.get(model, chosen)
-            if found is None or found.programme_id != programme.id:
+            owner = db.session.scalar(sa.select(model.programme_id).where(model.id == chosen))
+            if owner != programme.id:
                 raise RuleViolation(message, errors={key: [message]})
 
 

@@ -1,5 +1,7 @@
 """Stakeholder and governance forms (the programme page lists both)."""
 
+from typing import cast
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +19,7 @@ from portfolio.organisation.forms import (
     NewStakeholderForm,
     StakeholderForm,
 )
+from portfolio.organisation.models import GovernanceBody
 from portfolio.programmes import services as programme_services
 
 bp = Blueprint("organisation", __name__, url_prefix="/programmes/<slug>")
@@ -82,7 +85,9 @@ def delete_stakeholder(slug, stakeholder_id):
         what=_("Interessenten »%(name)s« fjernes fra programmets liste.", name=name),
         done=_("Interessenten er slettet."),
         back_url=url_for("organisation.stakeholders", slug=slug),
-        cancel_url=url_for("organisation.edit_stakeholder", slug=slug, stakeholder_id=stakeholder_id),
+        cancel_url=url_for(
+            "organisation.edit_stakeholder", slug=slug, stakeholder_id=stakeholder_id
+        ),
     )
 
 
@@ -153,7 +158,9 @@ def new_body(slug):
         form,
         lambda: services.create_body(current_user, programme, form.changes()),
         template="organisation/body_edit.html",
-        success_url=lambda body: url_for("organisation.edit_body", slug=slug, body_id=body.id),
+        success_url=lambda body: url_for(
+            "organisation.edit_body", slug=slug, body_id=cast(GovernanceBody, body).id
+        ),
         success_message=_("Organet er oprettet. Tilføj dets medlemmer nedenfor."),
         programme=programme,
         body=None,
@@ -190,9 +197,7 @@ def delete_body(slug, body_id):
         programme=programme,
         active="organisation.bodies",
         heading=_("Slet organ"),
-        what=_(
-            "Organet »%(name)s« slettes med sine %(n)d medlemmer.", name=body.name, n=members
-        ),
+        what=_("Organet »%(name)s« slettes med sine %(n)d medlemmer.", name=body.name, n=members),
         done=_("Organet er slettet."),
         back_url=url_for("organisation.bodies", slug=slug),
         cancel_url=url_for("organisation.edit_body", slug=slug, body_id=body_id),
@@ -222,7 +227,9 @@ def add_member(slug, body_id):
         lambda: services.add_member(current_user, body, member_form.changes()),
         _("Medlemmet er tilføjet."),
     ):
-        return redirect(url_for("organisation.edit_body", slug=slug, body_id=body_id) + "#medlemmer")
+        return redirect(
+            url_for("organisation.edit_body", slug=slug, body_id=body_id) + "#medlemmer"
+        )
     form = BodyForm(obj=body)
     _body_choices(form, programme, body)
     return render_template(

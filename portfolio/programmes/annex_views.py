@@ -114,9 +114,7 @@ def new(slug):
     form = services.NewAnnexForm()
 
     def save():
-        return services.create_annex(
-            current_user, programme, form.changes(), _checked_upload(form)
-        )
+        return services.create_annex(current_user, programme, form.changes(), _checked_upload(form))
 
     return save_form(
         form,

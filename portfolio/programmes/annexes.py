@@ -62,9 +62,7 @@ def get_annex(programme: Programme, annex_id: int, *, with_content: bool = False
 
 def _file_values(checked: CheckedFile | None) -> dict[str, Any]:
     if checked is None:
-        return dict.fromkeys(
-            ("file_name", "file_type", "file_size", "file_sha256", "file_content")
-        )
+        return dict.fromkeys(("file_name", "file_type", "file_size", "file_sha256", "file_content"))
     return {
         "file_name": checked.name,
         "file_type": checked.content_type,

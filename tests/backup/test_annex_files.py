@@ -28,7 +28,9 @@ def test_backup_and_restore_carry_the_annex_files(source, client, login_as, fres
     with app_on(fresh_url(db.engine.dialect.name)) as restored_app:
         restore_backup(path)
         annex = db.session.scalar(
-            sa.select(Annex).where(Annex.title == "Business case").options(undefer(Annex.file_content))
+            sa.select(Annex)
+            .where(Annex.title == "Business case")
+            .options(undefer(Annex.file_content))
         )
         assert annex is not None
         assert annex.file_content == content

@@ -38,10 +38,13 @@ def ooxml(kind: str, *, macros: bool = False, main_type: str | None = None) -> b
 
 
 def odf(kind: str, *, mimetype: str | None = None) -> bytes:
-    declared = mimetype or {
-        "odt": "application/vnd.oasis.opendocument.text",
-        "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    }[kind]
+    declared = (
+        mimetype
+        or {
+            "odt": "application/vnd.oasis.opendocument.text",
+            "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        }[kind]
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), declared, compress_type=zipfile.ZIP_STORED)

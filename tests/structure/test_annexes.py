@@ -60,9 +60,21 @@ ALLOWED = [
     ("grundlag.pdf", files.PDF, "application/pdf"),
     ("diagram.png", files.PNG, "image/png"),
     ("foto.JPG", files.JPEG, "image/jpeg"),
-    ("notat.docx", files.ooxml("docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("budget.xlsx", files.ooxml("xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("oplæg.pptx", files.ooxml("pptx"), "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    (
+        "notat.docx",
+        files.ooxml("docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "budget.xlsx",
+        files.ooxml("xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "oplæg.pptx",
+        files.ooxml("pptx"),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
     ("notat.odt", files.odf("odt"), "application/vnd.oasis.opendocument.text"),
     ("tal.ods", files.odf("ods"), "application/vnd.oasis.opendocument.spreadsheet"),
     ("tal.csv", files.TEXT, "text/csv; charset=utf-8"),
@@ -114,7 +126,11 @@ REFUSED = [
     ("png-som.jpg", files.PNG, "passer ikke til endelsen .jpg"),
     ("zip-som.docx", files.plain_zip(), "passer ikke til endelsen .docx"),
     ("makroer.docx", files.ooxml("docx", macros=True), "passer ikke til endelsen .docx"),
-    ("docm.docx", files.ooxml("docx", main_type="application/vnd.ms-word.document.macroEnabled.main+xml"), "passer ikke til endelsen .docx"),
+    (
+        "docm.docx",
+        files.ooxml("docx", main_type="application/vnd.ms-word.document.macroEnabled.main+xml"),
+        "passer ikke til endelsen .docx",
+    ),
     ("regneark-som.docx", files.ooxml("xlsx"), "passer ikke til endelsen .docx"),
     ("tekst-som.ods", files.odf("odt"), "passer ikke til endelsen .ods"),
     ("tom.pdf", b"", "Filen er tom"),
@@ -122,7 +138,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("name", "content", "message"), REFUSED)
-def test_a_refused_file_is_named_and_nothing_is_stored(client, login_as, ddns, name, content, message):
+def test_a_refused_file_is_named_and_nothing_is_stored(
+    client, login_as, ddns, name, content, message
+):
     login_as("secretariat")
     before, audit_before = len(_annexes(ddns)), _audit_count()
     response = _upload(client, name, content)
@@ -210,7 +228,9 @@ def test_ascii_fallback_name_has_no_quotes_or_separators():
     )
 
 
-def test_viewer_downloads_but_cannot_change_and_outsider_gets_nothing(client, login_as, ddns, users):
+def test_viewer_downloads_but_cannot_change_and_outsider_gets_nothing(
+    client, login_as, ddns, users
+):
     login_as("secretariat")
     _upload(client, "grundlag.pdf", files.PDF)
     annex = _annexes(ddns)[-1]
@@ -219,7 +239,12 @@ def test_viewer_downloads_but_cannot_change_and_outsider_gets_nothing(client, lo
     page = client.get("/programmes/ddns/annexes/").get_data(as_text=True)
     assert "Tilføj bilag" not in page
     assert _upload(client, "x.pdf", files.PDF).status_code == 403
-    assert client.post(f"/programmes/ddns/annexes/{annex.id}/delete", data={"confirmed": "y"}).status_code == 403
+    assert (
+        client.post(
+            f"/programmes/ddns/annexes/{annex.id}/delete", data={"confirmed": "y"}
+        ).status_code
+        == 403
+    )
     login_as("outsider")
     response = client.get(f"/programmes/ddns/annexes/{annex.id}/file")
     assert response.status_code in (403, 404)
@@ -247,8 +272,13 @@ def test_edit_replaces_or_removes_the_file_with_version_check(client, login_as, 
     new_pdf = files.PDF + b"% v2\n"
     response = client.post(
         url,
-        data={"title": "Ny titel", "kind": "", "reference": "J.nr. 1",
-              "version": annex.version, "file": (io.BytesIO(new_pdf), "v2.pdf")},
+        data={
+            "title": "Ny titel",
+            "kind": "",
+            "reference": "J.nr. 1",
+            "version": annex.version,
+            "file": (io.BytesIO(new_pdf), "v2.pdf"),
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
@@ -262,13 +292,19 @@ def test_edit_replaces_or_removes_the_file_with_version_check(client, login_as, 
     # Choosing a new file and removing the file at once is refused.
     both = client.post(
         url,
-        data={"title": "Ny titel", "version": annex.version, "remove_file": "y",
-              "file": (io.BytesIO(files.PDF), "v3.pdf")},
+        data={
+            "title": "Ny titel",
+            "version": annex.version,
+            "remove_file": "y",
+            "file": (io.BytesIO(files.PDF), "v3.pdf"),
+        },
         content_type="multipart/form-data",
     )
     assert both.status_code == 422
     assert "ikke begge" in both.get_data(as_text=True)
-    removed = client.post(url, data={"title": "Ny titel", "version": annex.version, "remove_file": "y"})
+    removed = client.post(
+        url, data={"title": "Ny titel", "version": annex.version, "remove_file": "y"}
+    )
     assert removed.status_code == 302
     annex = _annexes(ddns)[-1]
     assert annex.file_sha256 is None and annex.file_content is None

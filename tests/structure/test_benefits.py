@@ -36,7 +36,11 @@ def _audit_count():
 
 
 def _new_benefit(**changes):
-    data = {"name": "Færre genindlæggelser", "description": "Målt på 30 dage.", "types": ["economic"]}
+    data = {
+        "name": "Færre genindlæggelser",
+        "description": "Målt på 30 dage.",
+        "types": ["economic"],
+    }
     data.update(changes)
     return data
 
@@ -82,9 +86,9 @@ def test_the_overview_links_the_new_benefit_form_for_the_secretariat_only(client
         as_text=True
     )
     login_as("viewer")
-    assert "/programmes/ddns/benefits/new" not in client.get(
-        "/programmes/ddns/benefits"
-    ).get_data(as_text=True)
+    assert "/programmes/ddns/benefits/new" not in client.get("/programmes/ddns/benefits").get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +101,9 @@ def test_the_overview_links_the_new_benefit_form_for_the_secretariat_only(client
         ({"name": "x" * 301}, "300"),
     ],
 )
-def test_bad_input_is_refused_in_danish_and_creates_nothing(client, login_as, ddns, changes, message):
+def test_bad_input_is_refused_in_danish_and_creates_nothing(
+    client, login_as, ddns, changes, message
+):
     login_as("secretariat")
     before, audit_before = _codes(ddns), _audit_count()
     response = client.post("/programmes/ddns/benefits/new", data=_new_benefit(**changes))
@@ -160,7 +166,9 @@ def test_a_retired_benefit_stays_visible_marked_and_can_be_taken_up_again(client
     assert again.status_code == 422
     assert "allerede udgået" in again.get_data(as_text=True)
     # Taken up again, at the version shown.
-    stale = client.post("/programmes/ddns/benefits/GH3/reinstate", data={"version": gh3.version - 1})
+    stale = client.post(
+        "/programmes/ddns/benefits/GH3/reinstate", data={"version": gh3.version - 1}
+    )
     assert stale.status_code == 302
     db.session.expire_all()
     assert get_benefit(ddns, "GH3").is_retired
@@ -193,7 +201,9 @@ def test_a_retired_benefit_weighs_nothing_in_the_light_and_takes_no_new_values(
     _planned(get_benefit(ddns, "GH1"), "GH1.1", "60")
     off = _planned(get_benefit(ddns, "GH2"), "GH2.1", "50")  # off track: the light is red
     db.session.commit()
-    assert status_services.benefits_light(status_services.load_status_data(ddns)).colour is Colour.RED
+    assert (
+        status_services.benefits_light(status_services.load_status_data(ddns)).colour is Colour.RED
+    )
 
     login_as("secretariat")
     assert _retire(client, ddns, "GH2").status_code == 302

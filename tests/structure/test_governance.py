@@ -29,8 +29,14 @@ def _audit_count():
 
 
 def _body_form(**changes):
-    data = {"name": "Arbejdsgruppe for data", "kind": BodyKind.WORKING_GROUP.value,
-            "parent_id": "", "track_id": "", "project_id": "", "description": "Mødes hver måned."}
+    data = {
+        "name": "Arbejdsgruppe for data",
+        "kind": BodyKind.WORKING_GROUP.value,
+        "parent_id": "",
+        "track_id": "",
+        "project_id": "",
+        "description": "Mødes hver måned.",
+    }
     data.update(changes)
     return data
 
@@ -59,9 +65,14 @@ def test_secretariat_creates_a_body_under_another_and_adds_members(client, login
     assert [m.name for m in body.members] == ["Anna Andersen", "Region Nord", "Bo Bech"]
     # Reorder: Bo Bech up one.
     bo = body.members[2]
-    client.post(f"/programmes/ddns/organisation/{body.id}/members/{bo.id}/move", data={"direction": "up"})
+    client.post(
+        f"/programmes/ddns/organisation/{body.id}/members/{bo.id}/move", data={"direction": "up"}
+    )
     assert [m.name for m in _body("Arbejdsgruppe for data").members] == [
-        "Anna Andersen", "Bo Bech", "Region Nord"]
+        "Anna Andersen",
+        "Bo Bech",
+        "Region Nord",
+    ]
     # Edit and remove.
     anna = _body("Arbejdsgruppe for data").members[0]
     response = client.post(
@@ -71,11 +82,15 @@ def test_secretariat_creates_a_body_under_another_and_adds_members(client, login
     assert response.status_code == 302
     region = _body("Arbejdsgruppe for data").members[2]
     response = client.post(
-        f"/programmes/ddns/organisation/{body.id}/members/{region.id}/delete", data={"confirmed": "y"}
+        f"/programmes/ddns/organisation/{body.id}/members/{region.id}/delete",
+        data={"confirmed": "y"},
     )
     assert response.status_code == 302
     members = _body("Arbejdsgruppe for data").members
-    assert [(m.name, m.role) for m in members] == [("Anna Andersen", "næstformand"), ("Bo Bech", "sekretær")]
+    assert [(m.name, m.role) for m in members] == [
+        ("Anna Andersen", "næstformand"),
+        ("Bo Bech", "sekretær"),
+    ]
     # The programme page shows the body and its members.
     page = client.get("/programmes/ddns").get_data(as_text=True)
     assert "Arbejdsgruppe for data" in page and "Anna Andersen (næstformand)" in page
@@ -86,7 +101,10 @@ def test_a_member_needs_a_name(client, login_as, ddns):
     login_as("secretariat")
     body = _bodies(ddns)[0]
     before, audit_before = len(body.members), _audit_count()
-    response = client.post(f"/programmes/ddns/organisation/{body.id}/members", data={"member-name": " ", "member-role": "x"})
+    response = client.post(
+        f"/programmes/ddns/organisation/{body.id}/members",
+        data={"member-name": " ", "member-role": "x"},
+    )
     assert response.status_code == 422
     assert "Feltet skal udfyldes." in response.get_data(as_text=True)
     assert len(_bodies(ddns)[0].members) == before
@@ -128,8 +146,12 @@ def test_a_body_cannot_be_put_under_itself_or_one_below_it(client, login_as, ddn
     for under in (parent, child):
         response = client.post(
             f"/programmes/ddns/organisation/{parent.id}/edit",
-            data=_body_form(name=parent.name, kind=parent.kind.value, parent_id=str(under.id),
-                            version=parent.version),
+            data=_body_form(
+                name=parent.name,
+                kind=parent.kind.value,
+                parent_id=str(under.id),
+                version=parent.version,
+            ),
         )
         assert response.status_code == 422
     db.session.expire_all()
@@ -140,9 +162,13 @@ def test_edit_is_version_checked(client, login_as, ddns):
     login_as("secretariat")
     body = _bodies(ddns)[0]
     url = f"/programmes/ddns/organisation/{body.id}/edit"
-    first = client.post(url, data=_body_form(name="Nyt navn", kind=body.kind.value, version=body.version))
+    first = client.post(
+        url, data=_body_form(name="Nyt navn", kind=body.kind.value, version=body.version)
+    )
     assert first.status_code == 302
-    stale = client.post(url, data=_body_form(name="Gammelt", kind=body.kind.value, version=body.version))
+    stale = client.post(
+        url, data=_body_form(name="Gammelt", kind=body.kind.value, version=body.version)
+    )
     assert stale.status_code == 409
     db.session.expire_all()
     assert db.session.get(GovernanceBody, body.id).name == "Nyt navn"
@@ -151,13 +177,19 @@ def test_edit_is_version_checked(client, login_as, ddns):
 def test_bodies_are_reordered(client, login_as, ddns):
     login_as("secretariat")
     first, second = _bodies(ddns)[:2]
-    response = client.post(f"/programmes/ddns/organisation/{second.id}/move", data={"direction": "up"})
+    response = client.post(
+        f"/programmes/ddns/organisation/{second.id}/move", data={"direction": "up"}
+    )
     assert response.status_code == 302
     ids = [b.id for b in _bodies(ddns)]
     assert ids.index(second.id) < ids.index(first.id)
-    response = client.post(f"/programmes/ddns/organisation/{second.id}/move", data={"direction": "sideways"})
+    response = client.post(
+        f"/programmes/ddns/organisation/{second.id}/move", data={"direction": "sideways"}
+    )
     assert response.status_code == 302
-    assert "Vælg op eller ned." in client.get("/programmes/ddns/organisation/").get_data(as_text=True)
+    assert "Vælg op eller ned." in client.get("/programmes/ddns/organisation/").get_data(
+        as_text=True
+    )
 
 
 def test_deleting_a_body_with_bodies_under_it_is_refused_and_a_leaf_goes_with_its_members(
@@ -166,7 +198,9 @@ def test_deleting_a_body_with_bodies_under_it_is_refused_and_a_leaf_goes_with_it
     login_as("secretariat")
     bodies = _bodies(ddns)
     parent = next(b for b in bodies if any(c.parent_id == b.id for c in bodies))
-    response = client.post(f"/programmes/ddns/organisation/{parent.id}/delete", data={"confirmed": "y"})
+    response = client.post(
+        f"/programmes/ddns/organisation/{parent.id}/delete", data={"confirmed": "y"}
+    )
     assert response.status_code == 422
     assert "underordnede organer" in response.get_data(as_text=True)
     assert _body(parent.name) is not None
@@ -179,7 +213,9 @@ def test_deleting_a_body_with_bodies_under_it_is_refused_and_a_leaf_goes_with_it
     assert len(member_ids) == 2
     unticked = client.post(f"/programmes/ddns/organisation/{leaf_id}/delete", data={})
     assert unticked.status_code == 422
-    response = client.post(f"/programmes/ddns/organisation/{leaf_id}/delete", data={"confirmed": "y"})
+    response = client.post(
+        f"/programmes/ddns/organisation/{leaf_id}/delete", data={"confirmed": "y"}
+    )
     assert response.status_code == 302
     assert _body("Kortlivet gruppe") is None
     assert not db.session.scalars(
@@ -192,8 +228,18 @@ def test_only_the_secretariat_changes_the_organisation(client, login_as, ddns, r
     login_as(role)
     body = _bodies(ddns)[0]
     assert client.post("/programmes/ddns/organisation/new", data=_body_form()).status_code == 403
-    assert client.post(f"/programmes/ddns/organisation/{body.id}/members", data={"member-name": "X"}).status_code == 403
-    assert client.post(f"/programmes/ddns/organisation/{body.id}/delete", data={"confirmed": "y"}).status_code == 403
+    assert (
+        client.post(
+            f"/programmes/ddns/organisation/{body.id}/members", data={"member-name": "X"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/programmes/ddns/organisation/{body.id}/delete", data={"confirmed": "y"}
+        ).status_code
+        == 403
+    )
     page = client.get("/programmes/ddns/organisation/")
     assert page.status_code == 200
     assert "Tilføj organ" not in page.get_data(as_text=True)
@@ -201,29 +247,49 @@ def test_only_the_secretariat_changes_the_organisation(client, login_as, ddns, r
 
 def test_secretariat_deletes_a_stakeholder(client, login_as, ddns):
     login_as("secretariat")
-    stakeholder = db.session.scalar(sa.select(Stakeholder).where(Stakeholder.programme_id == ddns.id))
+    stakeholder = db.session.scalar(
+        sa.select(Stakeholder).where(Stakeholder.programme_id == ddns.id)
+    )
     name, stakeholder_id = stakeholder.name, stakeholder.id
     page = client.get("/programmes/ddns/stakeholders/").get_data(as_text=True)
     assert f"/programmes/ddns/stakeholders/{stakeholder_id}/delete" in page
     unticked = client.post(f"/programmes/ddns/stakeholders/{stakeholder_id}/delete", data={})
     assert unticked.status_code == 422
     assert "Sæt kryds for at bekræfte" in unticked.get_data(as_text=True)
-    response = client.post(f"/programmes/ddns/stakeholders/{stakeholder_id}/delete", data={"confirmed": "y"})
+    response = client.post(
+        f"/programmes/ddns/stakeholders/{stakeholder_id}/delete", data={"confirmed": "y"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Stakeholder, stakeholder_id) is None
-    assert "Interessenten er slettet." in client.get("/programmes/ddns/stakeholders/").get_data(as_text=True)
+    assert "Interessenten er slettet." in client.get("/programmes/ddns/stakeholders/").get_data(
+        as_text=True
+    )
     deleted = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.entity == "stakeholders", AuditEntry.action == "delete")
+        sa.select(AuditEntry).where(
+            AuditEntry.entity == "stakeholders", AuditEntry.action == "delete"
+        )
     ).all()
     assert [e.entity_label for e in deleted] == [name]
     # A second deletion finds nothing.
-    assert client.post(f"/programmes/ddns/stakeholders/{stakeholder_id}/delete", data={"confirmed": "y"}).status_code == 404
+    assert (
+        client.post(
+            f"/programmes/ddns/stakeholders/{stakeholder_id}/delete", data={"confirmed": "y"}
+        ).status_code
+        == 404
+    )
 
 
 def test_viewer_cannot_delete_a_stakeholder(client, login_as, ddns):
     login_as("viewer")
-    stakeholder = db.session.scalar(sa.select(Stakeholder).where(Stakeholder.programme_id == ddns.id))
-    assert client.post(f"/programmes/ddns/stakeholders/{stakeholder.id}/delete", data={"confirmed": "y"}).status_code == 403
+    stakeholder = db.session.scalar(
+        sa.select(Stakeholder).where(Stakeholder.programme_id == ddns.id)
+    )
+    assert (
+        client.post(
+            f"/programmes/ddns/stakeholders/{stakeholder.id}/delete", data={"confirmed": "y"}
+        ).status_code
+        == 403
+    )
     db.session.expire_all()
     assert db.session.get(Stakeholder, stakeholder.id) is not None
