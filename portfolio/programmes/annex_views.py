@@ -26,7 +26,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can
-from portfolio.core.errors import RuleViolation
+from portfolio.core.errorpages import error_response
+from portfolio.core.errors import DomainError, RuleViolation
 from portfolio.core.forms import commit_or_flash, save_form
 from portfolio.organisation.forms import DeleteForm, MoveForm
 from portfolio.programmes import annexes as services
@@ -59,9 +60,13 @@ def allow_large_uploads(endpoint, values):
 def too_large(error):
     """An upload above the limit: the form again, with the limit in words (413)."""
     slug = (request.view_args or {}).get("slug", "")
-    programme = programme_services.get_programme_for(current_user, slug, Action.EDIT_PROGRAMME)
     annex_id = (request.view_args or {}).get("annex_id")
-    annex = services.get_annex(programme, annex_id) if annex_id is not None else None
+    try:
+        programme = programme_services.get_programme_for(current_user, slug, Action.EDIT_PROGRAMME)
+        annex = services.get_annex(programme, annex_id) if annex_id is not None else None
+    except DomainError:
+        # Not someone who may upload here (or nothing to upload to): the plain answer.
+        return error_response(413)
     form = services.AnnexForm(formdata=None, obj=annex) if annex else services.NewAnnexForm(None)
     form.file.errors = [too_large_message(_max_bytes())]
     form.form_errors.append(_("Bilaget er ikke gemt: filen er for stor."))

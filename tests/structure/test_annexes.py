@@ -170,6 +170,22 @@ def test_too_large_file_gets_a_danish_message_not_a_bare_413(app, client, login_
     assert len(_annexes(ddns)) == before
 
 
+def test_too_large_upload_by_someone_who_may_not_upload_is_refused_plainly(
+    app, client, login_as, ddns
+):
+    app.config["ANNEX_MAX_BYTES"] = 1024 * 1024
+    for role in ("viewer", "outsider"):
+        login_as(role)
+        response = _upload_in_memory(client, "stor.pdf", files.PDF + b"0" * (3 * 1024 * 1024))
+        # Refused for the rights (403) or the size (413, when something read the form
+        # first), never with the upload form, and never as a server error.
+        assert response.status_code in (403, 413)
+        assert 'enctype="multipart/form-data"' not in response.get_data(as_text=True)
+    client.post("/logout")
+    response = _upload_in_memory(client, "stor.pdf", files.PDF + b"0" * (3 * 1024 * 1024))
+    assert response.status_code in (302, 413)
+
+
 def test_annex_uploads_may_exceed_the_general_request_limit(app, client, login_as, ddns):
     login_as("secretariat")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
@@ -345,3 +361,32 @@ def test_programme_page_links_the_annexes(client, login_as, ddns):
     assert "Mit bilag" in page
     annex = _annexes(ddns)[-1]
     assert f"/programmes/ddns/annexes/{annex.id}/file" in page
+
+
+def test_with_csrf_on_a_too_large_upload_still_gets_the_form_and_the_message(
+    tmp_path, _sqlite_template, _postgres_schema
+):
+    """As in production, where the CSRF check reads the form before any view: the annex
+    routes' own limit applies already then, and the refusal is the form in Danish."""
+    from tests.conftest import Users, make_app, sign_in
+
+    app = make_app(
+        tmp_path,
+        _sqlite_template,
+        snapshot=_postgres_schema,
+        WTF_CSRF_ENABLED=True,
+        ANNEX_MAX_BYTES=1024 * 1024,
+    )
+    with app.app_context():
+        client = app.test_client()
+        big = files.PDF + b"0" * (3 * 1024 * 1024)
+        sign_in(client, Users().make("viewer"))
+        response = _upload_in_memory(client, "stor.pdf", big)
+        assert response.status_code == 413
+        assert "Filen er for stor" not in response.get_data(as_text=True)
+        sign_in(client, Users().make("secretariat"))
+        response = _upload_in_memory(client, "stor.pdf", big)
+        assert response.status_code == 413
+        assert "Et bilag må højst fylde 1 MB" in response.get_data(as_text=True)
+        db.session.remove()
+        db.engine.dispose()
