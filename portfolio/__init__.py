@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.indicators.views import bp as indicators_bp
     from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
+    from portfolio.programmes.annex_views import bp as annexes_bp
     from portfolio.programmes.setup_views import bp as setup_bp
     from portfolio.programmes.views import bp as programmes_bp
     from portfolio.reports.views import bp as reports_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
         indicators_bp,
         workshops_bp,
         organisation_bp,
+        annexes_bp,
         admin_bp,
         sources_bp,
         documents_bp,

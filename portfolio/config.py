@@ -111,6 +111,10 @@ class Config:
     COST_LIGHT_YELLOW_PERCENT = 10
     COST_LIGHT_RED_MIO = 6
     BUDGET_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    # An annex's file (programmes/annexes.py): at most this many MB (STYRBORD_ANNEX_MAX_MB).
+    # The annex forms' requests may be this large (plus the form's other fields), above the
+    # MAX_CONTENT_LENGTH every other request keeps.
+    ANNEX_MAX_BYTES = int(os.environ.get("STYRBORD_ANNEX_MAX_MB") or 20) * 1024 * 1024
     # Pin "today" (YYYY-MM-DD) for demonstrations and measurements; unset in production.
     TODAY = os.environ.get("STYRBORD_TODAY") or None
     # `flask setup` creates the demo data platform's metrics unless this is off.

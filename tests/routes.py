@@ -38,7 +38,11 @@ def sample_values() -> dict[str, object]:
             sa.select(ApiToken.id).where(ApiToken.user_id == target.id).limit(1)
         )
     ids = _sample_objects(ddns)
+    body_id, member_id = _sample_member(ddns)
     return {
+        "body_id": body_id,
+        "member_id": member_id,
+        "annex_id": _sample_annex(ddns),
         **ids,
         "slug": "ddns",
         "number": 1,
@@ -157,6 +161,38 @@ def _sample_documents(ddns) -> tuple[int, int]:
     return lesson.id, issued.id
 
 
+def _sample_member(ddns) -> tuple[int, int]:
+    """A governance body of DDNS with a member (the seed gives the steering group six)."""
+    from portfolio.organisation.models import GovernanceBody, GovernanceMember
+
+    member = db.session.scalar(
+        sa.select(GovernanceMember)
+        .join(GovernanceBody)
+        .where(GovernanceBody.programme_id == ddns.id)
+        .order_by(GovernanceBody.position, GovernanceMember.position)
+        .limit(1)
+    )
+    return member.body_id, member.id
+
+
+def _sample_annex(ddns) -> int:
+    """A DDNS annex with a small PDF attached, so that its download can be reached."""
+    import hashlib
+
+    from portfolio.programmes.models import Annex
+
+    annex = db.session.scalar(
+        sa.select(Annex).where(Annex.programme_id == ddns.id).order_by(Annex.position).limit(1)
+    )
+    if annex.file_sha256 is None:
+        content = b"%PDF-1.4\n%%EOF\n"
+        annex.file_name, annex.file_type = "bilag.pdf", "application/pdf"
+        annex.file_size, annex.file_content = len(content), content
+        annex.file_sha256 = hashlib.sha256(content).hexdigest()
+        db.session.commit()
+    return annex.id
+
+
 def _sample_workshop(ddns):
     """A planned workshop with GH1 and GH2 on its agenda and an action for GH1.
 
@@ -225,6 +261,8 @@ CODES = {
     "risks.update_action": "R1",
     "benefits.show": "GH1",
     "benefits.edit": "GH1",
+    "benefits.retire": "GH1",
+    "benefits.reinstate": "GH1",
     "workshops.item": "GH1",
     "workshops.record_item": "GH1",
     "workshops.trend": "GH1",

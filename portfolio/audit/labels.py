@@ -252,6 +252,13 @@ FIELD_LABELS = {
 
 TABLE_FIELD_LABELS = {
     ("benefits", "owner"): _l("Gevinstejer"),
+    ("benefits", "retired_on"): _l("Udgået (dato)"),
+    ("benefits", "retired_reason"): _l("Begrundelse for at gevinsten udgår"),
+    ("annexes", "file_name"): _l("Filnavn"),
+    ("annexes", "file_type"): _l("Filtype"),
+    ("annexes", "file_size"): _l("Filstørrelse (byte)"),
+    ("annexes", "file_sha256"): _l("Filens SHA-256"),
+    ("annexes", "file_content"): _l("Filens indhold"),
     ("projects", "owner"): _l("Projektejer"),
     ("risks", "owner"): _l("Risikoejer"),
     ("risks", "title"): _l("Risiko"),

@@ -57,16 +57,19 @@ DESCRIPTIONS = {
     ),
     Action.EDIT_PROGRAMME: (
         "Edit master data, vision, approvals, tracks (add, reorder, retire, delete), phases,"
-        " waves and organisation"
+        " waves, the governance bodies and their members, and the annexes and their files"
     ),
     Action.EDIT_TRACK: "Edit a track's name, description and deliverables",
     Action.COMMENT_TRACK: "Write a track's status commentary",
     Action.EDIT_PROJECT: "Create and edit projects",
     Action.EDIT_MILESTONE: "Create and edit milestones and deliverables on the timeline",
     Action.EDIT_RISK: "Create, edit, reassess and close risks and their mitigation actions",
-    Action.EDIT_BENEFIT: "Edit a benefit's profile, owner, links and indicators",
+    Action.EDIT_BENEFIT: (
+        "Create benefits; edit a benefit's profile, owner, links and indicators; retire it"
+        " and take it up again"
+    ),
     Action.ASSESS_BENEFIT: "Record a benefit's assessments and manual indicator values",
-    Action.EDIT_STAKEHOLDER: "Edit stakeholders",
+    Action.EDIT_STAKEHOLDER: "Create, edit and delete stakeholders",
     Action.EDIT_BUDGET: "Edit and import forecast and actual spend",
     Action.REBASELINE: "Register a new approved budget baseline",
     Action.MANAGE_REPORTS: "Create, approve and delete draft status reports",
@@ -139,15 +142,19 @@ def target_of(obj) -> Target:
 RIGHT_NAMES = {
     Action.VIEW_PROGRAMME: _l("se programmet"),
     Action.CREATE_PROGRAMME: _l("oprette programmer"),
-    Action.EDIT_PROGRAMME: _l("redigere programmets stamdata, spor, faser og organisation"),
+    Action.EDIT_PROGRAMME: _l(
+        "redigere programmets stamdata, vision, spor, faser, organisation og bilag"
+    ),
     Action.EDIT_TRACK: _l("redigere sporets navn, beskrivelse og leverancer"),
     Action.COMMENT_TRACK: _l("skrive sporets statuskommentar"),
     Action.EDIT_PROJECT: _l("oprette og redigere projekter"),
     Action.EDIT_MILESTONE: _l("oprette og redigere milepæle"),
     Action.EDIT_RISK: _l("oprette, redigere, genvurdere og lukke risici"),
-    Action.EDIT_BENEFIT: _l("redigere gevinstens profil, koblinger og indikatorer"),
+    Action.EDIT_BENEFIT: _l(
+        "oprette gevinster og redigere gevinstens profil, koblinger og indikatorer"
+    ),
     Action.ASSESS_BENEFIT: _l("vurdere gevinsten og indtaste indikatorværdier"),
-    Action.EDIT_STAKEHOLDER: _l("redigere interessenter"),
+    Action.EDIT_STAKEHOLDER: _l("oprette, redigere og slette interessenter"),
     Action.EDIT_BUDGET: _l("redigere og indlæse prognose og forbrug"),
     Action.REBASELINE: _l("registrere en ny godkendt budgetversion"),
     Action.MANAGE_REPORTS: _l("oprette, godkende og slette statusrapporter"),

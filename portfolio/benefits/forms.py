@@ -6,7 +6,7 @@ from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaFiel
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portfolio.core.forms import DateField, EditForm
+from portfolio.core.forms import CreateForm, DateField, EditForm
 from portfolio.core.validators import MaxLength, Required
 
 
@@ -59,3 +59,18 @@ class BenefitForm(EditForm):
             if name in changes:
                 changes[name] = changes[name] or None
         return changes
+
+
+class NewBenefitForm(CreateForm, BenefitForm):
+    """Register a benefit: the profile form's fields (the owner field with them, so that
+    whatever replaces it on the profile form replaces it here too)."""
+
+
+class RetireBenefitForm(EditForm):
+    reason = TextAreaField(
+        _l("Begrundelse for at gevinsten udgår"), validators=[Required(), MaxLength(5_000)]
+    )
+
+
+class ReinstateBenefitForm(EditForm):
+    """Take a retired benefit up again, at the version shown."""

@@ -105,6 +105,10 @@ class Benefit(Versioned, Timestamped, db.Model):
     # After the programme closes, ownership passes to operations (driften).
     operations_owner: Mapped[str | None] = mapped_column(sa.String(200))
     handed_over_on: Mapped[dt.date | None]
+    # A retired benefit is no longer pursued: it stays in the history and the reports, marked
+    # as retired, but no light weighs it and no new value is measured for it.
+    retired_on: Mapped[dt.date | None]
+    retired_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     programme = relationship("Programme")
     type_links: Mapped[list[BenefitTypeLink]] = relationship(
@@ -121,6 +125,10 @@ class Benefit(Versioned, Timestamped, db.Model):
         back_populates="benefit",
         order_by="[Indicator.position, Indicator.code]",  # codes break ties (the same position)
     )
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
 
     @property
     def types(self) -> list[BenefitType]:

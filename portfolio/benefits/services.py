@@ -6,12 +6,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from portfolio.audit.versions import check_version
+from portfolio.audit.versions import apply_changes, check_version
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.locking import next_number
 from portfolio.core.models import utcnow
+from portfolio.core.text import has_visible_text
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme, Project, Track, VisionGoal
 
@@ -85,6 +87,99 @@ def recipients_of(programme_id: int) -> list[Recipient]:
             .order_by(Recipient.position)
         )
     )
+
+
+def next_benefit_code(programme: Programme) -> str:
+    """Return the code after the programme's highest (GH7 after GH6), taking turns with any
+    other request giving out a code in the programme (core/locking.py)."""
+    return f"GH{next_number(programme, lambda: _highest_benefit_number(programme))}"
+
+
+def next_benefit_code_preview(programme: Programme) -> str:
+    """The code a new benefit would get now (the form says so; the save decides)."""
+    return f"GH{_highest_benefit_number(programme) + 1}"
+
+
+def _highest_benefit_number(programme: Programme) -> int:
+    codes = db.session.scalars(sa.select(Benefit.code).where(Benefit.programme_id == programme.id))
+    return max(
+        (int(c[2:]) for c in codes if c.startswith("GH") and c[2:].isdigit()),
+        default=0,
+    )
+
+
+def create_benefit(actor: User, programme: Programme, values: dict) -> Benefit:
+    """Register a new benefit; it gets the next free code (GH7 after GH6).
+
+    `values` holds what the profile form edits (texts, owners, types and links).
+    """
+    require(actor, Action.EDIT_BENEFIT, programme)
+    values = dict(values)
+    types = values.pop("types", None) or []
+    if not types:
+        raise RuleViolation(
+            _("Vælg mindst én gevinsttype."), errors={"types": [_("Vælg mindst én gevinsttype.")]}
+        )
+    chosen = {
+        "recipients": _pick(Recipient, programme.id, values.pop("recipient_ids", None) or ()),
+        "tracks": _pick(Track, programme.id, values.pop("track_ids", None) or ()),
+        "projects": _pick(Project, programme.id, values.pop("project_ids", None) or ()),
+        "goals": _pick(VisionGoal, programme.id, values.pop("goal_ids", None) or ()),
+    }
+    code = next_benefit_code(programme)
+    benefit = Benefit(
+        programme_id=programme.id,
+        code=code,
+        **{k: v for k, v in values.items() if k in BENEFIT_FIELDS},
+    )
+    benefit.type_links = [
+        BenefitTypeLink(type=BenefitType(t), position=i) for i, t in enumerate(types)
+    ]
+    db.session.add(benefit)
+    db.session.flush()
+    # Linked once the row is there, so that the trail records each link as a field of the
+    # benefit, as for an edit (links written with the new row would go unrecorded). Only
+    # link rows are written: the benefit's own row, and its version, stay as inserted.
+    benefit.recipients = sorted(chosen["recipients"], key=lambda r: r.position)
+    benefit.tracks = chosen["tracks"]
+    benefit.projects = chosen["projects"]
+    benefit.goals = sorted(chosen["goals"], key=lambda g: g.position)
+    db.session.flush()
+    return benefit
+
+
+def retire_benefit(
+    actor: User,
+    benefit: Benefit,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Retire a benefit that is no longer pursued, saying why.
+
+    It stays in the history, the reports and the lists, marked as retired; the benefits
+    light no longer weighs it and no new value is recorded for its indicators.
+    """
+    require(actor, Action.EDIT_BENEFIT, benefit)
+    if benefit.is_retired:
+        raise RuleViolation(_("Gevinsten er allerede udgået."))
+    if not has_visible_text(reason):
+        message = _("Skriv hvorfor gevinsten udgår.")
+        raise RuleViolation(message, errors={"reason": [message]})
+    from portfolio.core.clock import today
+
+    apply_changes(
+        benefit,
+        {"retired_on": today(), "retired_reason": reason.strip()},
+        expected_version,
+    )
+
+
+def reinstate_benefit(actor: User, benefit: Benefit, expected_version: int | None = None) -> None:
+    """Take a retired benefit up again; its retirement stays in its history."""
+    require(actor, Action.EDIT_BENEFIT, benefit)
+    if not benefit.is_retired:
+        raise RuleViolation(_("Gevinsten er ikke udgået."))
+    apply_changes(benefit, {"retired_on": None, "retired_reason": None}, expected_version)
 
 
 def update_benefit(

@@ -1,17 +1,24 @@
 """Benefit pages: the overview, the benefit map, each profile, and the profile form."""
 
-from flask import Blueprint, render_template, url_for
+from typing import cast
+
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services
-from portfolio.benefits.forms import BenefitForm
-from portfolio.benefits.models import BenefitType
+from portfolio.benefits.forms import (
+    BenefitForm,
+    NewBenefitForm,
+    ReinstateBenefitForm,
+    RetireBenefitForm,
+)
+from portfolio.benefits.models import Benefit, BenefitType
 from portfolio.charts.cache import chart_alt_text
 from portfolio.charts.web import chart_response, chart_url
-from portfolio.core.forms import enum_choices, options, save_form
+from portfolio.core.forms import commit_or_flash, enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.core.pagecache import render_blocks
 from portfolio.indicators import services as indicator_services
@@ -37,7 +44,12 @@ def index(slug):
         for benefit in benefits:
             own = [readings[i.id] for i in benefit.indicators]
             rows.append((benefit, own, indicator_services.benefit_progress(own)))
-        return programme.id, render_blocks("benefits/index.html", programme=programme, rows=rows)
+        return programme.id, render_blocks(
+            "benefits/index.html",
+            programme=programme,
+            rows=rows,
+            can_create=can(current_user, Action.EDIT_BENEFIT, programme),
+        )
 
     return cached_programme_page("benefits", slug, draw)
 
@@ -84,20 +96,18 @@ def show(slug, code):
         progress=indicator_services.benefit_progress(shown),
         history=history_of(benefit),
         can_edit=can(current_user, Action.EDIT_BENEFIT, benefit),
+        reinstate_form=ReinstateBenefitForm(obj=benefit),
         can_enter={
             r.indicator.id: r.indicator.is_manual
+            and not benefit.is_retired
             and can(current_user, value_action(r.indicator), benefit)
             for r in shown
         },
     )
 
 
-@bp.route("/<code>/edit", methods=["GET", "POST"])
-def edit(slug, code):
-    programme = programme_services.get_programme_for(current_user, slug)
-    benefit = services.get_benefit(programme, code)
-    require(current_user, Action.EDIT_BENEFIT, benefit)
-    form = BenefitForm(obj=benefit)
+def _profile_choices(form, programme) -> None:
+    """Fill the profile form's choice lists with the programme's own."""
     form.types.choices = enum_choices(BenefitType)
     form.recipient_ids.choices = options(
         (r.id, r.name) for r in services.recipients_of(programme.id)
@@ -107,6 +117,34 @@ def edit(slug, code):
     form.goal_ids.choices = options(
         (g.id, f"V{n} {g.text}") for n, g in enumerate(programme.vision_goals, start=1)
     )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(slug):
+    programme = programme_services.get_programme_for(current_user, slug, Action.EDIT_BENEFIT)
+    form = NewBenefitForm()
+    _profile_choices(form, programme)
+    return save_form(
+        form,
+        lambda: services.create_benefit(current_user, programme, form.changes()),
+        template="benefits/edit.html",
+        success_url=lambda benefit: url_for(
+            "benefits.show", slug=slug, code=cast(Benefit, benefit).code
+        ),
+        success_message=_("Gevinsten er oprettet."),
+        programme=programme,
+        benefit=None,
+        next_code=services.next_benefit_code_preview(programme),
+    )
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+def edit(slug, code):
+    programme = programme_services.get_programme_for(current_user, slug)
+    benefit = services.get_benefit(programme, code)
+    require(current_user, Action.EDIT_BENEFIT, benefit)
+    form = BenefitForm(obj=benefit)
+    _profile_choices(form, programme)
     if not form.is_submitted():
         form.types.data = [t.value for t in benefit.types]
         form.recipient_ids.data = [r.id for r in benefit.recipients]
@@ -124,3 +162,40 @@ def edit(slug, code):
         programme=programme,
         benefit=benefit,
     )
+
+
+@bp.route("/<code>/retire", methods=["GET", "POST"])
+def retire(slug, code):
+    programme = programme_services.get_programme_for(current_user, slug)
+    benefit = services.get_benefit(programme, code)
+    require(current_user, Action.EDIT_BENEFIT, benefit)
+    form = RetireBenefitForm(obj=benefit)
+    if benefit.is_retired and not form.is_submitted():
+        return redirect(url_for("benefits.show", slug=slug, code=code))
+    return save_form(
+        form,
+        lambda: services.retire_benefit(
+            current_user, benefit, form.reason.data, form.expected_version
+        ),
+        template="benefits/retire.html",
+        success_url=url_for("benefits.show", slug=slug, code=code),
+        success_message=_("Gevinsten er markeret som udgået."),
+        programme=programme,
+        benefit=benefit,
+    )
+
+
+@bp.post("/<code>/reinstate")
+def reinstate(slug, code):
+    programme = programme_services.get_programme_for(current_user, slug)
+    benefit = services.get_benefit(programme, code)
+    require(current_user, Action.EDIT_BENEFIT, benefit)
+    form = ReinstateBenefitForm()
+    if form.validate():
+        commit_or_flash(
+            lambda: services.reinstate_benefit(current_user, benefit, form.expected_version),
+            _("Gevinsten er taget op igen."),
+        )
+    else:
+        flash(next(iter(form.version.errors), _("Indlæs siden igen, og prøv på ny.")), "error")
+    return redirect(url_for("benefits.show", slug=slug, code=code))

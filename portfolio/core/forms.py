@@ -152,6 +152,13 @@ class OptionalIdSelectField(SelectField):
         except ValueError as error:
             raise ValueError(_("Vælg en af mulighederne.")) from error
 
+    def pre_validate(self, form: wtforms.Form) -> None:
+        # WTForms' own refusal of an id not offered is English ("Not a valid choice.").
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            raise ValidationError(_("Vælg en af mulighederne.")) from error
+
 
 def _clean_data(value):
     """The filter every field of every form runs: text as core/text.clean_text leaves it."""

@@ -236,6 +236,8 @@ def record_value(
 ) -> ManualValue:
     """Enter (or correct) a manual indicator's value for a period, with a source note."""
     require(actor, value_action(indicator), indicator.subject)
+    if indicator.benefit is not None and indicator.benefit.is_retired:
+        raise RuleViolation(_("Gevinsten er udgået; der registreres ikke nye målinger for den."))
     if not indicator.is_manual:
         raise RuleViolation(
             _("Indikatoren hentes fra en datakilde; dens værdier kan ikke tastes ind.")

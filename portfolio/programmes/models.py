@@ -379,8 +379,13 @@ class TimelineItem(Versioned, db.Model):
         return f"<TimelineItem {self.name!r} {self.start_month}..{self.end_month}>"
 
 
-class Annex(db.Model):
-    """A document the programme basis refers to, such as a project basis."""
+class Annex(Versioned, db.Model):
+    """A document the programme basis refers to, such as a project basis, perhaps with its
+    file (portfolio/programmes/annexes.py checks and serves it).
+
+    The file's bytes are kept in the row itself (deferred: a list of annexes never loads
+    them), so a backup carries them and a restore brings them back with the row.
+    """
 
     __tablename__ = "annexes"
     __table_args__ = (sa.UniqueConstraint("programme_id", "position"),)
@@ -391,8 +396,19 @@ class Annex(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     kind: Mapped[str] = mapped_column(sa.String(100), default="")
     reference: Mapped[str | None] = mapped_column(sa.String(500))
+    # The uploaded file: its name as shown (cleaned, never used as a path), the content type
+    # its bytes were checked to be, its size and SHA-256, and the bytes.
+    file_name: Mapped[str | None] = mapped_column(sa.String(200))
+    file_type: Mapped[str | None] = mapped_column(sa.String(100))
+    file_size: Mapped[int | None]
+    file_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    file_content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
 
     programme: Mapped[Programme] = relationship(back_populates="annexes")
+
+    @property
+    def has_file(self) -> bool:
+        return self.file_sha256 is not None
 
     def __repr__(self) -> str:
         return f"<Annex {self.title!r}>"

@@ -118,6 +118,7 @@ def _draw_programme_page(slug):
         stakeholders=organisation_services.list_stakeholders(programme.id),
         governance=organisation_services.governance_tree(bodies),
         can_edit=can(current_user, Action.EDIT_PROGRAMME, programme),
+        can_edit_stakeholders=can(current_user, Action.EDIT_STAKEHOLDER, programme),
     )
 
 

@@ -473,14 +473,18 @@ def light_for(data: StatusData, dimension: Dimension, today: dt.date) -> Light:
 
 
 def benefits_light(data: StatusData) -> Light:
-    """The benefits light: measured by the benefits' indicators, else the manual assessment."""
+    """The benefits light: measured by the benefits' indicators, else the manual assessment.
+
+    A retired benefit is no longer pursued, so it weighs in neither way.
+    """
+    pursued = [benefit for benefit in data.benefits if not benefit.is_retired]
     measured = {
         benefit: indicator_services.benefit_progress(data.benefit_readings(benefit))
-        for benefit in data.benefits
+        for benefit in pursued
     }
     if not any(measured.values()):
         return lights.manual_benefits_light(data.benefits_assessment)
-    demo = any(r.is_demo for b in data.benefits for r in data.benefit_readings(b))
+    demo = any(r.is_demo for b in pursued for r in data.benefit_readings(b))
     return lights.measured_benefits_light(
         [(benefit, progress) for benefit, progress in measured.items()], demo=demo
     )

@@ -104,7 +104,8 @@ def _benefits(data: StatusData) -> list[dict]:
                 "code": b.code,
                 "name": b.name,
                 "owner": b.owner,
-                "progress": progress.value if progress else None,
+                "progress": progress.value if progress and not b.is_retired else None,
+                "retired": b.is_retired,
             }
         )
     return result

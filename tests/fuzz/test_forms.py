@@ -82,6 +82,8 @@ SHOWN_LATER = {
         "budgets.rebaseline",
         ["approved_on", "approved_by", "document", "decision", "confirmed"],
     ),
+    # A retired benefit's page alone shows the button that takes it up again (its version).
+    "benefits.reinstate": ("benefits.retire", ["version"]),
 }
 # Routes that answer an accepted submission with a page (201) instead of a redirect, since
 # what it shows must not travel in a cookie or an address.
