@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.audit.versions import check_version
 from portfolio.auth.models import User
+from portfolio.auth.people import check_owner, sync_benefit_owner
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.core.errors import NotFound, RuleViolation
@@ -19,6 +20,7 @@ BENEFIT_FIELDS = (
     "name",
     "description",
     "owner",
+    "owner_user_id",
     "responsible",
     "operations_owner",
     "handed_over_on",
@@ -105,6 +107,8 @@ def update_benefit(
             _("Vælg mindst én gevinsttype."), errors={"types": [_("Vælg mindst én gevinsttype.")]}
         )
     check_version(benefit, expected_version)
+    changes = check_owner(changes, current_user_id=benefit.owner_user_id)
+    old_owner_id = benefit.owner_user_id
     programme_id = benefit.programme_id
     # Pick every linked object first (each pick is a query, which would flush early) …
     chosen_recipients = (
@@ -142,6 +146,8 @@ def update_benefit(
             # edit, so that the version moves on and a colleague's stale form is refused.
             benefit.updated_at = utcnow()
     db.session.flush()
+    # The owner named as a user holds the benefit owner's role on it, and only they do.
+    sync_benefit_owner(benefit, old_owner_id, benefit.owner_user_id)
     return changed
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
+from portfolio.auth import people
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services
 from portfolio.benefits.forms import BenefitForm
@@ -107,6 +108,7 @@ def edit(slug, code):
     form.goal_ids.choices = options(
         (g.id, f"V{n} {g.text}") for n, g in enumerate(programme.vision_goals, start=1)
     )
+    form.owner_user_id.choices = options(people.user_choices(benefit.owner_user))
     if not form.is_submitted():
         form.types.data = [t.value for t in benefit.types]
         form.recipient_ids.data = [r.id for r in benefit.recipients]
