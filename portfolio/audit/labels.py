@@ -181,7 +181,7 @@ FIELD_LABELS = {
     "parent_id": _l("Overordnet organ"),
     "participants": _l("Deltagere"),
     "password_hash": _l("Adgangskode"),
-    "percent_complete": _l("Færdiggjort (%)"),
+    "percent_complete": _l("Færdiggjort (procent)"),
     "paused_at": _l("Sat på pause"),
     "period": _l("Periode"),
     "period_precision": _l("Dateret til"),

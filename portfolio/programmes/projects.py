@@ -207,11 +207,12 @@ def add_dependency(
         raise RuleViolation(message, errors={field: [message]})
     path = _path(depends_on.id, project.id)
     if path is not None:
-        codes = dict(
-            db.session.execute(sa.select(Project.id, Project.code).where(Project.id.in_(path)))
-            .tuples()
-            .all()
-        )
+        codes = {
+            row.id: row.code
+            for row in db.session.execute(
+                sa.select(Project.id, Project.code).where(Project.id.in_(path))
+            )
+        }
         chain = " → ".join([project.code, *(codes[i] for i in path)])
         message = _(
             "Afhængigheden er ikke gemt: den ville give en kreds (%(chain)s), så ingen af "
