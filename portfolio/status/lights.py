@@ -63,29 +63,32 @@ def schedule_light(milestones, today: dt.date, projects=()) -> Light:
     """Green when on time, yellow 1–3 months late, red more than 3 months late.
 
     Counted: the milestones (a project's own milestones among them, named with their
-    project) and the projects in the plan that have an end month: one not completed by
-    then is late by the whole months since. A project without an end month is not counted
-    (the light says how many), so the light claims nothing about it.
+    project) and the open projects in the plan that have an end month: one not completed
+    by then is late by the whole months since. An open project without an end month is not
+    counted (the light says how many), nor is a finished one (no completion date is kept
+    to judge it by), so the light claims nothing about them.
     """
     rule = _(
         "Statens It-råds regel for tidsplan: grøn når milepælene og projekterne holder; gul "
         "ved 1–3 måneders forsinkelse; rød ved mere end 3 måneders forsinkelse. Forsinkelsen er "
         "hele kalendermåneder fra planlagt til faktisk eller forventet dato; en åben milepæl "
         "efter sin planlagte dato regnes tidligst til i dag. Et projekt, der ikke er afsluttet "
-        "efter sin slutmåned, er forsinket med de hele måneder siden; projekter uden slutmåned "
-        "og udgåede projekter tæller ikke. Det mest forsinkede afgør."
+        "efter sin slutmåned, er forsinket med de hele måneder siden; afsluttede og udgåede "
+        "projekter og projekter uden slutmåned tæller ikke. Det mest forsinkede afgør."
     )
     planned = [p for p in projects if not p.is_retired]
     by_id = {p.id: p for p in planned}
     counted = [m for m in milestones if m.status is not MilestoneStatus.CANCELLED]
-    dated = [p for p in planned if p.end_month is not None]
-    undated = len(planned) - len(dated)
-    items = [_milestone_item(m, today, by_id.get(m.project_id)) for m in counted]
+    # A finished project has no completion date to judge it by: it tells nothing either way.
+    open_projects = [p for p in planned if not p.is_finished]
+    dated = [p for p in open_projects if p.end_month is not None]
+    undated = len(open_projects) - len(dated)
+    items = [_milestone_item(m, today, by_id.get(getattr(m, "project_id", None))) for m in counted]
     items += [_project_item(p, today) for p in dated]
     undated_note = (
         " "
         + _(
-            "%(n)d projekter uden slutmåned tæller ikke med.",
+            "%(n)d åbne projekter uden slutmåned tæller ikke med.",
             n=undated,
         )
         if undated
@@ -97,7 +100,7 @@ def schedule_light(milestones, today: dt.date, projects=()) -> Light:
             rule,
             _("Der er ingen milepæle og ingen daterede projekter at vurdere tidsplanen ud fra.")
             + undated_note,
-            ((_("Projekter uden slutmåned"), str(undated)),) if undated else (),
+            ((_("Åbne projekter uden slutmåned"), str(undated)),) if undated else (),
         )
     worst = max(items, key=lambda item: (item.months, item.planned))
     late = worst.months
@@ -105,14 +108,14 @@ def schedule_light(milestones, today: dt.date, projects=()) -> Light:
         (_("Milepæle"), str(len(counted))),
         (_("Forsinkede"), str(sum(1 for m in counted if months_late(m, today) > 0))),
     )
-    if planned:
+    if open_projects:
         figures += (
-            (_("Projekter med slutmåned"), str(len(dated))),
+            (_("Åbne projekter med slutmåned"), str(len(dated))),
             (
                 _("Projekter over slutmåned"),
                 str(sum(1 for p in dated if project_months_late(p, today) > 0)),
             ),
-            (_("Projekter uden slutmåned"), str(undated)),
+            (_("Åbne projekter uden slutmåned"), str(undated)),
         )
     if late:  # "most delayed" of things that are all on time would mislead
         figures += ((_("Mest forsinket"), worst.detail),)
@@ -135,9 +138,7 @@ def schedule_light(milestones, today: dt.date, projects=()) -> Light:
 def _milestone_item(milestone, today: dt.date, project) -> _Late:
     text = milestone.title
     if project is not None:
-        text = _(
-            "%(title)s, milepæl i projekt %(code)s", title=milestone.title, code=project.code
-        )
+        text = _("%(title)s, milepæl i projekt %(code)s", title=milestone.title, code=project.code)
     return _Late(
         months=months_late(milestone, today),
         planned=milestone.planned_on,

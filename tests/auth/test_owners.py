@@ -56,9 +56,7 @@ def _enter_value(client):
     )
 
 
-def test_a_named_owner_can_measure_their_benefit_until_it_is_reassigned(
-    app, client, users, ddns
-):
+def test_a_named_owner_can_measure_their_benefit_until_it_is_reassigned(app, client, users, ddns):
     make_indicator(get_benefit(ddns, "GH2"), "GH2.7", unit="%")
     db.session.commit()
     secretariat = users.make("secretariat")

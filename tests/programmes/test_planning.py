@@ -76,7 +76,7 @@ def test_a_track_lead_plans_a_project_of_their_track(client, login_as, users):
     assert (project.owner_user_id, project.owner, project.percent_complete) == (lead.id, None, 40)
     assert (project.start_month, project.end_month) == (Month(2026, 2), Month(2027, 6))
     page = client.get("/programmes/ddns/projects/1.1").get_data(as_text=True)
-    assert "Track Lead" in page and "40 %" in page
+    assert "Track Lead" in page and "40&nbsp;%" in page
     changed = db.session.scalars(
         sa.select(AuditEntry.field).where(
             AuditEntry.entity == "projects", AuditEntry.entity_id == str(project.id)
@@ -94,9 +94,7 @@ def test_a_track_lead_plans_a_project_of_their_track(client, login_as, users):
         ({"owner": "Anne Andersen", "owner_user_id": "USER"}, "ikke begge"),
     ],
 )
-def test_a_bad_plan_is_refused_in_danish_and_changes_nothing(
-    client, login_as, changes, message
-):
+def test_a_bad_plan_is_refused_in_danish_and_changes_nothing(client, login_as, changes, message):
     user = login_as("secretariat")
     before = _project("1.2")
     if changes.get("owner_user_id") == "USER":
@@ -140,7 +138,7 @@ def test_dependencies_refuse_itself_and_cycles_in_danish(app, users, ddns):
         projects.add_dependency(actor, a, a)
     with pytest.raises(RuleViolation, match=r"kreds \(1\.1 → 1\.3 → 1\.2 → 1\.1\)"):
         projects.add_dependency(actor, a, c)
-    with pytest.raises(RuleViolation, match="afhænger allerede af 1.1"):
+    with pytest.raises(RuleViolation, match=r"afhænger allerede af 1\.1"):
         projects.add_dependency(actor, b, a)
     db.session.rollback()
     assert [d.depends_on.code for d in get_project(ddns, "1.1").depends_on] == []
@@ -342,14 +340,17 @@ def test_a_project_past_its_end_month_makes_the_light_late_and_says_so():
     assert red.colour is Colour.RED and "6 måneders forsinkelse" in red.reason
 
 
-def test_a_completed_cancelled_or_retired_project_is_not_late():
+def test_a_finished_or_retired_project_tells_nothing_either_way():
+    # No completion date is kept, so a finished project is neither late nor on time.
     for project in (
         _P("1.1", end=Month(2026, 1), status=ProjectStatus.COMPLETED),
         _P("1.2", end=Month(2026, 1), status=ProjectStatus.CANCELLED),
+        _P("1.3", end=Month(2026, 1), retired=True),
     ):
-        assert schedule_light([], TODAY, [project]).colour is Colour.GREEN
-    retired = schedule_light([], TODAY, [_P("1.3", end=Month(2026, 1), retired=True)])
-    assert retired.colour is Colour.NONE
+        assert schedule_light([], TODAY, [project]).colour is Colour.NONE
+    on_time = schedule_light([], TODAY, [_P("1.4", end=Month(2026, 11))])
+    assert on_time.colour is Colour.GREEN
+    assert on_time.reason == "Alle milepæle og daterede projekter holder tidsplanen."
 
 
 def test_an_overdue_project_milestone_is_named_with_its_project():
@@ -363,11 +364,11 @@ def test_undated_projects_claim_nothing():
     undated = [_P(f"1.{n}", pid=n) for n in range(1, 4)]
     light = schedule_light([], TODAY, undated)
     assert light.colour is Colour.NONE
-    assert "3 projekter uden slutmåned tæller ikke med." in light.reason
+    assert "3 åbne projekter uden slutmåned tæller ikke med." in light.reason
     on_time = schedule_light([_M("M", dt.date(2027, 1, 1))], TODAY, undated)
     assert on_time.colour is Colour.GREEN
     assert on_time.reason.startswith("Alle milepæle holder tidsplanen.")
-    assert "3 projekter uden slutmåned" in on_time.reason
+    assert "3 åbne projekter uden slutmåned" in on_time.reason
 
 
 def test_the_status_page_counts_a_late_project(client, login_as, users, ddns):
