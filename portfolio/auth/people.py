@@ -47,9 +47,13 @@ def check_owner(values: dict, *, current_user_id: int | None = None) -> dict:
 
     Exactly one of them, or neither: both given is refused. A user must exist and be
     active (unless they already were the owner). Returns the values with the name emptied
-    when a user is chosen, so the row holds one of the two.
+    when a user is chosen, and the user emptied when only a name is given, so the row
+    holds one of the two.
     """
     if "owner_user_id" not in values:
+        # A name alone (an API client that knows only the text) replaces a user owner.
+        if (values.get("owner") or "").strip():
+            return {**values, "owner_user_id": None}
         return values
     user_id = values.get("owner_user_id")
     name = (values.get("owner") or "").strip() if "owner" in values else ""

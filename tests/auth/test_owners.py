@@ -209,3 +209,15 @@ def test_a_workshop_action_needs_a_user_or_a_name(client, login_as, ddns):
     db.session.expire_all()
     action = db.session.get(Workshop, workshop.id).actions
     assert [(a.owner_label, a.owner) for a in action] == [("Secretariat", "")]
+
+
+def test_a_name_alone_replaces_a_user_owner(app, users, ddns):
+    from portfolio.risks.services import update_risk
+
+    actor = users.make("secretariat")
+    risk = get_risk(ddns, "R2")
+    update_risk(actor, risk, {"owner_user_id": actor.id}, risk.version)
+    update_risk(actor, risk, {"owner": "Anne uden konto"}, risk.version)  # as the API sends it
+    db.session.commit()
+    risk = get_risk(ddns, "R2")
+    assert (risk.owner_user_id, risk.owner_label) == (None, "Anne uden konto")
