@@ -59,6 +59,7 @@ def sample_values() -> dict[str, object]:
         "size": "trend",
         "indicator_code": ids.pop("indicator_code"),
         "timeline_id": ddns.timeline[0].id,
+        "direction": "up",
     }
 
 
@@ -109,6 +110,7 @@ def _sample_objects(ddns) -> dict[str, int]:
     workshop = _sample_workshop(ddns)
     metric = _sample_metric()
     lesson_id, issued_id = _sample_documents(ddns)
+    project_milestone_id, dependency_id = _sample_plan(ddns)
     db.session.commit()
     return {
         "indicator_code": "GH1.T",
@@ -118,6 +120,8 @@ def _sample_objects(ddns) -> dict[str, int]:
         "metric_id": metric.id,
         "workshop_action_id": workshop.actions[0].id,
         "milestone_id": db.session.scalar(sa.select(Milestone.id).limit(1)),
+        "project_milestone_id": project_milestone_id,
+        "dependency_id": dependency_id,
         "decision_id": db.session.scalar(sa.select(Decision.id).limit(1)),
         "action_id": db.session.scalar(sa.select(MitigationAction.id).limit(1)),
         "report_id": db.session.scalar(
@@ -233,6 +237,39 @@ def _sample_workshop(ddns):
     return workshop
 
 
+def _sample_plan(ddns) -> tuple[int, int]:
+    """A milestone of project 1.1, and 1.1 depending on 1.2 (finish to start)."""
+    import datetime as dt
+
+    from portfolio.programmes.models import Project, ProjectDependency
+    from portfolio.status.models import Milestone
+
+    def project(code):
+        return db.session.scalar(
+            sa.select(Project).where(Project.programme_id == ddns.id, Project.code == code)
+        )
+
+    first, second = project("1.1"), project("1.2")
+    milestone = db.session.scalar(sa.select(Milestone).where(Milestone.project_id == first.id))
+    if milestone is None:
+        milestone = Milestone(
+            programme_id=ddns.id,
+            track_id=first.track_id,
+            project_id=first.id,
+            title="Prøvemilepæl i projektet",
+            planned_on=dt.date(2027, 3, 1),
+        )
+        db.session.add(milestone)
+    dependency = db.session.scalar(
+        sa.select(ProjectDependency).where(ProjectDependency.project_id == first.id)
+    )
+    if dependency is None:
+        dependency = ProjectDependency(project=first, depends_on=second)
+        db.session.add(dependency)
+    db.session.flush()
+    return milestone.id, dependency.id
+
+
 def _sample_metric():
     """A JSON-stat source with one metric."""
     from portfolio.metrics.models import Metric, MetricSource
@@ -252,6 +289,13 @@ def _sample_metric():
 CODES = {
     "programmes.project": "1.1",
     "programmes.edit_project": "1.1",
+    "programmes.retire_project": "1.1",
+    "programmes.restore_project": "1.1",
+    "programmes.move_project": "1.1",
+    "programmes.add_dependency": "1.1",
+    "programmes.remove_dependency": "1.1",
+    "programmes.new_project_milestone": "1.1",
+    "programmes.edit_project_milestone": "1.1",
     "risks.show": "R1",
     "risks.edit": "R1",
     "api.update_risk": "R1",

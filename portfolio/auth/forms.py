@@ -1,10 +1,11 @@
 """Forms for signing in and managing one's account."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import EqualTo
+from wtforms.validators import EqualTo, ValidationError
 
-from portfolio.core.forms import Form
+from portfolio.core.forms import Form, OptionalIdSelectField
 from portfolio.core.validators import MaxLength, Required
 
 
@@ -31,3 +32,21 @@ class NewTokenForm(Form):
         validators=[Required(), MaxLength(100)],
         description=_l("Hvad tokenet bruges til, fx »Power BI-rapport«."),
     )
+
+
+class OwnerFields:
+    """Put among a form's bases for an owner who is a user or a named person.
+
+    The form declares `owner_user_id` (an OptionalIdSelectField of users, its choices set
+    by the view from auth/people.user_choices) and `owner` (a name for someone without an
+    account). Both given is refused here; the services refuse it too.
+    """
+
+    def validate_owner(self, field):
+        user_field = getattr(self, "owner_user_id", None)
+        if (field.data or "").strip() and user_field is not None and user_field.data is not None:
+            raise ValidationError(_("Vælg enten en bruger eller skriv et navn – ikke begge."))
+
+
+def owner_user_field(label) -> OptionalIdSelectField:
+    return OptionalIdSelectField(label)

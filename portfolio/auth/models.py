@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portfolio.core.models import Timestamped, UTCDateTime, Versioned, enum_column
 from portfolio.extensions import db
@@ -154,3 +154,27 @@ class Membership(db.Model):
 
     def __repr__(self) -> str:
         return f"<Membership user={self.user_id} {self.role.value} programme={self.programme_id}>"
+
+
+class OwnedByPerson:
+    """An owner (or lead) who is a user of the system or a person named in free text.
+
+    The text column `owner` stays for people without an account; `owner_user_id` names a
+    user. One of them is set, or neither (core rule in auth/people.py); a user shows by
+    their current name.
+    """
+
+    @declared_attr
+    def owner_user_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    @declared_attr
+    def owner_user(cls) -> Mapped[User | None]:
+        return relationship("User", lazy="joined")
+
+    @property
+    def owner_label(self) -> str | None:
+        """The owner as pages show them: the user's name, else the named person."""
+        if self.owner_user is not None:
+            return self.owner_user.display_name
+        return getattr(self, "owner", None) or None

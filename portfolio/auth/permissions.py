@@ -61,7 +61,7 @@ DESCRIPTIONS = {
     ),
     Action.EDIT_TRACK: "Edit a track's name, description and deliverables",
     Action.COMMENT_TRACK: "Write a track's status commentary",
-    Action.EDIT_PROJECT: "Create and edit projects",
+    Action.EDIT_PROJECT: "Create, edit, order and retire projects and their dependencies",
     Action.EDIT_MILESTONE: "Create and edit milestones and deliverables on the timeline",
     Action.EDIT_RISK: "Create, edit, reassess and close risks and their mitigation actions",
     Action.EDIT_BENEFIT: (
@@ -147,7 +147,7 @@ RIGHT_NAMES = {
     ),
     Action.EDIT_TRACK: _l("redigere sporets navn, beskrivelse og leverancer"),
     Action.COMMENT_TRACK: _l("skrive sporets statuskommentar"),
-    Action.EDIT_PROJECT: _l("oprette og redigere projekter"),
+    Action.EDIT_PROJECT: _l("oprette, redigere, ordne og tage projekter ud af planen"),
     Action.EDIT_MILESTONE: _l("oprette og redigere milepæle"),
     Action.EDIT_RISK: _l("oprette, redigere, genvurdere og lukke risici"),
     Action.EDIT_BENEFIT: _l(
@@ -234,6 +234,9 @@ def permission_table_markdown() -> str:
         "so the pages and the JSON API obey the same table. Command-line tools are run by the",
         "operator who has shell access to the server; those that change programme data act",
         "as a named user (`--as EMAIL`) and are checked against this table too.",
+        "Naming a user as a benefit's owner (the benefit's form) gives them a *benefit*",
+        "membership of that benefit; naming someone else, a free-text name or nobody",
+        "removes it again (docs/projects.md). Both are audited rows of memberships.",
         "A refusal (403) names the missing right in words in the user's language",
         '("Du har ikke rettighed til at redigere og indlæse prognose og forbrug."), from',
         "`RIGHT_NAMES` beside this table, never the action's code.",

@@ -6,7 +6,8 @@ from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaFiel
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portfolio.core.forms import CreateForm, DateField, EditForm
+from portfolio.auth.forms import OwnerFields
+from portfolio.core.forms import CreateForm, DateField, EditForm, OptionalIdSelectField
 from portfolio.core.validators import MaxLength, Required
 
 
@@ -35,10 +36,11 @@ class IdCheckboxesField(CheckboxesField):
         super().__init__(label, validators, coerce=int, **kwargs)
 
 
-class BenefitForm(EditForm):
+class BenefitForm(OwnerFields, EditForm):
     name = StringField(_l("Navn"), validators=[Required(), MaxLength(300)])
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(20_000)])
-    owner = StringField(_l("Gevinstejer"), validators=[Optional(), MaxLength(200)])
+    owner_user_id = OptionalIdSelectField(_l("Gevinstejer (bruger)"))
+    owner = StringField(_l("Gevinstejer (navn)"), validators=[Optional(), MaxLength(200)])
     responsible = StringField(
         _l("Ansvarlig for opfølgningen"), validators=[Optional(), MaxLength(200)]
     )

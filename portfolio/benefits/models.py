@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.auth.models import OwnedByPerson
 from portfolio.core.models import Timestamped, Versioned, enum_column
 from portfolio.extensions import db
 
@@ -88,7 +89,7 @@ class BenefitTypeLink(db.Model):
         return f"<BenefitTypeLink {self.benefit_id} {self.type.value}>"
 
 
-class Benefit(Versioned, Timestamped, db.Model):
+class Benefit(OwnedByPerson, Versioned, Timestamped, db.Model):
     __tablename__ = "benefits"
     __table_args__ = (sa.UniqueConstraint("programme_id", "code"),)
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.audit.versions import apply_changes, check_version
 from portfolio.auth.models import User
+from portfolio.auth.people import check_owner, sync_benefit_owner
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.core.errors import NotFound, RuleViolation
@@ -21,6 +22,7 @@ BENEFIT_FIELDS = (
     "name",
     "description",
     "owner",
+    "owner_user_id",
     "responsible",
     "operations_owner",
     "handed_over_on",
@@ -114,7 +116,7 @@ def create_benefit(actor: User, programme: Programme, values: dict) -> Benefit:
     `values` holds what the profile form edits (texts, owners, types and links).
     """
     require(actor, Action.EDIT_BENEFIT, programme)
-    values = dict(values)
+    values = check_owner(dict(values))
     types = values.pop("types", None) or []
     if not types:
         raise RuleViolation(
@@ -145,6 +147,8 @@ def create_benefit(actor: User, programme: Programme, values: dict) -> Benefit:
     benefit.projects = chosen["projects"]
     benefit.goals = sorted(chosen["goals"], key=lambda g: g.position)
     db.session.flush()
+    # A user named owner gets the benefit-owner right for it at once.
+    sync_benefit_owner(benefit, None, benefit.owner_user_id)
     return benefit
 
 
@@ -200,6 +204,8 @@ def update_benefit(
             _("Vælg mindst én gevinsttype."), errors={"types": [_("Vælg mindst én gevinsttype.")]}
         )
     check_version(benefit, expected_version)
+    changes = check_owner(changes, current_user_id=benefit.owner_user_id)
+    old_owner_id = benefit.owner_user_id
     programme_id = benefit.programme_id
     # Pick every linked object first (each pick is a query, which would flush early) …
     chosen_recipients = (
@@ -237,6 +243,8 @@ def update_benefit(
             # edit, so that the version moves on and a colleague's stale form is refused.
             benefit.updated_at = utcnow()
     db.session.flush()
+    # The owner named as a user holds the benefit owner's role on it, and only they do.
+    sync_benefit_owner(benefit, old_owner_id, benefit.owner_user_id)
     return changed
 
 

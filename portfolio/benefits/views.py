@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
+from portfolio.auth import people
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services
 from portfolio.benefits.forms import (
@@ -106,9 +107,11 @@ def show(slug, code):
     )
 
 
-def _profile_choices(form, programme) -> None:
-    """Fill the profile form's choice lists with the programme's own."""
+def _profile_choices(form, programme, owner_user=None) -> None:
+    """Fill the profile form's choice lists with the programme's own (and the users who
+    may be named owner, the current owner among them)."""
     form.types.choices = enum_choices(BenefitType)
+    form.owner_user_id.choices = options(people.user_choices(owner_user))
     form.recipient_ids.choices = options(
         (r.id, r.name) for r in services.recipients_of(programme.id)
     )
@@ -144,7 +147,7 @@ def edit(slug, code):
     benefit = services.get_benefit(programme, code)
     require(current_user, Action.EDIT_BENEFIT, benefit)
     form = BenefitForm(obj=benefit)
-    _profile_choices(form, programme)
+    _profile_choices(form, programme, benefit.owner_user)
     if not form.is_submitted():
         form.types.data = [t.value for t in benefit.types]
         form.recipient_ids.data = [r.id for r in benefit.recipients]

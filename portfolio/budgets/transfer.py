@@ -109,7 +109,7 @@ def workbook_data(
                 probability=translate(str(r.probability.label), locale),
                 consequence=translate(str(r.consequence.label), locale),
                 score=r.score,
-                owner=r.owner or "",
+                owner=r.owner_label or "",
                 status=translate(str(r.status.label), locale),
                 track=r.track.label if r.track else "",
             )
@@ -122,7 +122,7 @@ def workbook_data(
                 types=[translate(str(t.label), locale) for t in b.types],
                 description=b.description,
                 recipients=[x.name for x in b.recipients],
-                owner=b.owner or "",
+                owner=b.owner_label or "",
             )
             for b in list_benefits(programme.id)
         ],

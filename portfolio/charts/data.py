@@ -162,9 +162,12 @@ class TimelineProject:
 
 @dataclass(frozen=True)
 class TimelineTrack:
-    """A track (spor) and its projects, in the order they are to be shown."""
+    """A track (spor) and its projects, in the order they are to be shown.
 
-    number: int
+    A group of projects under no track (cross-cutting ones) has no number.
+    """
+
+    number: int | None
     name: str
     projects: tuple[TimelineProject, ...] = ()
 

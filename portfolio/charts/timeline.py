@@ -126,7 +126,12 @@ def layout_rows(data: TimelineData, locale: str = "da") -> list[Row]:
         row_kind = RowKind.PHASE if kind is PeriodKind.PHASE else RowKind.WAVE
         rows += [Row(row_kind, p.name, p.start, p.end, is_current=p in current) for p in periods]
     for track in data.tracks:
-        rows.append(Row(RowKind.TRACK, f"{text('track', locale)} {track.number}: {track.name}"))
+        label = (
+            track.name
+            if track.number is None
+            else f"{text('track', locale)} {track.number}: {track.name}"
+        )
+        rows.append(Row(RowKind.TRACK, label))
         for project in track.projects:
             rows.append(
                 Row(

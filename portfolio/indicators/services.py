@@ -498,7 +498,7 @@ def benefit_snapshot(benefit: Benefit, readings: list[Reading]) -> dict:
         "name": benefit.name,
         "description": benefit.description,
         "is_disbenefit": benefit.is_disbenefit,
-        "owner": benefit.owner,
+        "owner": benefit.owner_label,
         "responsible": benefit.responsible,
         "operations_owner": benefit.operations_owner,
         "handed_over_on": _iso(benefit.handed_over_on),

@@ -1,13 +1,16 @@
 """Forms for a programme's master data, its tracks and its projects."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Optional, Regexp
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional, Regexp
 
+from portfolio.auth.forms import OwnerFields
 from portfolio.core.forms import (
     CreateForm,
     EditForm,
     EnumSelectField,
+    Form,
     MonthField,
     OptionalIdSelectField,
 )
@@ -15,6 +18,16 @@ from portfolio.core.validators import MaxLength, Required
 from portfolio.programmes.models import ProgrammeStatus, ProjectStatus
 
 LONG_TEXT = 20_000
+
+
+class PercentField(IntegerField):
+    """A whole number of percent, with a Danish message for anything else."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("Angiv et helt tal fra 0 til 100.")) from error
 
 
 class ProgrammeForm(EditForm):
@@ -58,7 +71,7 @@ class TrackForm(EditForm):
         ]
 
 
-class ProjectForm(EditForm):
+class ProjectForm(OwnerFields, EditForm):
     code = StringField(
         _l("Nummer"),
         validators=[
@@ -72,8 +85,16 @@ class ProjectForm(EditForm):
     )
     name = StringField(_l("Navn"), validators=[Required(), MaxLength(300)])
     track_id = OptionalIdSelectField(_l("Spor"))
-    owner = StringField(_l("Projektejer"), validators=[Optional(), MaxLength(200)])
+    owner_user_id = OptionalIdSelectField(_l("Projektleder (bruger)"))
+    owner = StringField(_l("Projektleder (navn)"), validators=[Optional(), MaxLength(200)])
     status = EnumSelectField(_l("Status"), enum_cls=ProjectStatus)
+    percent_complete = PercentField(
+        _l("Færdiggjort (procent)"),
+        validators=[
+            Optional(),
+            NumberRange(0, 100, message=_l("Angiv et helt tal fra 0 til 100.")),
+        ],
+    )
     start_month = MonthField(_l("Start (måned)"), validators=[Optional()])
     end_month = MonthField(_l("Slut (måned)"), validators=[Optional()])
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(LONG_TEXT)])
@@ -81,3 +102,14 @@ class ProjectForm(EditForm):
 
 class NewProjectForm(CreateForm, ProjectForm):
     """Creating a project: there is no stored version to carry yet."""
+
+
+class DependencyForm(Form):
+    """Add a finish-to-start dependency: this project starts when the chosen one is done."""
+
+    depends_on_id = OptionalIdSelectField(_l("Afhænger af projekt"), validators=[Required()])
+    description = StringField(_l("Bemærkning"), validators=[Optional(), MaxLength(500)])
+
+
+class ProjectStepForm(EditForm):
+    """Retire, restore or move a project, at the version shown (no fields of its own)."""

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.auth.models import OwnedByPerson
 from portfolio.core.models import Timestamped, UTCDateTime, Versioned, enum_column
 from portfolio.core.months import Month, MonthType
 from portfolio.extensions import db
@@ -153,7 +154,9 @@ class Programme(Versioned, Timestamped, db.Model):
         back_populates="programme", order_by="Track.number", cascade="all, delete-orphan"
     )
     projects: Mapped[list[Project]] = relationship(
-        back_populates="programme", order_by="Project.code", cascade="all, delete-orphan"
+        back_populates="programme",
+        order_by="(Project.position, Project.code)",
+        cascade="all, delete-orphan",
     )
     timeline: Mapped[list[TimelineItem]] = relationship(
         back_populates="programme", order_by="TimelineItem.position", cascade="all, delete-orphan"
@@ -234,7 +237,9 @@ class Track(Versioned, db.Model):
     deliverables: Mapped[list[Deliverable]] = relationship(
         back_populates="track", order_by="Deliverable.position", cascade="all, delete-orphan"
     )
-    projects: Mapped[list[Project]] = relationship(back_populates="track", order_by="Project.code")
+    projects: Mapped[list[Project]] = relationship(
+        back_populates="track", order_by="(Project.position, Project.code)"
+    )
 
     @property
     def label(self) -> str:
@@ -267,9 +272,21 @@ class Deliverable(db.Model):
         return f"<Deliverable {self.position} of track {self.track_id}>"
 
 
-class Project(Versioned, Timestamped, db.Model):
+class Project(OwnedByPerson, Versioned, Timestamped, db.Model):
+    """A project of a programme; `owner`/`owner_user_id` name its lead (projektleder)."""
+
     __tablename__ = "projects"
-    __table_args__ = (sa.UniqueConstraint("programme_id", "code"),)
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "code"),
+        sa.CheckConstraint(
+            "percent_complete IS NULL OR (percent_complete >= 0 AND percent_complete <= 100)",
+            name="percent_in_range",
+        ),
+        sa.CheckConstraint(
+            "start_month IS NULL OR end_month IS NULL OR start_month <= end_month",
+            name="start_before_end",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
@@ -286,6 +303,13 @@ class Project(Versioned, Timestamped, db.Model):
     status: Mapped[ProjectStatus] = mapped_column(
         enum_column(ProjectStatus, "project_status"), default=ProjectStatus.ACTIVE
     )
+    # How far the project has come, 0–100; empty until someone states it.
+    percent_complete: Mapped[int | None]
+    # The order projects are listed and drawn in (then by code); 0 until reordered.
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A retired project is taken out of the plan: off the timelines and the lights, kept
+    # (with its history) and listed apart; it can be restored.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     programme: Mapped[Programme] = relationship(back_populates="projects")
     track: Mapped[Track | None] = relationship(back_populates="projects")
@@ -304,6 +328,28 @@ class Project(Versioned, Timestamped, db.Model):
         back_populates="to_project",
         cascade="all, delete-orphan",
     )
+
+    depends_on: Mapped[list[ProjectDependency]] = relationship(
+        foreign_keys="ProjectDependency.project_id",
+        back_populates="project",
+        cascade="all, delete-orphan",
+        order_by="ProjectDependency.id",
+    )
+    needed_by: Mapped[list[ProjectDependency]] = relationship(
+        foreign_keys="ProjectDependency.depends_on_id",
+        back_populates="depends_on",
+        cascade="all, delete-orphan",
+        order_by="ProjectDependency.id",
+    )
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def is_finished(self) -> bool:
+        """Completed or cancelled: nothing of it can be late any more."""
+        return self.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
 
     def items_of(self, kind: ProjectItemKind) -> list[ProjectItem]:
         return [item for item in self.items if item.kind is kind]
@@ -351,6 +397,41 @@ class ProjectLink(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProjectLink {self.from_project_id} -> {self.to_project_id}>"
+
+
+class ProjectDependency(db.Model):
+    """Finish-to-start (afslutning før start): `project` starts when `depends_on` is done.
+
+    Both projects are of the same programme; a project never depends on itself, and the
+    dependencies never form a cycle (projects.add_dependency refuses one).
+    """
+
+    __tablename__ = "project_dependencies"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "depends_on_id"),
+        sa.CheckConstraint("project_id <> depends_on_id", name="not_itself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    depends_on_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    project: Mapped[Project] = relationship(foreign_keys=[project_id], back_populates="depends_on")
+    depends_on: Mapped[Project] = relationship(
+        foreign_keys=[depends_on_id], back_populates="needed_by"
+    )
+
+    @property
+    def programme_id(self) -> int:
+        return self.project.programme_id
+
+    @property
+    def track_id(self) -> int | None:
+        return self.project.track_id
+
+    def __repr__(self) -> str:
+        return f"<ProjectDependency {self.project_id} after {self.depends_on_id}>"
 
 
 class TimelineItem(Versioned, db.Model):

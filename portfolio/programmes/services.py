@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
-from portfolio.auth.permissions import Action, Target, require, visible_programme_ids
+from portfolio.auth.permissions import Action, require, visible_programme_ids
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.months import Month
 from portfolio.core.pagination import Page, paginate
@@ -19,6 +19,7 @@ from portfolio.programmes.models import (
     Deliverable,
     Programme,
     Project,
+    ProjectDependency,
     ProjectLink,
     TimelineItem,
     TimelineKind,
@@ -79,7 +80,9 @@ PAGE_OPTIONS = (
     selectinload(Programme.timeline),
     selectinload(Programme.annexes),
     selectinload(Programme.tracks).joinedload(Track.deliverables),
-    selectinload(Programme.projects),
+    selectinload(Programme.projects)
+    .selectinload(Project.depends_on)
+    .joinedload(ProjectDependency.depends_on),
 )
 
 
@@ -143,6 +146,8 @@ def get_project(programme: Programme, code: str) -> Project:
             selectinload(Project.links_out)
             .selectinload(ProjectLink.to_project)
             .selectinload(Project.programme),
+            selectinload(Project.depends_on).joinedload(ProjectDependency.depends_on),
+            selectinload(Project.needed_by).joinedload(ProjectDependency.project),
         )
     )
     if project is None:
@@ -264,55 +269,6 @@ def replace_deliverables(track: Track, texts: list[str]) -> bool:
     return True
 
 
-PROJECT_FIELDS = (
-    "code",
-    "name",
-    "description",
-    "owner",
-    "track_id",
-    "status",
-    "start_month",
-    "end_month",
-)
-
-
-def create_project(actor: User, programme: Programme, values: dict) -> Project:
-    """Add a project to a programme (a track lead only to their own track)."""
-    require(
-        actor,
-        Action.EDIT_PROJECT,
-        Target(programme_id=programme.id, track_id=values.get("track_id")),
-    )
-    _check_track(programme, values.get("track_id"))
-    _check_period(values.get("start_month"), values.get("end_month"))
-    _check_code_free(programme, values["code"])
-    project = Project(programme_id=programme.id, **_only(values, PROJECT_FIELDS))
-    db.session.add(project)
-    db.session.flush()
-    return project
-
-
-def update_project(
-    actor: User, project: Project, changes: dict, expected_version: int | None = None
-) -> list[str]:
-    """Change a project; moving it to another track needs rights on both tracks."""
-    require(actor, Action.EDIT_PROJECT, project)
-    changes = _only(changes, PROJECT_FIELDS)
-    if "track_id" in changes and changes["track_id"] != project.track_id:
-        require(
-            actor,
-            Action.EDIT_PROJECT,
-            Target(programme_id=project.programme_id, track_id=changes["track_id"]),
-        )
-        _check_track(project.programme, changes["track_id"])
-    if "code" in changes and changes["code"] != project.code:
-        _check_code_free(project.programme, changes["code"])
-    _check_period(
-        changes.get("start_month", project.start_month), changes.get("end_month", project.end_month)
-    )
-    return apply_changes(project, changes, expected_version)
-
-
 def _only(values: dict, fields) -> dict:
     return {k: v for k, v in values.items() if k in fields}
 
@@ -322,23 +278,4 @@ def _check_period(start: Month | None, end: Month | None) -> None:
         raise RuleViolation(
             _("Perioden slutter før den begynder."),
             errors={"end_month": [_("Slutmåneden skal ligge efter startmåneden.")]},
-        )
-
-
-def _check_track(programme: Programme, track_id: int | None) -> None:
-    if track_id is not None and track_id not in {t.id for t in programme.tracks}:
-        raise RuleViolation(
-            _("Sporet hører ikke til programmet."),
-            errors={"track_id": [_("Vælg et af programmets spor.")]},
-        )
-
-
-def _check_code_free(programme: Programme, code: str) -> None:
-    taken = db.session.scalar(
-        sa.select(Project.id).where(Project.programme_id == programme.id, Project.code == code)
-    )
-    if taken is not None:
-        raise RuleViolation(
-            _("Projektnummeret er allerede i brug."),
-            errors={"code": [_("Et andet projekt har allerede dette nummer.")]},
         )

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from portfolio.auth.forms import OwnerFields
 from portfolio.core.forms import (
     CreateForm,
     DateField,
@@ -16,13 +17,14 @@ from portfolio.core.validators import MaxLength, Required
 from portfolio.risks.models import ActionStatus, Level, RiskStatus
 
 
-class RiskForm(EditForm):
+class RiskForm(OwnerFields, EditForm):
     """Edit a risk's texts, owner and track; its levels change through a reassessment."""
 
     title = StringField(_l("Risiko"), validators=[Required(), MaxLength(300)])
     description = TextAreaField(_l("Beskrivelse"), validators=[MaxLength(20_000)])
     consequence_text = TextAreaField(_l("Konsekvens (beskrivelse)"), validators=[MaxLength(5_000)])
-    owner = StringField(_l("Risikoejer"), validators=[Optional(), MaxLength(200)])
+    owner_user_id = OptionalIdSelectField(_l("Risikoejer (bruger)"))
+    owner = StringField(_l("Risikoejer (navn)"), validators=[Optional(), MaxLength(200)])
     track_id = OptionalIdSelectField(_l("Spor"))
 
 
@@ -53,9 +55,10 @@ class CloseForm(EditForm):
     note = TextAreaField(_l("Begrundelse"), validators=[Required(), MaxLength(5000)])
 
 
-class ActionForm(Form):
+class ActionForm(OwnerFields, Form):
     description = TextAreaField(_l("Handling"), validators=[Required(), MaxLength(5000)])
-    owner = StringField(_l("Ansvarlig"), validators=[Optional(), MaxLength(200)])
+    owner_user_id = OptionalIdSelectField(_l("Ansvarlig (bruger)"))
+    owner = StringField(_l("Ansvarlig (navn)"), validators=[Optional(), MaxLength(200)])
     due_on = DateField(_l("Frist"), validators=[Optional()])
     status = EnumSelectField(_l("Status"), enum_cls=ActionStatus)
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.auth.models import OwnedByPerson
 from portfolio.core.models import Timestamped, UTCDateTime, Versioned, enum_column, utcnow
 from portfolio.extensions import db
 
@@ -59,7 +60,7 @@ _RISK_STATUS_LABELS = {
 }
 
 
-class Risk(Versioned, Timestamped, db.Model):
+class Risk(OwnedByPerson, Versioned, Timestamped, db.Model):
     __tablename__ = "risks"
     __table_args__ = (sa.UniqueConstraint("programme_id", "code"),)
 
@@ -208,7 +209,7 @@ class RiskAssessment(db.Model):
         return f"<RiskAssessment risk={self.risk_id} {self.assessed_on} score={self.score}>"
 
 
-class MitigationAction(Versioned, Timestamped, db.Model):
+class MitigationAction(OwnedByPerson, Versioned, Timestamped, db.Model):
     """Something done to lessen a risk, with an owner and a due date."""
 
     __tablename__ = "mitigation_actions"

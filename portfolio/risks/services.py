@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
+from portfolio.auth.people import check_owner
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.locking import next_number
@@ -26,6 +27,7 @@ RISK_FIELDS = (
     "probability",
     "consequence",
     "owner",
+    "owner_user_id",
     "status",
     "track_id",
 )
@@ -69,6 +71,7 @@ def create_risk(actor: User, programme: Programme, values: dict) -> Risk:
         actor, Action.EDIT_RISK, Target(programme_id=programme.id, track_id=values.get("track_id"))
     )
     _check_track(programme, values.get("track_id"))
+    values = check_owner(values)
     risk = Risk(
         programme_id=programme.id,
         code=next_risk_code(programme),
@@ -99,6 +102,7 @@ def update_risk(
     """
     require(actor, Action.EDIT_RISK, risk)
     changes = {k: v for k, v in changes.items() if k in RISK_FIELDS}
+    changes = check_owner(changes, current_user_id=risk.owner_user_id)
     if "track_id" in changes and changes["track_id"] != risk.track_id:
         require(
             actor,
@@ -255,11 +259,12 @@ def today_for_history() -> dt.date:
     return today()
 
 
-ACTION_FIELDS = ("description", "owner", "due_on", "status")
+ACTION_FIELDS = ("description", "owner", "owner_user_id", "due_on", "status")
 
 
 def add_action(actor: User, risk: Risk, values: dict) -> MitigationAction:
     require(actor, Action.EDIT_RISK, risk)
+    values = check_owner(values)
     action = MitigationAction(risk=risk, **{k: v for k, v in values.items() if k in ACTION_FIELDS})
     db.session.add(action)
     db.session.flush()
@@ -277,6 +282,6 @@ def update_action(
     actor: User, action: MitigationAction, changes: dict, expected_version: int | None = None
 ) -> list[str]:
     require(actor, Action.EDIT_RISK, action.risk)
-    return apply_changes(
-        action, {k: v for k, v in changes.items() if k in ACTION_FIELDS}, expected_version
-    )
+    changes = {k: v for k, v in changes.items() if k in ACTION_FIELDS}
+    changes = check_owner(changes, current_user_id=action.owner_user_id)
+    return apply_changes(action, changes, expected_version)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
+from portfolio.auth import people
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core import clock
 from portfolio.core.forms import options, save_form
@@ -69,6 +70,12 @@ def _draw_register(slug):
     )
 
 
+def _action_form():
+    form = ActionForm()
+    form.owner_user_id.choices = options(people.user_choices())
+    return form
+
+
 @bp.get("/<code>")
 def show(slug, code):
     programme = programme_services.get_programme_for(current_user, slug)
@@ -80,7 +87,7 @@ def show(slug, code):
         trend=services.trend(risk),
         history=history_of(risk),
         can_edit=can(current_user, Action.EDIT_RISK, risk),
-        action_form=ActionForm(),
+        action_form=_action_form(),
         indicator_readings=indicator_services.readings_where(Indicator.risk_id == risk.id),
     )
 
@@ -138,7 +145,7 @@ def add_action(slug, code):
     programme = programme_services.get_programme_for(current_user, slug)
     risk = services.get_risk(programme, code)
     require(current_user, Action.EDIT_RISK, risk)
-    form = ActionForm()
+    form = _action_form()
     if form.validate():
         services.add_action(current_user, risk, form.data)
         db.session.commit()
@@ -176,6 +183,7 @@ def new(slug):
         require(current_user, Action.EDIT_RISK, programme)
     form = NewRiskForm()
     form.track_id.choices = _track_choices(programme)
+    form.owner_user_id.choices = options(people.user_choices())
     return save_form(
         form,
         lambda: services.create_risk(current_user, programme, form.changes()),
@@ -194,6 +202,7 @@ def edit(slug, code):
     require(current_user, Action.EDIT_RISK, risk)
     form = RiskForm(obj=risk)
     form.track_id.choices = _track_choices(programme)
+    form.owner_user_id.choices = options(people.user_choices(risk.owner_user))
     return save_form(
         form,
         lambda: services.update_risk(current_user, risk, form.changes(), form.expected_version),

@@ -309,7 +309,7 @@ def _programme_data(programme: m.Programme) -> dict:
                 "types": [link.type.value for link in b.type_links],
                 "description": b.description,
                 "recipients": [r.name for r in b.recipients],
-                "owner": b.owner,
+                "owner": b.owner_label,
                 "disbenefit": b.is_disbenefit,
             }
             for b in benefits
@@ -326,7 +326,7 @@ def _programme_data(programme: m.Programme) -> dict:
                 "probability": r.probability.value,
                 "consequence": r.consequence.value,
                 "assessment_note": r.assessment_note,
-                "owner": r.owner,
+                "owner": r.owner_label,
                 "track": number_of.get(r.track_id) if r.track_id else None,
             }
             for r in risks
@@ -380,7 +380,7 @@ def _project_data(project: m.Project, number_of: dict[int, int]) -> dict:
         "code": project.code,
         "name": project.name,
         "track": number_of.get(project.track_id) if project.track_id else None,
-        "owner": project.owner,
+        "owner": project.owner_label,
         "status": project.status.value,
         "period": _period(project.start_month, project.end_month, project.period_precision),
         "description": project.description,

@@ -9,11 +9,13 @@ also turn a project red, which the risk rule below expresses on the programme's 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from portfolio.core.i18n import format_day
+from portfolio.core.i18n import format_day, format_month
 from portfolio.core.lights import Colour, Light
+from portfolio.core.months import Month
 from portfolio.indicators.models import Progress
 from portfolio.status.models import MilestoneKind, MilestoneStatus
 
@@ -36,40 +38,129 @@ def months_late(milestone, today: dt.date) -> int:
     return max((expected.year - planned.year) * 12 + expected.month - planned.month, 0)
 
 
-def schedule_light(milestones, today: dt.date) -> Light:
-    """Green when on time, yellow 1–3 months late, red more than 3 months late."""
+def project_months_late(project, today: dt.date) -> int:
+    """Whole months a project in the plan is past its end month without being finished.
+
+    A completed or cancelled project, or one without an end month, is never late; one still
+    open in the month after its end month is one month late.
+    """
+    if project.end_month is None or project.is_finished or project.is_retired:
+        return 0
+    return max(project.end_month.months_until(Month.of(today)), 0)
+
+
+@dataclass(frozen=True)
+class _Late:
+    """One thing the schedule is judged by: a milestone or a project's end month."""
+
+    months: int
+    planned: dt.date
+    text: str  # how the reason names it
+    detail: str  # how "Mest forsinket" shows it
+
+
+def schedule_light(milestones, today: dt.date, projects=()) -> Light:
+    """Green when on time, yellow 1–3 months late, red more than 3 months late.
+
+    Counted: the milestones (a project's own milestones among them, named with their
+    project) and the open projects in the plan that have an end month: one not completed
+    by then is late by the whole months since. An open project without an end month is not
+    counted (the light says how many), nor is a finished one (no completion date is kept
+    to judge it by), so the light claims nothing about them.
+    """
     rule = _(
-        "Statens It-råds regel for tidsplan: grøn når milepælene holder; gul ved 1–3 måneders "
-        "forsinkelse; rød ved mere end 3 måneders forsinkelse. Forsinkelsen er hele "
-        "kalendermåneder fra planlagt til faktisk eller forventet dato; en åben milepæl efter "
-        "sin planlagte dato regnes tidligst til i dag. Den mest forsinkede milepæl afgør."
+        "Statens It-råds regel for tidsplan: grøn når milepælene og projekterne holder; gul "
+        "ved 1–3 måneders forsinkelse; rød ved mere end 3 måneders forsinkelse. Forsinkelsen er "
+        "hele kalendermåneder fra planlagt til faktisk eller forventet dato; en åben milepæl "
+        "efter sin planlagte dato regnes tidligst til i dag. Et projekt, der ikke er afsluttet "
+        "efter sin slutmåned, er forsinket med de hele måneder siden; afsluttede og udgåede "
+        "projekter og projekter uden slutmåned tæller ikke. Det mest forsinkede afgør."
     )
+    planned = [p for p in projects if not p.is_retired]
+    by_id = {p.id: p for p in planned}
     counted = [m for m in milestones if m.status is not MilestoneStatus.CANCELLED]
-    if not counted:
-        return Light(Colour.NONE, rule, _("Der er ingen milepæle at vurdere tidsplanen ud fra."))
-    worst = max(counted, key=lambda m: (months_late(m, today), m.planned_on))
-    late = months_late(worst, today)
-    figures = (
+    # A finished project has no completion date to judge it by: it tells nothing either way.
+    open_projects = [p for p in planned if not p.is_finished]
+    dated = [p for p in open_projects if p.end_month is not None]
+    undated = len(open_projects) - len(dated)
+    items = [_milestone_item(m, today, by_id.get(getattr(m, "project_id", None))) for m in counted]
+    items += [_project_item(p, today) for p in dated]
+    undated_note = (
+        " "
+        + _(
+            "%(n)d åbne projekter uden slutmåned tæller ikke med.",
+            n=undated,
+        )
+        if undated
+        else ""
+    )
+    if not items:
+        return Light(
+            Colour.NONE,
+            rule,
+            _("Der er ingen milepæle og ingen daterede projekter at vurdere tidsplanen ud fra.")
+            + undated_note,
+            ((_("Åbne projekter uden slutmåned"), str(undated)),) if undated else (),
+        )
+    worst = max(items, key=lambda item: (item.months, item.planned))
+    late = worst.months
+    figures: tuple[tuple[str, str], ...] = (
         (_("Milepæle"), str(len(counted))),
         (_("Forsinkede"), str(sum(1 for m in counted if months_late(m, today) > 0))),
     )
-    if late:  # "most delayed" of milestones that are all on time would mislead
+    if open_projects:
         figures += (
+            (_("Åbne projekter med slutmåned"), str(len(dated))),
             (
-                _("Mest forsinket"),
-                f"{worst.title} ({format_day(worst.planned_on)} → "
-                f"{format_day(worst.done_on or worst.forecast_on or today)})",
+                _("Projekter over slutmåned"),
+                str(sum(1 for p in dated if project_months_late(p, today) > 0)),
             ),
+            (_("Åbne projekter uden slutmåned"), str(undated)),
         )
+    if late:  # "most delayed" of things that are all on time would mislead
+        figures += ((_("Mest forsinket"), worst.detail),)
     if late == 0:
-        colour, reason = Colour.GREEN, _("Alle milepæle holder tidsplanen.")
+        colour = Colour.GREEN
+        reason = (
+            _("Alle milepæle og daterede projekter holder tidsplanen.")
+            if dated
+            else _("Alle milepæle holder tidsplanen.")
+        )
     elif late <= YELLOW_MONTHS[1]:
         colour = Colour.YELLOW
-        reason = _("Op til %(n)d måneders forsinkelse (%(title)s).", n=late, title=worst.title)
+        reason = _("Op til %(n)d måneders forsinkelse (%(title)s).", n=late, title=worst.text)
     else:
         colour = Colour.RED
-        reason = _("%(n)d måneders forsinkelse (%(title)s).", n=late, title=worst.title)
-    return Light(colour, rule, reason, figures)
+        reason = _("%(n)d måneders forsinkelse (%(title)s).", n=late, title=worst.text)
+    return Light(colour, rule, reason + undated_note, figures)
+
+
+def _milestone_item(milestone, today: dt.date, project) -> _Late:
+    text = milestone.title
+    if project is not None:
+        text = _("%(title)s, milepæl i projekt %(code)s", title=milestone.title, code=project.code)
+    return _Late(
+        months=months_late(milestone, today),
+        planned=milestone.planned_on,
+        text=text,
+        detail=f"{text} ({format_day(milestone.planned_on)} → "
+        f"{format_day(milestone.done_on or milestone.forecast_on or today)})",
+    )
+
+
+def _project_item(project, today: dt.date) -> _Late:
+    text = _(
+        "projekt %(code)s %(name)s er ikke afsluttet, men skulle slutte %(month)s",
+        code=project.code,
+        name=project.name,
+        month=format_month(project.end_month),
+    )
+    return _Late(
+        months=project_months_late(project, today),
+        planned=project.end_month.last_day,
+        text=text,
+        detail=text,
+    )
 
 
 def risk_light(risks) -> Light:

@@ -72,6 +72,17 @@ class StatusData:
 STATUS_OPTIONS = (joinedload(Programme.timeline), joinedload(Programme.tracks))
 
 
+def _projects(ids: list[int]) -> list[Project]:
+    """The programmes' projects still in the plan (retired ones count nowhere)."""
+    return list(
+        db.session.scalars(
+            sa.select(Project)
+            .where(Project.programme_id.in_(ids), Project.retired_at.is_(None))
+            .order_by(Project.programme_id, Project.position, Project.code)
+        )
+    )
+
+
 def _milestones(ids: list[int]) -> list[Milestone]:
     return list(
         db.session.scalars(
@@ -134,11 +145,7 @@ def load_status_data(programme: Programme) -> StatusData:
     The programme should come with its timeline and tracks (STATUS_OPTIONS).
     """
     pid = programme.id
-    projects = list(
-        db.session.scalars(
-            sa.select(Project).where(Project.programme_id == pid).order_by(Project.code)
-        )
-    )
+    projects = _projects([pid])
     milestones = _milestones([pid])
     risks = _risks([pid])
     overrides, assessment = _light_inputs(pid)
@@ -175,17 +182,18 @@ def load_status_data(programme: Programme) -> StatusData:
 def load_light_data(programmes: list[Programme]) -> dict[int, StatusData]:
     """Load what the five lights of several programmes need (the portfolio overview).
 
-    Eight queries for all the programmes together, whatever their number (two of them for
-    the budgets); projects, decisions, reports and key risk indicators are left out (no
-    light reads them).
+    Nine queries for all the programmes together, whatever their number (two of them for
+    the budgets); decisions, reports and key risk indicators are left out (no light reads
+    them). The projects count in the schedule light (a project past its end month).
     """
     ids = [p.id for p in programmes]
     if not ids:
         return {}
-    milestones, risks, benefits = (
+    milestones, risks, benefits, projects = (
         _milestones(ids),
         _risks(ids, with_indicators=False),
         _benefits(ids),
+        _projects(ids),
     )
     readings = _readings(benefits, [])
     # With the printed totals, so that each cost light is the status page's own.
@@ -203,16 +211,17 @@ def load_light_data(programmes: list[Programme]) -> dict[int, StatusData]:
     ):
         latest[assessment.programme_id] = assessment  # the last one of each programme stays
     of = _by_programme
-    milestones_of, risks_of, overrides_of, benefits_of = (
+    milestones_of, risks_of, overrides_of, benefits_of, projects_of = (
         of(milestones),
         of(risks),
         of(overrides),
         of(benefits),
+        of(projects),
     )
     return {
         p.id: StatusData(
             programme=p,
-            projects=[],
+            projects=projects_of.get(p.id, []),
             milestones=milestones_of.get(p.id, []),
             risks=risks_of.get(p.id, []),
             budget=budgets[p.id],
@@ -277,6 +286,17 @@ MILESTONE_FIELDS = (
     "track_id",
     "project_id",
 )
+
+
+def project_milestones(project: Project) -> list[Milestone]:
+    """A project's own milestones and deliverables, by planned date."""
+    return list(
+        db.session.scalars(
+            sa.select(Milestone)
+            .where(Milestone.project_id == project.id)
+            .order_by(Milestone.planned_on, Milestone.id)
+        )
+    )
 
 
 def get_milestone(programme: Programme, milestone_id: int) -> Milestone:
@@ -460,7 +480,7 @@ def comment_track(
 def light_for(data: StatusData, dimension: Dimension, today: dt.date) -> Light:
     """Compute one of the status page's lights from live data (before any override)."""
     if dimension is Dimension.SCHEDULE:
-        return lights.schedule_light(data.milestones, today)
+        return lights.schedule_light(data.milestones, today, data.projects)
     if dimension is Dimension.COST:
         if data.budget is None:
             return Light(Colour.NONE, "", _("Programmet har intet godkendt budget."))

@@ -73,7 +73,7 @@ def _risks(data: StatusData) -> list[dict]:
             "trend": _trend(r.score, previous.get(r.code)) if data.last_report else None,
             "status": r.status.value,
             "is_open": r.is_open,
-            "owner": r.owner,
+            "owner": r.owner_label,
             "track": r.track.number if r.track else None,
             "consequence_text": r.consequence_text,
             # A key risk indicator beyond its threshold flags the risk for reassessment.
@@ -103,7 +103,7 @@ def _benefits(data: StatusData) -> list[dict]:
             {
                 "code": b.code,
                 "name": b.name,
-                "owner": b.owner,
+                "owner": b.owner_label,
                 "progress": progress.value if progress and not b.is_retired else None,
                 "retired": b.is_retired,
             }
@@ -138,7 +138,9 @@ def _tracks(data: StatusData, today: dt.date) -> list[dict]:
     for track in data.programme.tracks:
         milestones = [m for m in data.milestones if m.track_id == track.id]
         parts = {
-            "schedule": rules.schedule_light(milestones, today),
+            "schedule": rules.schedule_light(
+                milestones, today, [p for p in data.projects if p.track_id == track.id]
+            ),
             "cost": budget_rows.get(track.id)
             or Light(Colour.NONE, "", _("Sporet har ingen linje i det godkendte budget.")),
             "risks": rules.risk_light([r for r in data.risks if r.track_id == track.id]),

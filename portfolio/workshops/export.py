@@ -317,7 +317,7 @@ def build_workshop_workbook(
         benefit = action.benefit.code if action.benefit else tr(N_("Alle"))
         actions.cell(row=r, column=2, value=benefit)
         put_text(actions.cell(row=r, column=3), action.text).alignment = WRAP
-        put_text(actions.cell(row=r, column=4), action.owner)
+        put_text(actions.cell(row=r, column=4), action.owner_label or "")
         put_date(actions.cell(row=r, column=5), action.due_on, locale)
         actions.cell(row=r, column=6, value=_label(action.status.label, locale))
         put_date(actions.cell(row=r, column=7), action.closed_on, locale)

@@ -1,9 +1,11 @@
 """Forms of the benefit follow-up workshops."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
+from portfolio.auth.forms import OwnerFields
 from portfolio.benefits.forms import IdCheckboxesField
 from portfolio.core.forms import (
     ConfirmForm,
@@ -47,9 +49,15 @@ class ItemForm(EditForm):
     decisions = TextAreaField(_l("Beslutninger"), validators=[MaxLength(20_000)])
 
 
-class ActionForm(Form):
+class ActionForm(OwnerFields, Form):
     text = TextAreaField(_l("Handling"), validators=[Required(), MaxLength(5000)])
-    owner = StringField(_l("Ansvarlig"), validators=[Required(), MaxLength(200)])
+    owner_user_id = OptionalIdSelectField(_l("Ansvarlig (bruger)"))
+    owner = StringField(_l("Ansvarlig (navn)"), validators=[Optional(), MaxLength(200)])
+
+    def validate_owner_user_id(self, field):
+        if field.data is None and not (self.owner.data or "").strip():
+            raise ValidationError(_("Vælg en bruger eller skriv navnet på den ansvarlige."))
+
     due_on = DateField(_l("Frist"), validators=[Optional()])
     benefit_id = OptionalIdSelectField(_l("Gevinst"))
     status = EnumSelectField(_l("Status"), enum_cls=ActionStatus)

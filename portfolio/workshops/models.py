@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portfolio.auth.models import OwnedByPerson
 from portfolio.core.models import Timestamped, UTCDateTime, Versioned, enum_column
 from portfolio.extensions import db
 from portfolio.indicators.models import Progress
@@ -136,7 +137,7 @@ class WorkshopItem(Versioned, db.Model):
         return f"<WorkshopItem {self.workshop_id} {self.benefit_id}>"
 
 
-class WorkshopAction(Versioned, Timestamped, db.Model):
+class WorkshopAction(OwnedByPerson, Versioned, Timestamped, db.Model):
     """An action agreed at a workshop, followed up until done across later workshops."""
 
     __tablename__ = "workshop_actions"

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from portfolio.audit.versions import apply_changes, check_version
 from portfolio.auth.models import User
+from portfolio.auth.people import check_owner
 from portfolio.auth.permissions import Action, Target, can, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.confirmation import Confirmation
@@ -38,7 +39,7 @@ from portfolio.workshops.models import (
 )
 
 WORKSHOP_FIELDS = ("title", "held_on", "place", "participants", "phase", "summary")
-ACTION_FIELDS = ("text", "owner", "due_on", "benefit_id", "status")
+ACTION_FIELDS = ("text", "owner", "owner_user_id", "due_on", "benefit_id", "status")
 # What a benefit's snapshot reads, loaded with the agenda instead of one query at a time.
 _BENEFIT_PROFILE = (
     selectinload(Benefit.type_links),
@@ -430,12 +431,14 @@ def add_action(actor: User, workshop: Workshop, values: dict) -> WorkshopAction:
     require(actor, Action.MANAGE_WORKSHOPS, action_target(workshop, benefit_id))
     _refuse_unless_held(workshop)
     _check_action_benefit(workshop, benefit_id)
+    values = check_owner(values)
     status = values.get("status") or ActionStatus.OPEN
     action = WorkshopAction(
         workshop=workshop,
         benefit_id=benefit_id,
         text=(values.get("text") or "").strip(),
         owner=(values.get("owner") or "").strip(),
+        owner_user_id=values.get("owner_user_id"),
         due_on=values.get("due_on"),
         status=status,
         closed_on=_closed_on(status, values.get("today")),

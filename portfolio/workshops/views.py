@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
+from portfolio.auth import people
 from portfolio.auth.permissions import Action, can, require
 from portfolio.charts.web import chart_response, chart_url
 from portfolio.core import clock
@@ -152,6 +153,7 @@ def _action_form(workshop, formdata=None):
         if item.benefit_id in allowed
     ]
     form.benefit_id.choices = options(pairs)
+    form.owner_user_id.choices = options(people.user_choices())
     return form
 
 

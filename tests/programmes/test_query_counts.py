@@ -38,7 +38,8 @@ def test_query_counts_do_not_grow_with_the_portfolio(app, client, login_as, scal
     db.session.expire_all()
     large = _counts(app, client)
     for url in PAGES:
-        assert small[url] <= 16, (url, small[url])
+        # 17: the programme page's timeline chart reads the milestones (one query).
+        assert small[url] <= 17, (url, small[url])
         # The overview reads measured values once any listed indicator has a metric (the
         # test's DDNS has none, the synthetic programmes have): one query, whatever their number.
         extra = 1 if url == "/" else 0
