@@ -15,7 +15,7 @@ from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
 from portfolio.core import clock
 from portfolio.core.errorpages import error_response
-from portfolio.core.errors import RuleViolation, StaleEdit
+from portfolio.core.errors import NotFound, RuleViolation, StaleEdit
 from portfolio.extensions import csrf, db
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
@@ -111,7 +111,7 @@ def update_risk(slug, code):
     body = w.read_body(bodies.RISK, versioned=True, refused=_("Risikoen blev ikke ændret."))
     w.save(
         bodies.RISK,
-        lambda: risk_services.update_risk(current_user, risk, body.values, body.version),
+        lambda: risk_services.update_risk(current_user, risk, body.values, body.based_on),
     )
     return jsonify(s.risk(risk))
 
@@ -125,10 +125,17 @@ def milestones(slug):
     return jsonify(items=[s.milestone(m) for m in status_services.list_milestones(programme)])
 
 
-@bp.get("/programmes/<slug>/milestones/<int:milestone_id>")
+@bp.get("/programmes/<slug>/milestones/<milestone_id>")
 def milestone(slug, milestone_id):
     programme = _programme(slug)
-    return jsonify(s.milestone(status_services.get_milestone(programme, milestone_id)))
+    return jsonify(s.milestone(_milestone(programme, milestone_id)))
+
+
+def _milestone(programme, milestone_id: str):
+    """The programme's milestone with this id; any id that is not one is a 404 as well."""
+    if not (milestone_id.isascii() and milestone_id.isdigit() and len(milestone_id) <= 10):
+        raise NotFound(_("Milepælen findes ikke."))
+    return status_services.get_milestone(programme, int(milestone_id))
 
 
 @bp.post("/programmes/<slug>/milestones")
@@ -152,12 +159,12 @@ def create_milestone(slug):
     return jsonify(s.milestone(created)), 201, {"Location": location}
 
 
-@bp.patch("/programmes/<slug>/milestones/<int:milestone_id>")
+@bp.patch("/programmes/<slug>/milestones/<milestone_id>")
 def update_milestone(slug, milestone_id):
     """Change a milestone; the body carries the version it was read at (409 when stale)."""
     w.protect_session_write()
     programme = _programme(slug)
-    milestone = status_services.get_milestone(programme, milestone_id)
+    milestone = _milestone(programme, milestone_id)
     require(current_user, Action.EDIT_MILESTONE, milestone)
     body = w.read_body(
         bodies.MILESTONE,
@@ -168,7 +175,7 @@ def update_milestone(slug, milestone_id):
     w.save(
         bodies.MILESTONE,
         lambda: status_services.update_milestone(
-            current_user, milestone, body.values, body.version
+            current_user, milestone, body.values, body.based_on
         ),
     )
     return jsonify(s.milestone(milestone))
@@ -225,7 +232,7 @@ def update_project(slug, code):
     )
     changed = w.save(
         bodies.PROJECT,
-        lambda: project_services.update_project(current_user, project, body.values, body.version),
+        lambda: project_services.update_project(current_user, project, body.values, body.based_on),
     )
     return jsonify(s.project(changed))
 

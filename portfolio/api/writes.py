@@ -8,7 +8,8 @@ OpenAPI schema) and hands it to `read_body`, which
 2. for an update, checks the `version` the change is based on (an integer 1..2³¹-1);
 3. refuses NUL and lone surrogates anywhere in the body (400), which no client means to
    send and no database or encoder takes;
-4. removes the other control characters, as every form does;
+4. removes the other control characters, as every form does (a text's length is counted
+   as sent, so that what the document refuses is refused);
 5. refuses unknown fields (422), naming those whose names look like field names;
 6. reads each field (type, length, choice, month, date, reference), collecting every error;
 7. for a create, demands the required fields.
@@ -82,6 +83,13 @@ class Field:
 class Body:
     version: int | None
     values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def based_on(self) -> int:
+        """The version an update is based on (read_body with versioned=True demands one)."""
+        if self.version is None:
+            raise RuleViolation(_("Angiv den version, ændringen bygger på."))
+        return self.version
 
 
 # ---------------------------------------------------------------------------- readers
@@ -322,6 +330,7 @@ def read_body(
         # NUL (PostgreSQL cannot store it) or a lone surrogate (no encoder writes it): no
         # client means to send either, so the request is refused rather than mended.
         raise DomainError(reason)
+    sent = body
     body = clean_value(body)  # the other control characters go, as from every form
     known = set(fields) | ({"version"} if versioned else set())
     unknown = set(body) - known
@@ -341,6 +350,12 @@ def read_body(
             values[spec.attr or name] = spec.read(value, context)
         except FieldError as error:
             errors[name] = [error.message]
+            continue
+        # The document's limit holds for what was sent, control characters included.
+        limit = spec.schema.get("maxLength")
+        raw = sent.get(name)
+        if limit is not None and isinstance(raw, str) and len(raw) > limit:
+            errors[name] = [_("Højst %(max)d tegn.", max=limit)]
     if creating:
         for name, spec in fields.items():
             if spec.required and name not in body:

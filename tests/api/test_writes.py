@@ -122,7 +122,9 @@ def test_milestone_refusals_name_each_field_and_change_nothing(call):
         json={"title": "Nået", "planned_on": "2026-01-01", "status": "done"},
     )
     assert done.status_code == 422
-    assert done.get_json()["error"]["details"] == {"done_on": ["Angiv datoen, milepælen blev nået."]}
+    assert done.get_json()["error"]["details"] == {
+        "done_on": ["Angiv datoen, milepælen blev nået."]
+    }
     assert fingerprint() == before
 
 
@@ -169,6 +171,19 @@ def test_a_session_write_needs_the_csrf_token(app, client, login_as):
     )
     assert response.status_code == 400
     assert fingerprint() == before
+
+
+def test_a_stale_risk_patch_is_a_conflict_naming_the_changes(call):
+    version = call("GET", "/programmes/ddns/risks").get_json()["items"][0]["version"]
+    first = call("PATCH", "/programmes/ddns/risks/R1", json={"version": version, "owner": "Ny"})
+    assert first.status_code == 200
+    stale = call("PATCH", "/programmes/ddns/risks/R1", json={"version": version, "owner": "Anden"})
+    assert stale.status_code == 409
+    error = stale.get_json()["error"]
+    assert error["code"] == "conflict"
+    assert error["details"]["current_version"] == version + 1
+    assert [c["field"] for c in error["details"]["changes"]] == ["owner"]
+    assert call("GET", "/programmes/ddns/risks").get_json()["items"][0]["owner"] == "Ny"
 
 
 # ---------------------------------------------------------------------------- projects
@@ -249,13 +264,19 @@ def test_a_track_lead_may_not_move_a_project_out_of_their_track(call):
     version = call("GET", "/programmes/ddns/projects/1.1", "track_lead").get_json()["version"]
     before = fingerprint()
     moved = call(
-        "PATCH", "/programmes/ddns/projects/1.1", "track_lead", json={"version": version, "track": 2}
+        "PATCH",
+        "/programmes/ddns/projects/1.1",
+        "track_lead",
+        json={"version": version, "track": 2},
     )
     assert moved.status_code == 403
     assert call("PATCH", "/programmes/ddns/projects/2.1", "track_lead", json={}).status_code == 403
     assert fingerprint() == before
     renamed = call(
-        "PATCH", "/programmes/ddns/projects/1.1", "track_lead", json={"version": version, "name": "N"}
+        "PATCH",
+        "/programmes/ddns/projects/1.1",
+        "track_lead",
+        json={"version": version, "name": "N"},
     )
     assert renamed.status_code == 200
 
@@ -337,6 +358,10 @@ def test_a_bad_programme_file_lists_problems_by_line_and_changes_nothing(call):
     assert _post_file(call, b"\xff\xfe").get_json()["error"]["details"] == {
         "problems": ["not UTF-8 text"]
     }
+    hostile_key = _post_file(call, _new_programme_file() + '"<b>k</b>": 1\n')
+    assert hostile_key.get_json()["error"]["details"]["problems"] == [
+        f"line {_new_programme_file().count(chr(10)) + 1}: (key): Extra inputs are not permitted"
+    ]
     wrong_type = _post_file(call, text, content_type="text/plain")
     assert wrong_type.status_code == 422
     assert fingerprint() == before
