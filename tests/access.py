@@ -109,6 +109,15 @@ ALLOWED = {
     "reports.approve": SECRETARIAT,
     "reports.delete": SECRETARIAT,
     "api.update_risk": SECRETARIAT,
+    "api.milestones": MEMBERS,
+    "api.milestone": MEMBERS,
+    "api.create_milestone": TRACK_EDITORS,
+    "api.update_milestone": SECRETARIAT,  # the sample milestone is programme-wide
+    "api.projects": MEMBERS,
+    "api.project": MEMBERS,
+    "api.create_project": TRACK_EDITORS,
+    "api.update_project": TRACK_EDITORS,  # project 1.1 is in track 1, the track lead's
+    "api.import_programme_file": ADMIN,
     "benefits.edit": SECRETARIAT,
     "indicators.new": SECRETARIAT,  # on GH1: Action.EDIT_BENEFIT
     "indicators.edit": SECRETARIAT,

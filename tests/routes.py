@@ -299,6 +299,8 @@ CODES = {
     "risks.show": "R1",
     "risks.edit": "R1",
     "api.update_risk": "R1",
+    "api.project": "1.1",
+    "api.update_project": "1.1",
     "risks.reassess": "R1",
     "risks.close": "R1",
     "risks.add_action": "R1",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from portfolio.api import bodies
+from portfolio.api import writes as w
 from portfolio.core.text import visible_text_pattern
 
 
@@ -138,7 +140,46 @@ SCHEMAS = {
             "owner": _string(True),
             "status": {"type": "string", "enum": ["planned", "active", "completed", "cancelled"]},
             "period": _ref("Period"),
+            "percent_complete": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
             "description": _string(),
+            "version": {"type": "integer"},
+        }
+    ),
+    "Milestone": _obj(
+        {
+            "id": {"type": "integer"},
+            "title": _string(),
+            "kind": {"type": "string", "enum": ["milestone", "deliverable"]},
+            "planned_on": _string(format="date"),
+            "forecast_on": _string(True, format="date"),
+            "done_on": _string(True, format="date"),
+            "status": {"type": "string", "enum": ["planned", "done", "cancelled"]},
+            "track": {"type": ["integer", "null"], "description": "The track's number"},
+            "project": _string(True, description="The project's code"),
+            "description": _string(),
+            "version": {"type": "integer"},
+        }
+    ),
+    "ImportReport": _obj(
+        {
+            "dry_run": {
+                "type": "boolean",
+                "description": "Only a preview: the import was run and rolled back",
+            },
+            "changed": {
+                "type": "boolean",
+                "description": "The file creates or changes something (false: Styrbord holds it)",
+            },
+            "programmes": _list(_string(description="A slug")),
+            "created": _list(_ref("ImportCount")),
+            "updated": _list(_ref("ImportCount")),
+        }
+    ),
+    "ImportCount": _obj(
+        {
+            "entity": _string(description="The table, e.g. risks"),
+            "label": _string(description="The kind of object as the audit log names it"),
+            "count": {"type": "integer", "minimum": 1},
         }
     ),
     "Track": _obj(
@@ -493,89 +534,216 @@ def _get(summary: str, schema: dict, with_slug: bool = True) -> dict:
     return {"get": operation}
 
 
-# Text may hold any character but NUL, which no database text column stores, and lone
-# surrogates (which a pattern cannot express portably; the server refuses them with a 400).
-# Other control characters but tab, line feed and carriage return are removed on receipt.
-NO_NUL = {"pattern": "^[^\\u0000]*$"}
+NO_NUL = w.NO_NUL
+VISIBLE_TEXT = w.VISIBLE_TEXT  # filled in by the first document built (build_spec)
 
-# Text that shows (core/text.has_visible_text). The pattern takes a moment to build (it
-# lists every invisible character), so the first document built fills it in.
-VISIBLE_TEXT: dict = {}
 
-RISK_PATCH = {
-    "summary": "Change a risk (optimistic locking: send the version you read)",
-    "description": (
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _path_parameter(name: str, schema: dict, example) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema, "example": example}
+
+
+RISK_CODE = _path_parameter("code", {"type": "string"}, "R1")
+PROJECT_CODE = _path_parameter("code", {"type": "string"}, "1.1")
+MILESTONE_ID = _path_parameter("milestone_id", {"type": "integer"}, 1)
+
+SESSION_NOTE = (
+    " With a session cookie instead of a bearer token, send the CSRF token in the "
+    "`X-CSRFToken` header."
+)
+FIELD_ERRORS = (
+    "Invalid fields: `details` holds a list of messages per field (in Danish, or English "
+    "with `?lang=en` or `Accept-Language: en`); no message repeats a value"
+)
+
+
+def _write(
+    summary: str,
+    description: str,
+    parameters: list[dict],
+    body: dict,
+    success: tuple[str, str, dict],
+    *,
+    versioned: bool,
+) -> dict:
+    """A write operation: its body, its answer and every error it may give."""
+    status, what, schema = success
+    responses = {
+        status: {"description": what, "content": {"application/json": {"schema": schema}}},
+        "400": _error(
+            "Missing CSRF token (session authentication), or text with a NUL character or a "
+            "lone surrogate"
+        ),
+        "401": ERRORS["401"],
+        "403": _error("The user may not see the programme or lacks the right to change this"),
+        "404": ERRORS["404"],
+        "422": _error(FIELD_ERRORS),
+    }
+    if versioned:
+        responses["409"] = _error(
+            "Changed by someone else since `version`: `details` holds `current_version` "
+            "and the changes made since"
+        )
+    else:
+        responses["409"] = _error("A parallel request stored the same code a moment earlier")
+    if status == "201":
+        responses[status]["headers"] = {
+            "Location": {
+                "description": "Where the new object is read",
+                "schema": {"type": "string"},
+            }
+        }
+    return {
+        "summary": summary,
+        "description": description + SESSION_NOTE,
+        "parameters": [SLUG, *parameters],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": responses,
+    }
+
+
+def _update(summary: str, parameters: list[dict], fields: dict, schema: dict) -> dict:
+    return _write(
+        summary,
         "Send the fields to change and the `version` the change is based on. A stale version "
-        "is refused with 409 and the changes made since. With a session cookie instead of a "
-        "bearer token, send the CSRF token in the `X-CSRFToken` header."
+        "is refused with 409 and the changes made since.",
+        parameters,
+        w.request_schema(fields, versioned=True),
+        ("200", "The changed object", schema),
+        versioned=True,
+    )
+
+
+def _create(summary: str, description: str, fields: dict, schema: dict) -> dict:
+    return _write(
+        summary,
+        description,
+        [],
+        w.request_schema(fields, versioned=False, creating=True),
+        ("201", "The new object", schema),
+        versioned=False,
+    )
+
+
+RISK_PATCH = _update(
+    "Change a risk (optimistic locking: send the version you read)",
+    [RISK_CODE],
+    bodies.RISK,
+    _ref("Risk"),
+)
+# As before the writes shared one reading: the 403 and 409 descriptions of the risk's own.
+RISK_PATCH["responses"]["200"]["description"] = "The changed risk"
+RISK_PATCH["responses"]["403"] = ERRORS["403"]
+RISK_PATCH["responses"]["409"] = _error("Changed by someone else since `version`")
+RISK_PATCH["responses"]["422"] = _error("Invalid fields")
+RISK_PATCH["description"] = (
+    "Send the fields to change and the `version` the change is based on. A stale version "
+    "is refused with 409 and the changes made since." + SESSION_NOTE
+)
+
+MILESTONE_POST = _create(
+    "Add a milestone or deliverable",
+    "`track` is a track's number, `project` a project's code (the milestone then lies in "
+    "the project's track); a track lead may add them to their own track only. A milestone "
+    "`done` needs `done_on`.",
+    bodies.MILESTONE,
+    _ref("Milestone"),
+)
+MILESTONE_PATCH = _update(
+    "Change a milestone (optimistic locking: send the version you read)",
+    [MILESTONE_ID],
+    bodies.MILESTONE,
+    _ref("Milestone"),
+)
+PROJECT_POST = _create(
+    "Add a project",
+    "`track` is a track's number; a track lead may add projects to their own track only. "
+    "Months are YYYY-MM; the end may not lie before the start. The code must be free.",
+    bodies.PROJECT,
+    _ref("Project"),
+)
+PROJECT_PATCH = _update(
+    "Change a project (optimistic locking: send the version you read)",
+    [PROJECT_CODE],
+    bodies.PROJECT,
+    _ref("Project"),
+)
+
+
+def _programme_file_schemas() -> dict:
+    """The programme file's JSON Schema as components: ProgrammeFile and ProgrammeFile.X."""
+    import json
+
+    from portfolio.seed.programme_file import programme_file_schema
+
+    schema = programme_file_schema()
+    text = json.dumps(schema).replace('"#/$defs/', '"#/components/schemas/ProgrammeFile.')
+    schema = json.loads(text)
+    definitions = schema.pop("$defs", {})
+    schema.pop("$schema", None)
+    return {"ProgrammeFile": schema} | {f"ProgrammeFile.{k}": v for k, v in definitions.items()}
+
+
+PROGRAMME_FILE_POST = {
+    "summary": "Import a programme file, or see what importing it would do",
+    "description": (
+        "The body is a programme file as `flask --app app import programme` takes it "
+        "(docs/programme-file.md): YAML, or the same as JSON, at most 5 MB. The whole file is "
+        "validated first; then what is missing is created and what differs is changed, in "
+        "one transaction. With `dry_run=true` the very import is run and rolled back, and "
+        "the answer says what it would create and change. Administrators only: a file may "
+        "create programmes and change any of them." + SESSION_NOTE
     ),
     "parameters": [
-        SLUG,
         {
-            "name": "code",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string"},
-            "example": "R1",
-        },
+            "name": "dry_run",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "boolean", "default": False},
+            "description": "Only say what the import would do; change nothing",
+        }
     ],
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                        "title": {
-                            "type": "string",
-                            "minLength": 1,
-                            "maxLength": 300,
-                            # something that shows: the API refuses a title of blanks,
-                            # zero-width spaces or control characters (core/text.py)
-                            "allOf": [NO_NUL, VISIBLE_TEXT],
-                        },
-                        "description": {"type": "string", "maxLength": 20000, **NO_NUL},
-                        "consequence_text": {"type": "string", "maxLength": 5000, **NO_NUL},
-                        "owner": {"type": ["string", "null"], "maxLength": 200, **NO_NUL},
-                        "probability": {"type": "string", "enum": ["low", "medium", "high"]},
-                        "consequence": {"type": "string", "enum": ["low", "medium", "high"]},
-                        "status": {
-                            "type": "string",
-                            "enum": ["open", "mitigated", "closed", "occurred"],
-                        },
-                    },
-                    "required": ["version"],
-                    "additionalProperties": False,
-                }
-            }
+            "application/yaml": {
+                "schema": {"type": "string", "description": "The programme file's YAML text"}
+            },
+            "application/json": {"schema": _ref("ProgrammeFile")},
         },
     },
     "responses": {
         "200": {
-            "description": "The changed risk",
-            "content": {"application/json": {"schema": _ref("Risk")}},
+            "description": "What was (or, in a dry run, would be) created and changed",
+            "content": {"application/json": {"schema": _ref("ImportReport")}},
         },
-        "400": {
-            "description": (
-                "Missing CSRF token (session authentication), or text with a NUL character "
-                "or a lone surrogate"
-            ),
-            "content": {"application/json": {"schema": _ref("Error")}},
-        },
+        "400": _error("Missing CSRF token (session authentication)"),
         "401": ERRORS["401"],
-        "403": ERRORS["403"],
-        "404": ERRORS["404"],
-        "409": {
-            "description": "Changed by someone else since `version`",
-            "content": {"application/json": {"schema": _ref("Error")}},
-        },
-        "422": {
-            "description": "Invalid fields",
-            "content": {"application/json": {"schema": _ref("Error")}},
-        },
+        "403": _error("Only administrators may import programme files"),
+        "409": _error("A parallel request stored the same object a moment earlier"),
+        "413": _error("The file is larger than 5 MB"),
+        "422": _error(
+            "The file cannot be imported and nothing changed: `details.problems` lists every "
+            "problem with its line and path in the file, as the command does (in English), "
+            "never what the file held there; or a wrong content type or `dry_run`"
+        ),
     },
 }
+
+
+def _with(operation: dict, parameter: dict, not_found: str) -> dict:
+    """A read of one object: the programme's parameters and the object's own."""
+    return {
+        **operation,
+        "parameters": [*operation["parameters"], parameter],
+        "responses": {
+            **operation["responses"],
+            "404": _error(f"No such programme, or {not_found[0].lower() + not_found[1:]}"),
+        },
+    }
 
 
 def build_spec() -> dict:
@@ -587,7 +755,8 @@ def build_spec() -> dict:
             "title": "Styrbord API",
             "version": "1",
             "description": (
-                "Read the programmes of the portfolio. Authenticate with the session cookie "
+                "Read the programmes of the portfolio; change risks, milestones and projects; "
+                "import programme files. Authenticate with the session cookie "
                 "of a signed-in user or with `Authorization: Bearer <token>` (a personal "
                 "token from `flask --app app users token EMAIL`). Amounts are mio. kr. as "
                 "decimal strings; months are YYYY-MM."
@@ -615,6 +784,30 @@ def build_spec() -> dict:
             ),
             "/programmes/{slug}/risks": _get("The programme's risks", _items("Risk")),
             "/programmes/{slug}/risks/{code}": {"patch": RISK_PATCH},
+            "/programmes/{slug}/milestones": {
+                **_get(
+                    "The programme's milestones and deliverables by planned date",
+                    _items("Milestone"),
+                ),
+                "post": MILESTONE_POST,
+            },
+            "/programmes/{slug}/milestones/{milestone_id}": {
+                "get": _with(
+                    _get("A milestone", _ref("Milestone"))["get"], MILESTONE_ID, "No such milestone"
+                ),
+                "patch": MILESTONE_PATCH,
+            },
+            "/programmes/{slug}/projects": {
+                **_get("The programme's projects", _items("Project")),
+                "post": PROJECT_POST,
+            },
+            "/programmes/{slug}/projects/{code}": {
+                "get": _with(
+                    _get("A project", _ref("Project"))["get"], PROJECT_CODE, "No such project"
+                ),
+                "patch": PROJECT_PATCH,
+            },
+            "/programme-files": {"post": PROGRAMME_FILE_POST},
             "/programmes/{slug}/benefits": _get(
                 "The programme's benefits with their indicators and latest observations "
                 "(disclosure control applied)",
@@ -625,7 +818,7 @@ def build_spec() -> dict:
             ),
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | _programme_file_schemas(),
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},

@@ -82,7 +82,45 @@ def project(p) -> dict:
         "owner": p.owner_label,
         "status": p.status.value,
         "period": period(p),
+        "percent_complete": p.percent_complete,
         "description": p.description,
+        "version": p.version,
+    }
+
+
+def milestone(m) -> dict:
+    return {
+        "id": m.id,
+        "title": m.title,
+        "kind": m.kind.value,
+        "planned_on": m.planned_on.isoformat(),
+        "forecast_on": m.forecast_on.isoformat() if m.forecast_on else None,
+        "done_on": m.done_on.isoformat() if m.done_on else None,
+        "status": m.status.value,
+        "track": m.track.number if m.track else None,
+        "project": m.project.code if m.project else None,
+        "description": m.description,
+        "version": m.version,
+    }
+
+
+def import_report(report, *, dry_run: bool) -> dict:
+    """What a programme file created and changed (or, in a dry run, would)."""
+    from portfolio.audit.presentation import entity_name
+
+    def counts(counter) -> list[dict]:
+        return [
+            {"entity": table, "label": entity_name(table), "count": n}
+            for table, n in sorted(counter.items())
+            if n
+        ]
+
+    return {
+        "dry_run": dry_run,
+        "changed": report.changed,
+        "programmes": list(report.programmes),
+        "created": counts(report.created),
+        "updated": counts(report.updated),
     }
 
 

@@ -1,25 +1,29 @@
-"""JSON API v1: read programmes and their budget, risks, benefits and stakeholders."""
+"""JSON API v1: read programmes and their budget, risks, benefits and stakeholders; change
+risks, milestones and projects; import programme files (writes.py reads every body)."""
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portfolio.admin import services as admin_services
+from portfolio.api import bodies
 from portfolio.api import serializers as s
-from portfolio.api.openapi import RISK_PATCH, build_spec
+from portfolio.api import writes as w
+from portfolio.api.openapi import build_spec
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits import services as benefit_services
 from portfolio.budgets import services as budget_services
 from portfolio.core import clock
-from portfolio.core.errors import DomainError, RuleViolation, StaleEdit
-from portfolio.core.models import Versioned
-from portfolio.core.text import clean_value, has_visible_text, refusal
+from portfolio.core.errorpages import error_response
+from portfolio.core.errors import NotFound, RuleViolation, StaleEdit
 from portfolio.extensions import csrf, db
 from portfolio.indicators import services as indicator_services
 from portfolio.indicators.models import Indicator
 from portfolio.organisation import services as organisation_services
+from portfolio.programmes import projects as project_services
 from portfolio.programmes import services as programme_services
 from portfolio.risks import services as risk_services
-from portfolio.risks.models import Level, RiskStatus
+from portfolio.seed import programme_file
 from portfolio.status import portfolio
 from portfolio.status import services as status_services
 from portfolio.status.snapshot import build_snapshot
@@ -92,107 +96,196 @@ def stakeholders(slug):
     return jsonify(items=items)
 
 
-# The lengths the OpenAPI document promises (and the columns hold).
-RISK_MAX_LENGTHS = {
-    name: schema["maxLength"]
-    for name, schema in RISK_PATCH["requestBody"]["content"]["application/json"]["schema"][
-        "properties"
-    ].items()
-    if "maxLength" in schema
-}
-
-RISK_WRITABLE = {
-    "title": str,
-    "description": str,
-    "consequence_text": str,
-    "owner": (str, type(None)),
-    "probability": str,
-    "consequence": str,
-    "status": str,
-}
-
-
-def _protect_session_write() -> None:
-    """Demand a CSRF token unless the request authenticated with a bearer token."""
-    if current_app.config["WTF_CSRF_ENABLED"] and not g.get("token_authenticated"):
-        csrf.protect()
+@bp.errorhandler(StaleEdit)
+def stale_edit(error: StaleEdit):
+    """A write based on an older version: 409 with the current version and the changes since."""
+    return w.conflict_response(error)
 
 
 @bp.patch("/programmes/<slug>/risks/<code>")
 def update_risk(slug, code):
     """Change a risk; the body carries the version it was read at (409 when stale)."""
-    _protect_session_write()
+    w.protect_session_write()
     programme = _programme(slug)
     risk = risk_services.get_risk(programme, code)
     require(current_user, Action.EDIT_RISK, risk)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise RuleViolation(_("Forespørgslen skal være et JSON-objekt."))
-    version = body.get("version")
-    if isinstance(version, float) and version.is_integer():
-        version = int(version)  # JSON has one number type: 3.0 is the integer 3
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise RuleViolation(
-            _("Angiv den version, ændringen bygger på."),
-            errors={"version": [_("Skal være et heltal.")]},
-        )
-    if not 1 <= version <= Versioned.MAX_VERSION:
-        raise RuleViolation(
-            _("Angiv den version, ændringen bygger på."),
-            errors={"version": [_("Ukendt version.")]},
-        )
-    reason = refusal(body)
-    if reason is not None:
-        # NUL (PostgreSQL cannot store it) or a lone surrogate (no encoder writes it): no
-        # client means to send either, so the request is refused rather than mended.
-        raise DomainError(reason)
-    body = clean_value(body)  # the other control characters go, as from every form
-    unknown = set(body) - set(RISK_WRITABLE) - {"version"}
-    if unknown:
-        raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
-    changes, errors = {}, {}
-    for name, value in body.items():
-        if name == "version":
-            continue
-        if not isinstance(value, RISK_WRITABLE[name]):
-            errors[name] = [_("Forkert type.")]
-        elif name in {"probability", "consequence"}:
-            try:
-                changes[name] = Level(value)
-            except ValueError:
-                errors[name] = [_("Vælg low, medium eller high.")]
-        elif name == "status":
-            try:
-                changes[name] = RiskStatus(value)
-            except ValueError:
-                errors[name] = [_("Ukendt status.")]
-        elif name == "title" and not has_visible_text(value):
-            errors[name] = [_("Feltet skal udfyldes.")]
-        elif isinstance(value, str) and len(value) > RISK_MAX_LENGTHS[name]:
-            errors[name] = [_("Højst %(max)d tegn.", max=RISK_MAX_LENGTHS[name])]
-        else:
-            changes[name] = value.strip() if isinstance(value, str) else value
-    if errors:
-        raise RuleViolation(_("Risikoen blev ikke ændret."), errors=errors)
-    try:
-        risk_services.update_risk(current_user, risk, changes, version)
-    except StaleEdit as error:
-        db.session.rollback()
-        details = {
-            "current_version": error.current_version,
-            "changes": [
-                {
-                    "at": c.at.isoformat(),
-                    "actor": c.actor,
-                    "field": c.field,
-                    "old": c.old_value,
-                    "new": c.new_value,
-                }
-                for c in error.changes
-            ],
-        }
-        return jsonify(
-            error={"status": 409, "code": "conflict", "message": error.message, "details": details}
-        ), 409
-    db.session.commit()
+    body = w.read_body(bodies.RISK, versioned=True, refused=_("Risikoen blev ikke ændret."))
+    w.save(
+        bodies.RISK,
+        lambda: risk_services.update_risk(current_user, risk, body.values, body.based_on),
+    )
     return jsonify(s.risk(risk))
+
+
+# ---------------------------------------------------------------------------- milestones
+
+
+@bp.get("/programmes/<slug>/milestones")
+def milestones(slug):
+    programme = _programme(slug)
+    return jsonify(items=[s.milestone(m) for m in status_services.list_milestones(programme)])
+
+
+@bp.get("/programmes/<slug>/milestones/<milestone_id>")
+def milestone(slug, milestone_id):
+    programme = _programme(slug)
+    return jsonify(s.milestone(_milestone(programme, milestone_id)))
+
+
+def _milestone(programme, milestone_id: str):
+    """The programme's milestone with this id; any id that is not one is a 404 as well."""
+    if not (milestone_id.isascii() and milestone_id.isdigit() and len(milestone_id) <= 10):
+        raise NotFound(_("Milepælen findes ikke."))
+    return status_services.get_milestone(programme, int(milestone_id))
+
+
+@bp.post("/programmes/<slug>/milestones")
+def create_milestone(slug):
+    """Add a milestone or deliverable to the programme, a track or a project."""
+    w.protect_session_write()
+    programme = _programme(slug)
+    w.require_somewhere(current_user, Action.EDIT_MILESTONE, programme)
+    body = w.read_body(
+        bodies.MILESTONE,
+        versioned=False,
+        creating=True,
+        refused=_("Milepælen blev ikke gemt."),
+        context=w.Context(programme=programme),
+    )
+    created = w.save(
+        bodies.MILESTONE,
+        lambda: status_services.create_milestone(current_user, programme, body.values),
+    )
+    location = url_for(".milestone", slug=slug, milestone_id=created.id)
+    return jsonify(s.milestone(created)), 201, {"Location": location}
+
+
+@bp.patch("/programmes/<slug>/milestones/<milestone_id>")
+def update_milestone(slug, milestone_id):
+    """Change a milestone; the body carries the version it was read at (409 when stale)."""
+    w.protect_session_write()
+    programme = _programme(slug)
+    milestone = _milestone(programme, milestone_id)
+    require(current_user, Action.EDIT_MILESTONE, milestone)
+    body = w.read_body(
+        bodies.MILESTONE,
+        versioned=True,
+        refused=_("Milepælen blev ikke gemt."),
+        context=w.Context(programme=programme),
+    )
+    w.save(
+        bodies.MILESTONE,
+        lambda: status_services.update_milestone(
+            current_user, milestone, body.values, body.based_on
+        ),
+    )
+    return jsonify(s.milestone(milestone))
+
+
+# ---------------------------------------------------------------------------- projects
+
+
+@bp.get("/programmes/<slug>/projects")
+def projects(slug):
+    programme = _programme(slug)
+    return jsonify(items=[s.project(p) for p in programme.projects])
+
+
+@bp.get("/programmes/<slug>/projects/<code>")
+def project(slug, code):
+    programme = _programme(slug)
+    return jsonify(s.project(programme_services.get_project(programme, code)))
+
+
+@bp.post("/programmes/<slug>/projects")
+def create_project(slug):
+    """Add a project to the programme (a track lead to their own track only)."""
+    w.protect_session_write()
+    programme = _programme(slug)
+    w.require_somewhere(current_user, Action.EDIT_PROJECT, programme)
+    body = w.read_body(
+        bodies.PROJECT,
+        versioned=False,
+        creating=True,
+        refused=_("Projektet blev ikke gemt."),
+        context=w.Context(programme=programme),
+    )
+    created = w.save(
+        bodies.PROJECT,
+        lambda: project_services.create_project(current_user, programme, body.values),
+    )
+    location = url_for(".project", slug=slug, code=created.code)
+    return jsonify(s.project(created)), 201, {"Location": location}
+
+
+@bp.patch("/programmes/<slug>/projects/<code>")
+def update_project(slug, code):
+    """Change a project; the body carries the version it was read at (409 when stale)."""
+    w.protect_session_write()
+    programme = _programme(slug)
+    project = programme_services.get_project(programme, code)
+    require(current_user, Action.EDIT_PROJECT, project)
+    body = w.read_body(
+        bodies.PROJECT,
+        versioned=True,
+        refused=_("Projektet blev ikke gemt."),
+        context=w.Context(programme=programme),
+    )
+    changed = w.save(
+        bodies.PROJECT,
+        lambda: project_services.update_project(current_user, project, body.values, body.based_on),
+    )
+    return jsonify(s.project(changed))
+
+
+# ---------------------------------------------------------------------------- programme files
+
+# What a programme file may be sent as (JSON is YAML too).
+PROGRAMME_FILE_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "application/json")
+
+
+@bp.post("/programme-files")
+def import_programme_file():
+    """Import a programme file (docs/programme-file.md); `?dry_run=true` only says what it
+    would create and change. Administrators only: a file may create and change any programme.
+    """
+    w.protect_session_write()
+    require(current_user, Action.MANAGE_USERS)
+    dry_run = _flag("dry_run")
+    if request.mimetype not in PROGRAMME_FILE_TYPES:
+        raise RuleViolation(
+            _("Send programfilen som application/yaml eller application/json."),
+            errors={"body": [_("Ukendt indholdstype.")]},
+        )
+    limit = programme_file.MAX_FILE_BYTES
+    if (request.content_length or 0) > limit:
+        return _too_large(limit)
+    content = request.stream.read(limit + 1)
+    if len(content) > limit:
+        return _too_large(limit)
+    try:
+        text = programme_file.decode_programme_file(content)
+        report = admin_services.import_programme_file(current_user, text, apply=not dry_run)
+    except programme_file.ProgrammeFileError as error:
+        db.session.rollback()
+        raise RuleViolation(
+            _("Programfilen blev ikke indlæst, og intet er ændret."),
+            errors={"problems": list(error.problems)},
+        ) from None
+    if not dry_run:
+        db.session.commit()
+    return jsonify(s.import_report(report, dry_run=dry_run))
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "false").strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no", ""):
+        return False
+    raise RuleViolation(_("Ugyldig parameter."), errors={name: [_("Skriv true eller false.")]})
+
+
+def _too_large(limit: int):
+    message = _("Programfilen er større end %(mb)d MB.", mb=limit // (1024 * 1024))
+    return error_response(413, message)

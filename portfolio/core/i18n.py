@@ -41,15 +41,20 @@ def _locale(code: str) -> Locale:
 
 
 def select_locale() -> Locale:
-    """Danish unless the user chose English (or asks for it with ?lang=en).
+    """Danish unless the user chose English (or asks for it with ?lang=en, or, from the
+    JSON API, with Accept-Language).
 
     A Locale, parsed once per language: Flask-Babel parses a name anew on every request.
     """
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return _locale(default)
+    languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or session.get("lang")
-    return _locale(chosen if chosen in current_app.config["LANGUAGES"] else default)
+    if chosen is None and request.path.startswith("/api/"):
+        # A script has no language switch: the API answers in the language it asks for.
+        chosen = request.accept_languages.best_match(languages)
+    return _locale(chosen if chosen in languages else default)
 
 
 def locale_code() -> str:

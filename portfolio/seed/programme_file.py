@@ -10,6 +10,7 @@ nothing to change. Every write goes through the ORM, so the audit listeners reco
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -67,13 +68,19 @@ class ProgrammeFileError(Exception):
         self.problems = problems
 
 
+# A key a path may name as it is; any other (an unknown key is input from outside, as much
+# as a value) is named "(key)", so that no message repeats what the file held.
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def _path_text(loc: tuple) -> str:
     text = ""
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            name = str(part) if _PLAIN_KEY.match(str(part)) else "(key)"
+            text += f".{name}" if text else name
     return text or "(file)"
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from portfolio.budgets.workbook_data import MAX_AMOUNT
 from portfolio.core.months import Month
 from portfolio.core.text import clean_value
 from portfolio.core.validators import EARLIEST_DAY, LATEST_DAY, is_plausible_day
@@ -111,8 +112,15 @@ Amount = Decimal
 
 
 def _amount(value: Decimal) -> Decimal:
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.001")):
-        raise ValueError("amounts are non-negative with at most three decimals")
+    # Below the workbook's limit (1 000 000 mio. kr.) before anything is computed with it:
+    # quantizing 1e308 fails, and the column holds thousandths in a 64-bit integer.
+    if (
+        not value.is_finite()
+        or value < 0
+        or value >= MAX_AMOUNT
+        or value != value.quantize(Decimal("0.001"))
+    ):
+        raise ValueError("amounts are non-negative, below 1000000, with at most three decimals")
     return value
 
 

@@ -299,6 +299,18 @@ def project_milestones(project: Project) -> list[Milestone]:
     )
 
 
+def list_milestones(programme: Programme) -> list[Milestone]:
+    """The programme's milestones by planned date, with their track and project."""
+    return list(
+        db.session.scalars(
+            sa.select(Milestone)
+            .where(Milestone.programme_id == programme.id)
+            .options(joinedload(Milestone.track), joinedload(Milestone.project))
+            .order_by(Milestone.planned_on, Milestone.id)
+        )
+    )
+
+
 def get_milestone(programme: Programme, milestone_id: int) -> Milestone:
     milestone = db.session.get(Milestone, milestone_id)
     if milestone is None or milestone.programme_id != programme.id:

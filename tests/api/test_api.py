@@ -1,5 +1,6 @@
 """The read-only JSON API returns the programme's facts, documented by its OpenAPI spec."""
 
+import re
 from decimal import Decimal
 
 import jsonschema
@@ -30,11 +31,24 @@ def test_openapi_document_is_valid(spec):
 
 
 def test_every_api_route_is_documented(app, spec):
-    documented = {
-        "/api/v1" + p.replace("{slug}", "<slug>").replace("{code}", "<code>") for p in spec["paths"]
+    documented = {"/api/v1" + re.sub(r"\{(\w+)\}", r"<\1>", p) for p in spec["paths"]}
+    routes = {
+        re.sub(r"<\w+:(\w+)>", r"<\1>", r.rule)  # <int:milestone_id> is {milestone_id}
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/v1/")
     }
-    routes = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
     assert routes - {"/api/v1/openapi.json"} == documented
+    methods = {
+        (re.sub(r"<\w+:(\w+)>", r"<\1>", r.rule), m.lower())
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/v1/") and r.rule != "/api/v1/openapi.json"
+        for m in r.methods - {"HEAD", "OPTIONS"}
+    }
+    assert methods == {
+        ("/api/v1" + re.sub(r"\{(\w+)\}", r"<\1>", p), m)
+        for p, operations in spec["paths"].items()
+        for m in operations
+    }
 
 
 def test_anonymous_is_answered_401_json(client):
