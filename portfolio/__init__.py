@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.budgets.views import bp as budgets_bp
+    from portfolio.changes.views import bp as changes_bp
     from portfolio.core.views import bp as core_bp
     from portfolio.indicators.views import bp as indicators_bp
     from portfolio.metrics.views import bp as sources_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         risks_bp,
         budgets_bp,
+        changes_bp,
         benefits_bp,
         indicators_bp,
         workshops_bp,

@@ -11,6 +11,7 @@ from portfolio.budgets.models import (
     BudgetRow,
     PrintedTotal,
 )
+from portfolio.changes.models import ChangeItem, ChangeRequest
 from portfolio.charts.models import ChartCache
 from portfolio.indicators.models import (
     Direction,
@@ -92,6 +93,8 @@ __all__ = [
     "BudgetKind",
     "BudgetLine",
     "BudgetRow",
+    "ChangeItem",
+    "ChangeRequest",
     "ChartCache",
     "Decision",
     "DecisionStatus",
