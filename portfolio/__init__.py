@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import portfolio.api.changes  # noqa: F401  (change requests, on the API blueprint)
     from portfolio.admin.views import bp as admin_bp
     from portfolio.api.views import bp as api_bp
     from portfolio.auth.views import bp as auth_bp
