@@ -131,5 +131,7 @@ ALLOWED = {
     "api.change_requests": MEMBERS,
     "api.change_request": MEMBERS,
     "api.create_change_request": TRACK_EDITORS,
+    "api.add_change_item": TRACK_EDITORS,
+    "api.submit_change_request": TRACK_EDITORS,
     "api.decide_change_request": SECRETARIAT,
 }

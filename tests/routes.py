@@ -232,6 +232,8 @@ CODES = {
     "changes.decide": "ÆA1",
     "api.change_request": "ÆA1",
     "api.decide_change_request": "ÆA1",
+    "api.add_change_item": "ÆA1",
+    "api.submit_change_request": "ÆA1",
 }
 
 

@@ -44,7 +44,6 @@ ITEM_FIELDS = {
     "new_code",
     "new_status",
 }
-MAX_ITEMS = 100
 _DECIMAL = re.compile(r"-?\d{1,15}(\.\d{1,12})?")
 
 
@@ -218,12 +217,12 @@ def _item_values(raw, index: int, errors: dict) -> tuple[ChangeKind, dict] | Non
 
 @bp.post("/programmes/<slug>/change-requests")
 def create_change_request(slug):
-    """Create a draft with its changes; `"submit": true` also puts it forward for decision."""
+    """Create a draft; its changes are added with POST …/<code>/items, then submitted."""
     _protect_session_write()
     programme = _programme(slug)
     require(current_user, Action.EDIT_CHANGE_REQUEST, programme)
     body = _body()
-    allowed = set(REQUEST_TEXTS) | {"requested_on", "decision_wanted_on", "items", "submit"}
+    allowed = set(REQUEST_TEXTS) | {"requested_on", "decision_wanted_on"}
     unknown = set(body) - allowed
     if unknown:
         raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
@@ -239,25 +238,91 @@ def create_change_request(slug):
             values[name] = value.strip()
     values["requested_on"] = _day(body, "requested_on", errors) or clock.today()
     values["decision_wanted_on"] = _day(body, "decision_wanted_on", errors)
-    items = body.get("items", [])
-    if not isinstance(items, list) or len(items) > MAX_ITEMS:
-        errors["items"] = [_("Skal være en liste med højst %(max)d ændringer.", max=MAX_ITEMS)]
-        items = []
-    parsed = [_item_values(raw, i, errors) for i, raw in enumerate(items)]
-    submit = body.get("submit", False)
-    if not isinstance(submit, bool):
-        errors["submit"] = [_("Skal være true eller false.")]
     if errors:
         raise RuleViolation(_("Ændringsanmodningen blev ikke oprettet."), errors=errors)
     created = services.create_request(current_user, programme, values)
-    for entry in parsed:
-        assert entry is not None
-        kind, item_values = entry
-        services.add_item(current_user, created, kind, item_values)
-    if submit:
-        services.submit(current_user, created, clock.today())
     db.session.commit()
     return jsonify(serialize(created)), 201
+
+
+def _version(body: dict) -> int:
+    version = body.get("version")
+    if isinstance(version, float) and version.is_integer():
+        version = int(version)  # JSON has one number type: 3.0 is the integer 3
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise RuleViolation(
+            _("Angiv den version, ændringen bygger på."),
+            errors={"version": [_("Skal være et heltal.")]},
+        )
+    if not 1 <= version <= Versioned.MAX_VERSION:
+        raise RuleViolation(
+            _("Angiv den version, ændringen bygger på."),
+            errors={"version": [_("Ukendt version.")]},
+        )
+    return version
+
+
+def _conflict(error: StaleEdit):
+    db.session.rollback()
+    details = {
+        "current_version": error.current_version,
+        "changes": [
+            {
+                "at": c.at.isoformat(),
+                "actor": c.actor,
+                "field": c.field,
+                "old": c.old_value,
+                "new": c.new_value,
+            }
+            for c in error.changes
+        ],
+    }
+    return jsonify(
+        error={"status": 409, "code": "conflict", "message": error.message, "details": details}
+    ), 409
+
+
+@bp.post("/programmes/<slug>/change-requests/<code>/items")
+def add_change_item(slug, code):
+    """Add one proposed change to a draft; the body carries the request's version."""
+    _protect_session_write()
+    programme = _programme(slug)
+    change = services.get_request(programme, code)
+    require(current_user, Action.EDIT_CHANGE_REQUEST, change)
+    body = _body()
+    version = _version(body)
+    errors: dict = {}
+    parsed = _item_values({k: v for k, v in body.items() if k != "version"}, 0, errors)
+    if errors or parsed is None:
+        errors = {k.removeprefix("items[0]").lstrip(".") or "item": v for k, v in errors.items()}
+        raise RuleViolation(_("Ændringen blev ikke tilføjet."), errors=errors)
+    kind, values = parsed
+    try:
+        services.add_item(current_user, change, kind, values, version)
+    except StaleEdit as error:
+        return _conflict(error)
+    db.session.commit()
+    return jsonify(serialize(change)), 201
+
+
+@bp.post("/programmes/<slug>/change-requests/<code>/submit")
+def submit_change_request(slug, code):
+    """Put a draft forward for the steering group's decision (body: the version read)."""
+    _protect_session_write()
+    programme = _programme(slug)
+    change = services.get_request(programme, code)
+    require(current_user, Action.EDIT_CHANGE_REQUEST, change)
+    body = _body()
+    unknown = set(body) - {"version"}
+    if unknown:
+        raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
+    version = _version(body)
+    try:
+        services.submit(current_user, change, clock.today(), version)
+    except StaleEdit as error:
+        return _conflict(error)
+    db.session.commit()
+    return jsonify(serialize(change))
 
 
 @bp.post("/programmes/<slug>/change-requests/<code>/decide")
@@ -271,19 +336,7 @@ def decide_change_request(slug, code):
     unknown = set(body) - {"version", "outcome", "decided_on", "decision_text", "meeting"}
     if unknown:
         raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
-    version = body.get("version")
-    if isinstance(version, float) and version.is_integer():
-        version = int(version)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise RuleViolation(
-            _("Angiv den version, beslutningen bygger på."),
-            errors={"version": [_("Skal være et heltal.")]},
-        )
-    if not 1 <= version <= Versioned.MAX_VERSION:
-        raise RuleViolation(
-            _("Angiv den version, beslutningen bygger på."),
-            errors={"version": [_("Ukendt version.")]},
-        )
+    version = _version(body)
     errors: dict = {}
     try:
         outcome = ChangeStatus(body.get("outcome"))
@@ -315,22 +368,6 @@ def decide_change_request(slug, code):
             expected_version=version,
         )
     except StaleEdit as error:
-        db.session.rollback()
-        details = {
-            "current_version": error.current_version,
-            "changes": [
-                {
-                    "at": c.at.isoformat(),
-                    "actor": c.actor,
-                    "field": c.field,
-                    "old": c.old_value,
-                    "new": c.new_value,
-                }
-                for c in error.changes
-            ],
-        }
-        return jsonify(
-            error={"status": 409, "code": "conflict", "message": error.message, "details": details}
-        ), 409
+        return _conflict(error)
     db.session.commit()
     return jsonify(serialize(change))

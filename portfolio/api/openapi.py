@@ -535,6 +535,8 @@ RISK_PATCH = {
 _CHANGE_KINDS = ["timeline", "milestone", "budget", "indicator", "deliverable", "project"]
 _CHANGE_STATUSES = ["draft", "submitted", "approved", "rejected", "postponed"]
 _DAY = {"format": "date"}
+# The days the app takes (core/validators.day_refusal): years 1900 to 2199.
+_DAY_IN = {"type": "string", "format": "date", "pattern": "^(19|20|21)\\d{2}-\\d{2}-\\d{2}$"}
 
 SCHEMAS["ChangeItem"] = _obj(
     {
@@ -606,7 +608,7 @@ _ITEM_IN = {
         "period": {"type": "string", "description": "A budget year, or 'varigt'"},
         "new_start": _month(),
         "new_end": _month(),
-        "new_date": _string(**_DAY),
+        "new_date": _DAY_IN,
         "delta": _string(pattern=r"^-?\d+(\.\d{1,3})?$"),
         "new_value": _string(pattern=r"^-?\d+(\.\d+)?$"),
         "new_period": _month(),
@@ -614,14 +616,47 @@ _ITEM_IN = {
         "new_code": {"type": "string", "maxLength": 20},
         "new_status": {"type": "string", "enum": ["planned", "active", "completed", "cancelled"]},
     },
-    "required": ["kind"],
+    "required": ["version", "kind"],
     "additionalProperties": False,
 }
+_ITEM_IN["properties"] = {
+    "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    **_ITEM_IN["properties"],
+}
+
+
+def _change_write(summary: str, schema: dict, ok: str, status: str = "200") -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": [SLUG, _CODE],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": schema}},
+            },
+            "responses": {
+                status: {
+                    "description": ok,
+                    "content": {"application/json": {"schema": _ref("ChangeRequest")}},
+                },
+                **_WRITE_ERRORS,
+                "409": {
+                    "description": "Changed by someone else since `version`",
+                    "content": {"application/json": {"schema": _ref("Error")}},
+                },
+            },
+        }
+    }
+
+
 CHANGE_REQUEST_PATHS = {
     "/programmes/{slug}/change-requests": {
         **_get("The programme's change requests, newest first", _items("ChangeRequest")),
         "post": {
-            "summary": "Create a draft change request with its changes (optionally submitted)",
+            "summary": (
+                "Create a draft change request; add its changes with …/{code}/items and put "
+                "it forward with …/{code}/submit"
+            ),
             "parameters": [SLUG],
             "requestBody": {
                 "required": True,
@@ -630,14 +665,22 @@ CHANGE_REQUEST_PATHS = {
                         "schema": {
                             "type": "object",
                             "properties": {
-                                "title": {"type": "string", "minLength": 1, "maxLength": 300},
-                                "reason": {"type": "string", "maxLength": 20000},
-                                "impact": {"type": "string", "maxLength": 20000},
-                                "requested_by": {"type": "string", "maxLength": 200},
-                                "requested_on": _string(**_DAY),
-                                "decision_wanted_on": _string(**_DAY),
-                                "items": {"type": "array", "items": _ITEM_IN, "maxItems": 100},
-                                "submit": {"type": "boolean"},
+                                "title": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": 300,
+                                    "allOf": [NO_NUL, VISIBLE_TEXT],
+                                },
+                                "reason": {"type": "string", "maxLength": 20000, **NO_NUL},
+                                "impact": {"type": "string", "maxLength": 20000, **NO_NUL},
+                                "requested_by": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": 200,
+                                    "allOf": [NO_NUL, VISIBLE_TEXT],
+                                },
+                                "requested_on": _DAY_IN,
+                                "decision_wanted_on": _DAY_IN,
                             },
                             "required": ["title", "requested_by"],
                             "additionalProperties": False,
@@ -663,6 +706,22 @@ CHANGE_REQUEST_PATHS = {
             "parameters": [SLUG, _CODE],
         }
     },
+    "/programmes/{slug}/change-requests/{code}/items": _change_write(
+        "Add a proposed change to a draft (send the request's version)",
+        _ITEM_IN,
+        "The change request with the change added",
+        "201",
+    ),
+    "/programmes/{slug}/change-requests/{code}/submit": _change_write(
+        "Put a draft forward for the steering group's decision",
+        {
+            "type": "object",
+            "properties": {"version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+            "required": ["version"],
+            "additionalProperties": False,
+        },
+        "The submitted change request",
+    ),
     "/programmes/{slug}/change-requests/{code}/decide": {
         "post": {
             "summary": (
@@ -677,12 +736,16 @@ CHANGE_REQUEST_PATHS = {
                         "schema": {
                             "type": "object",
                             "properties": {
-                                "version": {"type": "integer", "minimum": 1},
+                                "version": {
+                                    "type": "integer",
+                                    "minimum": 1,
+                                    "maximum": 2**31 - 1,
+                                },
                                 "outcome": {
                                     "type": "string",
                                     "enum": ["approved", "rejected", "postponed"],
                                 },
-                                "decided_on": _string(**_DAY),
+                                "decided_on": _DAY_IN,
                                 "decision_text": {"type": "string", "maxLength": 20000},
                                 "meeting": {"type": "string", "maxLength": 300},
                             },
