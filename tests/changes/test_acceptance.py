@@ -117,8 +117,39 @@ def _state():
     return (str(wave.start_month), str(wave.end_month), numbers, table.column_total("total"))
 
 
+def _spend_as_approved_but_track_2_in_2026(user, extra: Decimal) -> None:
+    """Actual spend as approved in the closed years, a forecast as approved for 2026, but
+    track 2 expects `extra` more in 2026: the cost light shows the overrun."""
+    from portfolio.budgets.models import BudgetKind
+
+    ddns, _wave, row = _ids()
+    table = budget_services.baseline_table(ddns.id)
+    actual, forecast = {}, {}
+    for table_row in table.rows:
+        for year in table.years:
+            amount = table_row.amounts.get(year)
+            if amount is None:
+                continue
+            if year == "2026":
+                forecast[(table_row.row.id, year)] = amount + (
+                    extra if table_row.row.id == row.id else 0
+                )
+            else:
+                actual[(table_row.row.id, year)] = amount
+    budget_services.set_amounts(user, ddns, BudgetKind.ACTUAL, actual)
+    budget_services.set_amounts(user, ddns, BudgetKind.FORECAST, forecast)
+    db.session.commit()
+
+
+def _cost_light(client) -> dict:
+    lights = client.get("/api/v1/programmes/ddns/status").get_json()["lights"]
+    return next(entry["light"] for entry in lights if entry["dimension"] == "cost")
+
+
 def test_an_approved_request_moves_wave_3_and_raises_the_budget(app, client, login_as):
-    login_as("secretariat")
+    user = login_as("secretariat")
+    _spend_as_approved_but_track_2_in_2026(user, Decimal("1.5"))
+    assert _cost_light(client)["colour"] in ("yellow", "red")  # 1,5 mio. kr. over budget
     ddns, wave, row = _ids()
     start, end = wave.start_month, wave.end_month
     before_overview = budget_services.budget_overview(ddns)
@@ -171,8 +202,8 @@ def test_an_approved_request_moves_wave_3_and_raises_the_budget(app, client, log
     budget_page = client.get("/programmes/ddns/budget").get_data(as_text=True)
     assert "ÆA1" in budget_page
 
-    # The status page's cost light reads the new approved total; the request is decided.
-    snapshot = client.get("/api/v1/programmes/ddns/status").get_json()
+    # The status page's cost light reads the new approved total: no overrun any more.
+    assert _cost_light(client)["colour"] == "green"
     status = client.get("/programmes/ddns/status").get_data(as_text=True)
     assert "Ændringsanmodninger til beslutning" not in status
     cost = status.split('id="lys-cost"')[1].split("</article>")[0]
@@ -181,7 +212,7 @@ def test_an_approved_request_moves_wave_3_and_raises_the_budget(app, client, log
     with app.test_request_context():
         shown_total = format_mio(before_total + Decimal("1.5"))
     assert shown_total in cost, cost
-    assert snapshot is not None
+    assert "Ingen overskridelse" in cost
 
     # The history: the wave's and the baseline's audit rows name the request.
     entries = history_of(wave)
