@@ -534,7 +534,6 @@ RISK_PATCH = {
 
 _CHANGE_KINDS = ["timeline", "milestone", "budget", "indicator", "deliverable", "project"]
 _CHANGE_STATUSES = ["draft", "submitted", "approved", "rejected", "postponed"]
-_DAY = {"format": "date"}
 # The days the app takes (core/validators.day_refusal): years 1900 to 2199.
 _DAY_IN = {"type": "string", "format": "date", "pattern": "^(19|20|21)\\d{2}-\\d{2}-\\d{2}$"}
 
@@ -549,7 +548,7 @@ SCHEMAS["ChangeItem"] = _obj(
         "period": _string(True),
         "new_start": _month(True),
         "new_end": _month(True),
-        "new_date": _string(True, **_DAY),
+        "new_date": _string(True, format="date"),
         "delta": _decimal(True, description="Change of the approved amount, mio. kr."),
         "new_value": _decimal(True),
         "new_period": _month(True),
@@ -572,11 +571,11 @@ SCHEMAS["ChangeRequest"] = _obj(
         "reason": _string(),
         "impact": _string(),
         "requested_by": _string(),
-        "requested_on": _string(**_DAY),
-        "decision_wanted_on": _string(True, **_DAY),
+        "requested_on": _string(format="date"),
+        "decision_wanted_on": _string(True, format="date"),
         "status": {"type": "string", "enum": _CHANGE_STATUSES},
-        "submitted_on": _string(True, **_DAY),
-        "decided_on": _string(True, **_DAY),
+        "submitted_on": _string(True, format="date"),
+        "decided_on": _string(True, format="date"),
         "decision_text": _string(),
         "meeting": _string(),
         "decided_by": _string(True),
@@ -602,6 +601,7 @@ _WRITE_ERRORS = {
 _ITEM_IN = {
     "type": "object",
     "properties": {
+        "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
         "kind": {"type": "string", "enum": _CHANGE_KINDS},
         "operation": {"type": "string", "enum": ["add", "change", "remove", "status"]},
         "target_id": {"type": "integer", "minimum": 1},
@@ -618,10 +618,6 @@ _ITEM_IN = {
     },
     "required": ["version", "kind"],
     "additionalProperties": False,
-}
-_ITEM_IN["properties"] = {
-    "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-    **_ITEM_IN["properties"],
 }
 
 

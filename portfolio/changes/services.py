@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -643,7 +644,7 @@ def _target_model_key(item: ChangeItem) -> Operation | None:
     return None
 
 
-def _target_model(kind: ChangeKind, operation: Operation | None) -> type:
+def _target_model(kind: ChangeKind, operation: Operation | None) -> Any:
     if kind in (ChangeKind.DELIVERABLE, ChangeKind.PROJECT) and operation is Operation.ADD:
         return Track
     return {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -58,7 +60,7 @@ def new(slug):
         form,
         lambda: services.create_request(current_user, programme, form.changes()),
         template="changes/edit.html",
-        success_url=lambda r: url_for("changes.show", slug=slug, code=r.code),
+        success_url=lambda r: url_for("changes.show", slug=slug, code=cast(ChangeRequest, r).code),
         success_message=_("Ændringsanmodningen er oprettet som kladde. Tilføj nu ændringerne."),
         programme=programme,
         change_request=None,
@@ -250,17 +252,18 @@ def decide(slug, code):
         ChangeStatus.REJECTED: _("Anmodningen er afvist. Intet er ændret i programmet."),
         ChangeStatus.POSTPONED: _("Anmodningen er udsat. Intet er ændret i programmet."),
     }
-    if form.validate() and commit_or_flash(
+    outcome = form.outcome.data if form.validate() else None
+    if outcome is not None and commit_or_flash(
         lambda: services.decide(
             current_user,
             change_request,
-            form.outcome.data,
+            outcome,
             decided_on=form.decided_on.data,
             decision_text=form.decision_text.data or "",
             meeting=form.meeting.data or "",
             expected_version=form.expected_version,
         ),
-        messages.get(form.outcome.data, ""),
+        messages[outcome],
     ):
         return redirect(url_for("changes.show", slug=slug, code=code))
     db.session.rollback()

@@ -7,12 +7,10 @@ request whose application fails half-way changes nothing either.
 
 from __future__ import annotations
 
-import json
 import re
-from urllib.parse import unquote
 from decimal import Decimal
+from urllib.parse import unquote
 
-import pytest
 import sqlalchemy as sa
 
 from portfolio.audit.models import AuditEntry
@@ -20,7 +18,6 @@ from portfolio.audit.services import history_of
 from portfolio.budgets import services as budget_services
 from portfolio.budgets.models import Baseline, BudgetRow
 from portfolio.changes.models import ChangeRequest, ChangeStatus
-from portfolio.core.months import Month
 from portfolio.extensions import db
 from portfolio.programmes.models import TimelineItem, Track
 from portfolio.programmes.services import get_programme
@@ -111,7 +108,7 @@ def _decide(client, code, outcome, text="Styregruppen godkender forlængelsen.")
 def _state():
     """What a change request could change: wave 3's months, the budget versions."""
     db.session.expire_all()
-    ddns, wave, row = _ids()
+    ddns, wave, _row = _ids()
     numbers = [b.number for b in budget_services.baselines(ddns.id)]
     table = budget_services.baseline_table(ddns.id)
     return (str(wave.start_month), str(wave.end_month), numbers, table.column_total("total"))
@@ -236,7 +233,7 @@ def test_an_approved_request_moves_wave_3_and_raises_the_budget(app, client, log
 
 def test_a_rejected_request_changes_nothing(client, login_as):
     login_as("secretariat")
-    ddns, wave, row = _ids()
+    _ddns, wave, row = _ids()
     before = _state()
     code = _draft(client, wave, row)
     response = _decide(client, code, "rejected", "Styregruppen afviser; planen holdes.")
@@ -252,7 +249,7 @@ def test_a_rejected_request_changes_nothing(client, login_as):
 def test_a_request_failing_half_way_changes_nothing(client, login_as):
     """The wave is moved first; then the budget change would make an amount negative."""
     login_as("secretariat")
-    ddns, wave, row = _ids()
+    _ddns, wave, row = _ids()
     before = _state()
     code = _draft(client, wave, row, delta="-100000", title="For stor besparelse")
     audit_rows = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))

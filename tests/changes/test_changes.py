@@ -178,7 +178,7 @@ def test_a_decision_on_an_old_version_is_refused(app, users):
 
 def test_a_change_naming_another_programmes_row_is_refused(app, users):
     secretariat = users.make("secretariat")
-    ddns, request = _draft(secretariat)
+    _ddns, request = _draft(secretariat)
     try:
         services.add_item(
             secretariat,
