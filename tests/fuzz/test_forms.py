@@ -71,6 +71,9 @@ SHOWN_LATER = {
     # Shown only on another user's page (the sample user's page shows it: see routes.py),
     # and the confirmation only after a previewed programme file.
     "admin.confirm_programme_file": ("admin.programme_file", []),
+    # The decision form shows only on a submitted request; the sample ÆA1 is a draft, so
+    # that its forms of changes show (the decision's fields are tested in tests/changes).
+    "changes.decide": ("changes.submit", ["version"]),
 }
 # Routes that answer an accepted submission with a page (201) instead of a redirect, since
 # what it shows must not travel in a cookie or an address.
