@@ -52,11 +52,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import portfolio.api.changes  # noqa: F401  (change requests, on the API blueprint)
     from portfolio.admin.views import bp as admin_bp
     from portfolio.api.views import bp as api_bp
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.budgets.views import bp as budgets_bp
+    from portfolio.changes.views import bp as changes_bp
     from portfolio.core.views import bp as core_bp
     from portfolio.documents.views import bp as documents_bp
     from portfolio.indicators.views import bp as indicators_bp
@@ -79,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         risks_bp,
         budgets_bp,
+        changes_bp,
         benefits_bp,
         indicators_bp,
         workshops_bp,

@@ -11,6 +11,7 @@ from portfolio.budgets.models import (
     BudgetRow,
     PrintedTotal,
 )
+from portfolio.changes.models import ChangeItem, ChangeRequest
 from portfolio.charts.models import ChartCache
 from portfolio.documents.models import IssuedDocument, Lesson
 from portfolio.indicators.models import (
@@ -93,6 +94,8 @@ __all__ = [
     "BudgetKind",
     "BudgetLine",
     "BudgetRow",
+    "ChangeItem",
+    "ChangeRequest",
     "ChartCache",
     "Decision",
     "DecisionStatus",

@@ -178,4 +178,20 @@ ALLOWED = {
     "admin.confirm_programme_file": ADMIN,
     "admin.audit": ADMIN,
     "admin.audit_csv": ADMIN,
+    # Change requests: members read them; the secretariat and track leads draft and put
+    # them forward; only the secretariat records the steering group's decision.
+    "changes.index": MEMBERS,
+    "changes.show": MEMBERS,
+    "changes.new": TRACK_EDITORS,
+    "changes.edit": TRACK_EDITORS,
+    "changes.add_item": TRACK_EDITORS,
+    "changes.remove_item": TRACK_EDITORS,
+    "changes.submit": TRACK_EDITORS,
+    "changes.decide": SECRETARIAT,
+    "api.change_requests": MEMBERS,
+    "api.change_request": MEMBERS,
+    "api.create_change_request": TRACK_EDITORS,
+    "api.add_change_item": TRACK_EDITORS,
+    "api.submit_change_request": TRACK_EDITORS,
+    "api.decide_change_request": SECRETARIAT,
 }

@@ -111,8 +111,11 @@ def _sample_objects(ddns) -> dict[str, int]:
     metric = _sample_metric()
     lesson_id, issued_id = _sample_documents(ddns)
     project_milestone_id, dependency_id = _sample_plan(ddns)
+    change_item = _sample_change_request(ddns)
     db.session.commit()
     return {
+        "change_kind": "timeline",
+        "item_id": change_item.id,
         "indicator_code": "GH1.T",
         "workshop_id": workshop.id,
         "trend_code": "GH1.T1",
@@ -270,6 +273,37 @@ def _sample_plan(ddns) -> tuple[int, int]:
     return milestone.id, dependency.id
 
 
+def _sample_change_request(ddns):
+    """A draft change request ÆA1 moving the first phase by a month."""
+    import datetime as dt
+
+    from portfolio.changes.models import ChangeItem, ChangeKind, ChangeRequest
+
+    request = db.session.scalar(sa.select(ChangeRequest).where(ChangeRequest.code == "ÆA1"))
+    if request is None:
+        phase = ddns.timeline[0]
+        request = ChangeRequest(
+            programme_id=ddns.id,
+            number=1,
+            code="ÆA1",
+            title="Prøveanmodning",
+            requested_by="Sekretariatet",
+            requested_on=dt.date(2026, 11, 20),
+        )
+        request.items.append(
+            ChangeItem(
+                position=1,
+                kind=ChangeKind.TIMELINE,
+                target_id=phase.id,
+                new_start=phase.start_month.add(1),
+                new_end=phase.end_month.add(1),
+            )
+        )
+        db.session.add(request)
+        db.session.flush()
+    return request.items[0] if request.items else request
+
+
 def _sample_metric():
     """A JSON-stat source with one metric."""
     from portfolio.metrics.models import Metric, MetricSource
@@ -313,6 +347,16 @@ CODES = {
     "workshops.record_item": "GH1",
     "workshops.trend": "GH1",
     "indicators.new": "GH1",
+    "changes.show": "ÆA1",
+    "changes.edit": "ÆA1",
+    "changes.add_item": "ÆA1",
+    "changes.remove_item": "ÆA1",
+    "changes.submit": "ÆA1",
+    "changes.decide": "ÆA1",
+    "api.change_request": "ÆA1",
+    "api.decide_change_request": "ÆA1",
+    "api.add_change_item": "ÆA1",
+    "api.submit_change_request": "ÆA1",
 }
 
 

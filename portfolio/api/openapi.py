@@ -733,6 +733,242 @@ PROGRAMME_FILE_POST = {
     },
 }
 
+# ------------------------------------------------------------------ change requests
+
+_CHANGE_KINDS = ["timeline", "milestone", "budget", "indicator", "deliverable", "project"]
+_CHANGE_STATUSES = ["draft", "submitted", "approved", "rejected", "postponed"]
+# The days the app takes (core/validators.day_refusal): years 1900 to 2199.
+_DAY_IN = {"type": "string", "format": "date", "pattern": "^(19|20|21)\\d{2}-\\d{2}-\\d{2}$"}
+
+SCHEMAS["ChangeItem"] = _obj(
+    {
+        "position": {"type": "integer"},
+        "kind": {"type": "string", "enum": _CHANGE_KINDS},
+        "area": {"type": "string", "enum": ["schedule", "budget", "benefits", "scope"]},
+        "operation": {"type": "string", "enum": ["add", "change", "remove", "status"]},
+        "target_id": {"type": ["integer", "null"]},
+        "target": _string(True),
+        "period": _string(True),
+        "new_start": _month(True),
+        "new_end": _month(True),
+        "new_date": _string(True, format="date"),
+        "delta": _decimal(True, description="Change of the approved amount, mio. kr."),
+        "new_value": _decimal(True),
+        "new_period": _month(True),
+        "text": _string(),
+        "new_code": _string(True),
+        "new_status": _string(True),
+        "applied": {
+            "oneOf": [
+                {"type": "null"},
+                _obj({"subject": _string(), "before": _string(True), "after": _string(True)}),
+            ],
+            "description": "What an approval changed (raw values before and after)",
+        },
+    }
+)
+SCHEMAS["ChangeRequest"] = _obj(
+    {
+        "code": _string(description="ÆA1, ÆA2 …"),
+        "title": _string(),
+        "reason": _string(),
+        "impact": _string(),
+        "requested_by": _string(),
+        "requested_on": _string(format="date"),
+        "decision_wanted_on": _string(True, format="date"),
+        "status": {"type": "string", "enum": _CHANGE_STATUSES},
+        "submitted_on": _string(True, format="date"),
+        "decided_on": _string(True, format="date"),
+        "decision_text": _string(),
+        "meeting": _string(),
+        "decided_by": _string(True),
+        "baseline_number": {"type": ["integer", "null"]},
+        "version": {"type": "integer"},
+        "items": _list(_ref("ChangeItem")),
+    }
+)
+_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+_WRITE_ERRORS = {
+    "400": {
+        "description": "Missing CSRF token (session authentication), or text with NUL",
+        "content": {"application/json": {"schema": _ref("Error")}},
+    },
+    "401": ERRORS["401"],
+    "403": ERRORS["403"],
+    "404": ERRORS["404"],
+    "422": {
+        "description": "Invalid fields, or a change that cannot be made (nothing changed)",
+        "content": {"application/json": {"schema": _ref("Error")}},
+    },
+}
+_ITEM_IN = {
+    "type": "object",
+    "properties": {
+        "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "kind": {"type": "string", "enum": _CHANGE_KINDS},
+        "operation": {"type": "string", "enum": ["add", "change", "remove", "status"]},
+        "target_id": {"type": "integer", "minimum": 1},
+        "period": {"type": "string", "description": "A budget year, or 'varigt'"},
+        "new_start": _month(),
+        "new_end": _month(),
+        "new_date": _DAY_IN,
+        "delta": _string(pattern=r"^-?\d+(\.\d{1,3})?$"),
+        "new_value": _string(pattern=r"^-?\d+(\.\d+)?$"),
+        "new_period": _month(),
+        "text": {"type": "string", "maxLength": 5000, **NO_NUL},
+        "new_code": {"type": "string", "maxLength": 20},
+        "new_status": {"type": "string", "enum": ["planned", "active", "completed", "cancelled"]},
+    },
+    "required": ["version", "kind"],
+    "additionalProperties": False,
+}
+
+
+def _change_write(summary: str, schema: dict, ok: str, status: str = "200") -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": [SLUG, _CODE],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": schema}},
+            },
+            "responses": {
+                status: {
+                    "description": ok,
+                    "content": {"application/json": {"schema": _ref("ChangeRequest")}},
+                },
+                **_WRITE_ERRORS,
+                "409": {
+                    "description": "Changed by someone else since `version`",
+                    "content": {"application/json": {"schema": _ref("Error")}},
+                },
+            },
+        }
+    }
+
+
+CHANGE_REQUEST_PATHS = {
+    "/programmes/{slug}/change-requests": {
+        **_get("The programme's change requests, newest first", _items("ChangeRequest")),
+        "post": {
+            "summary": (
+                "Create a draft change request; add its changes with …/{code}/items and put "
+                "it forward with …/{code}/submit"
+            ),
+            "parameters": [SLUG],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "title": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": 300,
+                                    "allOf": [NO_NUL, VISIBLE_TEXT],
+                                },
+                                "reason": {"type": "string", "maxLength": 20000, **NO_NUL},
+                                "impact": {"type": "string", "maxLength": 20000, **NO_NUL},
+                                "requested_by": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": 200,
+                                    "allOf": [NO_NUL, VISIBLE_TEXT],
+                                },
+                                "requested_on": _DAY_IN,
+                                "decision_wanted_on": _DAY_IN,
+                            },
+                            "required": ["title", "requested_by"],
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "The new change request",
+                    "content": {"application/json": {"schema": _ref("ChangeRequest")}},
+                },
+                **_WRITE_ERRORS,
+            },
+        },
+    },
+    "/programmes/{slug}/change-requests/{code}": {
+        "get": {
+            **_get(
+                "A change request with its proposed (and, once approved, applied) changes",
+                _ref("ChangeRequest"),
+            )["get"],
+            "parameters": [SLUG, _CODE],
+        }
+    },
+    "/programmes/{slug}/change-requests/{code}/items": _change_write(
+        "Add a proposed change to a draft (send the request's version)",
+        _ITEM_IN,
+        "The change request with the change added",
+        "201",
+    ),
+    "/programmes/{slug}/change-requests/{code}/submit": _change_write(
+        "Put a draft forward for the steering group's decision",
+        {
+            "type": "object",
+            "properties": {"version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+            "required": ["version"],
+            "additionalProperties": False,
+        },
+        "The submitted change request",
+    ),
+    "/programmes/{slug}/change-requests/{code}/decide": {
+        "post": {
+            "summary": (
+                "Record the steering group's decision (optimistic locking: send the version "
+                "you read); approval applies every change in one transaction"
+            ),
+            "parameters": [SLUG, _CODE],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "version": {
+                                    "type": "integer",
+                                    "minimum": 1,
+                                    "maximum": 2**31 - 1,
+                                },
+                                "outcome": {
+                                    "type": "string",
+                                    "enum": ["approved", "rejected", "postponed"],
+                                },
+                                "decided_on": _DAY_IN,
+                                "decision_text": {"type": "string", "maxLength": 20000},
+                                "meeting": {"type": "string", "maxLength": 300},
+                            },
+                            "required": ["version", "outcome", "decided_on", "decision_text"],
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The decided change request",
+                    "content": {"application/json": {"schema": _ref("ChangeRequest")}},
+                },
+                **_WRITE_ERRORS,
+                "409": {
+                    "description": "Changed by someone else since `version`",
+                    "content": {"application/json": {"schema": _ref("Error")}},
+                },
+            },
+        }
+    },
+}
+
 
 def _with(operation: dict, parameter: dict, not_found: str) -> dict:
     """A read of one object: the programme's parameters and the object's own."""
@@ -816,6 +1052,7 @@ def build_spec() -> dict:
             "/programmes/{slug}/stakeholders": _get(
                 "The programme's stakeholders", _items("Stakeholder")
             ),
+            **CHANGE_REQUEST_PATHS,
         },
         "components": {
             "schemas": SCHEMAS | _programme_file_schemas(),

@@ -20,6 +20,9 @@ class Actor:
 
 
 _cli_actor: ContextVar[Actor | None] = ContextVar("cli_actor", default=None)
+# Why the rows written now change: a key the trail keeps beside each row, such as
+# "change_request:ÆA1" (audit/presentation.py writes it out in the reader's language).
+_reason: ContextVar[str | None] = ContextVar("audit_reason", default=None)
 _META_KEY = "styrbord.audit_actor"
 
 
@@ -91,3 +94,18 @@ def acting_as(user=None, label: str | None = None):
         yield actor
     finally:
         _cli_actor.reset(token)
+
+
+def current_reason() -> str | None:
+    """Return the reason the changes made now are recorded with, if any."""
+    return _reason.get()
+
+
+@contextlib.contextmanager
+def because(reason: str):
+    """Record every change made inside the block with `reason` (e.g. "change_request:ÆA1")."""
+    token = _reason.set(reason[:300])
+    try:
+        yield
+    finally:
+        _reason.reset(token)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import get_history
 
-from portfolio.audit.context import current_actor
+from portfolio.audit.context import current_actor, current_reason
 from portfolio.audit.models import AuditEntry
 from portfolio.core.credentials import mask_url_secrets
 from portfolio.core.models import Versioned, utcnow
@@ -76,6 +76,7 @@ _PARENTS = (
     "report",
     "workshop",
     "indicator",
+    "request",
 )
 
 
@@ -223,6 +224,7 @@ def _row(obj, action: str, field=None, old=None, new=None) -> dict:
         "field": field,
         "old_value": old,
         "new_value": new,
+        "reason": current_reason(),
     }
 
 

@@ -52,6 +52,8 @@ class AuditEntry(db.Model):
     field: Mapped[str | None] = mapped_column(sa.String(100))
     old_value: Mapped[str | None] = mapped_column(sa.Text)
     new_value: Mapped[str | None] = mapped_column(sa.Text)
+    # Why the change was made, as a key (audit/context.because): "change_request:ÆA1".
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.action} {self.entity}#{self.entity_id} {self.field}>"

@@ -72,6 +72,20 @@ def action_name(action: str) -> str:
     return str(ACTION_NAMES.get(action, action))
 
 
+# A reason kept with audit rows (audit/context.because): its kind, then what it names.
+CHANGE_REQUEST_REASON = "change_request"
+
+
+def reason_text(raw: str | None) -> str:
+    """Write out the reason a change was recorded with, as users read it."""
+    if not raw:
+        return ""
+    kind, _sep, name = raw.partition(":")
+    if kind == CHANGE_REQUEST_REASON and name:
+        return _("Ændret af ændringsanmodning %(code)s", code=name)
+    return raw
+
+
 def entity_name(table: str) -> str:
     """Name a kind of object as users know it ("Budgetlinje"), from its table's name."""
     name = ENTITY_NAMES.get(table)
@@ -113,6 +127,8 @@ class ShownEntry:
     # The field holds structured data (a frozen report's numbers, a source's settings):
     # its values are shown folded, laid out, never as the summary of a fold.
     is_data: bool = False
+    # Why the change was made ("Ændret af ændringsanmodning ÆA1"), or "".
+    reason: str = ""
 
     @property
     def is_snapshot(self) -> bool:
@@ -387,6 +403,7 @@ def present(entries) -> list[ShownEntry]:
                 new=new,
                 details=details,
                 is_data=is_data,
+                reason=reason_text(entry.reason),
             )
         )
     return shown

@@ -38,3 +38,26 @@ def changes_since(obj, version: int) -> list[AuditEntry]:
         .order_by(AuditEntry.id)
     )
     return list(db.session.scalars(query))
+
+
+def history_of_many(objects) -> list[AuditEntry]:
+    """Return the trails of several objects (a programme and its phases), newest first."""
+    keys: dict[str, list[str]] = {}
+    for obj in objects:
+        entity, entity_id = entity_key(obj)
+        keys.setdefault(entity, []).append(entity_id)
+    if not keys:
+        return []
+    query = (
+        sa.select(AuditEntry)
+        .where(
+            sa.or_(
+                *(
+                    sa.and_(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids))
+                    for entity, ids in keys.items()
+                )
+            )
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    return list(db.session.scalars(query))

@@ -43,6 +43,8 @@ class Action(enum.Enum):
     ISSUE_DOCUMENTS = "document.issue"
     OVERRIDE_LIGHT = "light.override"
     MANAGE_DECISIONS = "decision.manage"
+    EDIT_CHANGE_REQUEST = "change.edit"
+    DECIDE_CHANGE_REQUEST = "change.decide"
     MANAGE_WORKSHOPS = "workshop.manage"
     MANAGE_SOURCES = "source.manage"
     MANAGE_USERS = "users.manage"
@@ -76,6 +78,10 @@ DESCRIPTIONS = {
     Action.ISSUE_DOCUMENTS: "Issue (freeze) the programme model's documents",
     Action.OVERRIDE_LIGHT: "Override a status light with a written justification",
     Action.MANAGE_DECISIONS: "Record decisions requested of and taken by the steering group",
+    Action.EDIT_CHANGE_REQUEST: "Draft change requests and put them forward for decision",
+    Action.DECIDE_CHANGE_REQUEST: (
+        "Record the steering group's decision on a change request (approval applies it)"
+    ),
     Action.MANAGE_WORKSHOPS: "Plan benefit follow-up workshops and record their minutes",
     Action.MANAGE_SOURCES: "Configure metric sources and refresh metrics",
     Action.MANAGE_USERS: "Manage users and their roles",
@@ -104,6 +110,8 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.ISSUE_DOCUMENTS: {Role.SECRETARIAT: _P},
     Action.OVERRIDE_LIGHT: {Role.SECRETARIAT: _P},
     Action.MANAGE_DECISIONS: {Role.SECRETARIAT: _P},
+    Action.EDIT_CHANGE_REQUEST: {Role.SECRETARIAT: _P, Role.TRACK_LEAD: _P},
+    Action.DECIDE_CHANGE_REQUEST: {Role.SECRETARIAT: _P},
     Action.MANAGE_WORKSHOPS: {Role.SECRETARIAT: _P, Role.BENEFIT_OWNER: _B},
     Action.MANAGE_SOURCES: {Role.SECRETARIAT: _P},
     Action.MANAGE_USERS: {},
@@ -161,6 +169,8 @@ RIGHT_NAMES = {
     Action.ISSUE_DOCUMENTS: _l("udstede programmets dokumenter"),
     Action.OVERRIDE_LIGHT: _l("overstyre et statuslys"),
     Action.MANAGE_DECISIONS: _l("registrere beslutninger til og fra styregruppen"),
+    Action.EDIT_CHANGE_REQUEST: _l("udarbejde og indstille ændringsanmodninger"),
+    Action.DECIDE_CHANGE_REQUEST: _l("registrere styregruppens beslutning om ændringsanmodninger"),
     Action.MANAGE_WORKSHOPS: _l("planlægge gevinstworkshops og skrive deres referat"),
     Action.MANAGE_SOURCES: _l("opsætte datakilder og opdatere målinger"),
     Action.MANAGE_USERS: _l("administrere brugere og deres roller"),

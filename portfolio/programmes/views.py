@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portfolio.audit.services import history_of
+from portfolio.audit.services import history_of, history_of_many
 from portfolio.auth import people
 from portfolio.auth.permissions import Action, can, require
 from portfolio.benefits import services as benefit_services
@@ -145,8 +145,11 @@ def _draw_programme_page(slug):
 @bp.get("/programmes/<slug>/history")
 def history(slug):
     programme = services.get_programme_for(current_user, slug)
+    # The master data with its phases and waves (moved by an approved change request too).
     return render_template(
-        "programmes/history.html", programme=programme, history=history_of(programme)
+        "programmes/history.html",
+        programme=programme,
+        history=history_of_many([programme, *programme.timeline]),
     )
 
 

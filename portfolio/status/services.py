@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portfolio.audit.versions import apply_changes
 from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.budgets.services import budget_overview, budget_overviews
+from portfolio.changes.models import PENDING, ChangeRequest
 from portfolio.core.errors import NotFound, RuleViolation
 from portfolio.core.lights import Colour, Light
 from portfolio.core.models import utcnow
@@ -54,6 +55,8 @@ class StatusData:
     last_report: StatusReport | None
     # Readings of the benefits' and risks' indicators, by indicator id.
     readings: dict = field(default_factory=dict)
+    # Change requests waiting for the steering group's decision.
+    change_requests: list[ChangeRequest] = field(default_factory=list)
 
     def benefit_readings(self, benefit) -> list:
         """Return the readings of a benefit's indicators."""
@@ -164,6 +167,14 @@ def load_status_data(programme: Programme) -> StatusData:
         .order_by(StatusReport.created_at.desc(), StatusReport.id.desc())
         .limit(1)
     )
+    change_requests = list(
+        db.session.scalars(
+            sa.select(ChangeRequest)
+            .where(ChangeRequest.programme_id == pid, ChangeRequest.status.in_(PENDING))
+            .options(selectinload(ChangeRequest.items))
+            .order_by(ChangeRequest.number)
+        )
+    )
     return StatusData(
         programme=programme,
         projects=projects,
@@ -176,6 +187,7 @@ def load_status_data(programme: Programme) -> StatusData:
         benefits_assessment=assessment,
         last_report=last_report,
         readings=readings,
+        change_requests=change_requests,
     )
 
 

@@ -212,6 +212,24 @@ def _budget(data: StatusData) -> dict | None:
     }
 
 
+def _change_request(request) -> dict:
+    areas: list[str] = []
+    for item in request.items:
+        if item.kind.area_key not in areas:
+            areas.append(item.kind.area_key)
+    return {
+        "code": request.code,
+        "title": request.title,
+        "status": request.status.value,
+        "requested_by": request.requested_by,
+        "submitted_on": _day(request.submitted_on),
+        "decision_wanted_on": _day(request.decision_wanted_on),
+        "impact": request.impact,
+        "areas": areas,
+        "changes": len(request.items),
+    }
+
+
 def shown_lights(data: StatusData, today: dt.date) -> dict:
     """Return each light as the status page shows it (overrides included), by dimension."""
     overrides = {o.dimension: o for o in data.overrides}
@@ -320,6 +338,8 @@ def build_snapshot(data: StatusData, today: dt.date) -> dict:
             d for d in decisions if d["status"] == DecisionStatus.REQUESTED.value
         ],
         "decision_log": [d for d in decisions if d["status"] != DecisionStatus.REQUESTED.value],
+        # Change requests put forward and not yet decided (or put off to a later meeting).
+        "change_requests_pending": [_change_request(c) for c in data.change_requests],
         "previous_report": None
         if data.last_report is None
         else {

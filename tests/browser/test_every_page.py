@@ -54,6 +54,8 @@ PAGES = {
     "reports": "/programmes/ddns/reports/",
     "report": "/programmes/ddns/reports/{report_id}",
     "programme history": "/programmes/ddns/history",
+    "change requests": "/programmes/ddns/change-requests",
+    "change request": "/programmes/ddns/change-requests/ÆA1",
     "audit log": "/admin/audit",
     "metric sources": "/metrics/sources/",
     "admin users": "/admin/users",

@@ -84,6 +84,9 @@ SHOWN_LATER = {
     ),
     # A retired benefit's page alone shows the button that takes it up again (its version).
     "benefits.reinstate": ("benefits.retire", ["version"]),
+    # The decision form shows only on a submitted request; the sample ÆA1 is a draft, so
+    # that its forms of changes show (the decision's fields are tested in tests/changes).
+    "changes.decide": ("changes.submit", ["version"]),
 }
 # Routes that answer an accepted submission with a page (201) instead of a redirect, since
 # what it shows must not travel in a cookie or an address.
