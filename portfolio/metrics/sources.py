@@ -408,7 +408,7 @@ def status_label(status: ObservationStatus) -> str:
         ObservationStatus.ESTIMATED: _("skønnet"),
         ObservationStatus.BREAK: _("databrud"),
     }
-    return labels[status]
+    return str(labels[status])
 
 
 @dataclass(frozen=True)

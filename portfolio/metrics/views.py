@@ -1,5 +1,7 @@
 """Metric source admin pages: the sources, one source with its metrics, and their forms."""
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +15,7 @@ from portfolio.extensions import db
 from portfolio.metrics import sources as services
 from portfolio.metrics.adapters.base import SourceConfigError
 from portfolio.metrics.forms import MetricForm, NewMetricForm, NewSourceForm, SourceForm, StepForm
+from portfolio.metrics.models import MetricSource
 from portfolio.metrics.sources import SOURCES
 
 bp = Blueprint("sources", __name__, url_prefix="/metrics/sources")
@@ -68,7 +71,9 @@ def _wants_preview() -> bool:
     return request.method == "POST" and request.form.get("action") == "preview"
 
 
-def _preview(form, source_type: str, source, context: dict):
+def _preview(
+    form: SourceForm, source_type: str, source: MetricSource | None, context: dict[str, Any]
+) -> tuple[str, int]:
     """Read the source with the form's unsaved settings and show the form with the result.
 
     Nothing is stored: the settings are checked as a save checks them (CSRF and version

@@ -88,9 +88,7 @@ def test_small_values_are_withheld_in_the_preview_as_counts(client, login_as):
     assert ">3<" not in preview
 
 
-def test_a_source_that_cannot_be_read_is_reported_in_danish_and_nothing_is_saved(
-    client, login_as
-):
+def test_a_source_that_cannot_be_read_is_reported_in_danish_and_nothing_is_saved(client, login_as):
     login_as("admin")
     before = _counts()
     # Without the thousands separator "1.135" may be 1135 or 1.135: the reader refuses.
@@ -159,3 +157,63 @@ def test_preview_needs_the_csrf_token(tmp_path, _sqlite_template, _postgres_sche
         assert response.status_code == 400
         assert "observationer" not in _text(response)
         db.session.remove()
+
+
+def test_preview_lists_the_dimensions_and_the_providers_status_symbols(client, login_as):
+    login_as("admin")
+    data = {
+        "key": "ssb",
+        "name": "SSB 05300",
+        "location": str(SAMPLES / "ssb_no_05300_jsonstat2_with_status.json"),
+        "timeout_seconds": "10",
+        "disclosure_threshold": "5",
+        "action": "preview",
+    }
+    response = client.post("/metrics/sources/new?type=jsonstat", data=data)
+    assert response.status_code == 200
+    preview = _preview_section(_text(response))
+    assert "432 observationer" in preview
+    assert "kan ikke forekomme: 20" in preview and "mangler: 8" in preview
+    assert "<strong>Avstand1</strong>: 6 koder (01, 02, 03, 04, 05, 06)" in preview
+    assert "<strong>Kulturtilbud</strong>: 8 koder (01, 02, 03, 04, 05, 06, …)" in preview
+    assert "Enhed: prosent" in preview
+    assert "Ingen regler har sprunget rækker over" in preview
+
+
+def test_preview_uses_a_stored_secret_without_showing_it(client, login_as, tmp_path):
+    import sqlite3
+
+    login_as("admin")
+    path = tmp_path / "register.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE t (aar TEXT, vaerdi REAL)")
+        connection.execute("INSERT INTO t VALUES ('2024', 12), ('2025', 3)")
+    secret_url = f"sqlite://reader:SuperHemmelig-42@/{path}"
+    data = {
+        "key": "register",
+        "name": "Registerdatabase",
+        "timeout_seconds": "10",
+        "disclosure_threshold": "5",
+        "secret-url": secret_url,
+        "opt-query": "SELECT aar, vaerdi FROM t",
+        "opt-period_column": "aar",
+        "opt-value_column": "vaerdi",
+    }
+    typed = client.post("/metrics/sources/new?type=sql", data={**data, "action": "preview"})
+    html = _text(typed)
+    assert "2 observationer" in _preview_section(html)
+    assert "SuperHemmelig" not in html
+    assert "Hemmelige værdier vises ikke igen" in html
+    assert client.post("/metrics/sources/new?type=sql", data=data).status_code == 302
+    source = db.session.scalar(sa.select(MetricSource).where(MetricSource.key == "register"))
+    before = _counts()
+    kept = {**data, "version": str(source.version), "secret-url": "", "action": "preview"}
+    response = client.post(f"/metrics/sources/{source.id}/edit", data=kept)
+    preview = _preview_section(_text(response))
+    assert "2 observationer" in preview
+    assert re.search(r"<td>2025</td><td>–</td><td class=\"num\">&lt;5</td>", preview)
+    assert "SuperHemmelig" not in _text(response)
+    cleared = {**kept, "clear-url": "1"}
+    refused = _text(client.post(f"/metrics/sources/{source.id}/edit", data=cleared))
+    assert "Kilden kunne ikke læses" in _preview_section(refused)
+    assert _counts() == before
