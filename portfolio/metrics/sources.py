@@ -31,11 +31,25 @@ from portfolio.auth.models import User
 from portfolio.auth.permissions import Action, Target, require
 from portfolio.core.credentials import has_url_secrets, mask_url_secrets, restore_url_secrets
 from portfolio.core.errors import NotFound, RuleViolation
+from portfolio.core.text import clean_text
 from portfolio.extensions import db
+from portfolio.indicators.disclosure import disclose
 from portfolio.metrics.adapters import available_adapters, get_adapter
-from portfolio.metrics.adapters.base import ConnectionCheck, SourceConfigError, _is_secret
-from portfolio.metrics.models import LOCATION_SECRET, Metric, MetricSource
-from portfolio.metrics.services import build_config, check_source
+from portfolio.metrics.adapters.base import (
+    ConnectionCheck,
+    SourceConfigError,
+    SourceError,
+    _is_secret,
+    log_source_error,
+)
+from portfolio.metrics.models import (
+    DEFAULT_DISCLOSURE_THRESHOLD,
+    LOCATION_SECRET,
+    Metric,
+    MetricSource,
+)
+from portfolio.metrics.observations import Observation, ObservationStatus
+from portfolio.metrics.services import build_config, check_source, preview_source
 
 SOURCE_FIELDS = (
     "name",
@@ -375,6 +389,158 @@ def test_source(actor: User, source: MetricSource) -> ConnectionCheck:
     require_manager(actor)
     location, options = source.fetch_settings()
     return check_source(source.type, location, options, timeout=float(source.timeout_seconds))
+
+
+# --- a preview of typed, unsaved settings -------------------------------------------------
+
+PREVIEW_ROWS = 50  # observations shown in the preview table
+PREVIEW_CODES = 6  # codes shown per dimension
+
+
+def status_label(status: ObservationStatus) -> str:
+    """Name an observation's status in words."""
+    labels = {
+        ObservationStatus.OK: _("ok"),
+        ObservationStatus.SUPPRESSED: _("diskretioneret"),
+        ObservationStatus.MISSING: _("mangler"),
+        ObservationStatus.NOT_APPLICABLE: _("kan ikke forekomme"),
+        ObservationStatus.PROVISIONAL: _("foreløbig"),
+        ObservationStatus.ESTIMATED: _("skønnet"),
+        ObservationStatus.BREAK: _("databrud"),
+    }
+    return str(labels[status])
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One observation as the preview table shows it, its value after disclosure control."""
+
+    period: str
+    dimensions: tuple[tuple[str, str], ...]
+    shown: str
+    status: str
+    raw_status: str | None
+
+
+@dataclass(frozen=True)
+class PreviewDimension:
+    """A dimension found in the source: how many codes it has, and the first of them."""
+
+    name: str
+    count: int
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SourcePreview:
+    """What reading a source with typed settings gave, or the Danish reason it failed."""
+
+    threshold: int
+    count: int = 0
+    rows: tuple[PreviewRow, ...] = ()
+    dimensions: tuple[PreviewDimension, ...] = ()
+    statuses: tuple[tuple[str, int], ...] = ()
+    notes: tuple[str, ...] = ()
+    unit: str | None = None
+    revision: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _places(observation: Observation) -> int:
+    """The decimals a value is written with, so the preview shows it as the source does."""
+    if observation.value is None:
+        return 0
+    exponent = observation.value.as_tuple().exponent
+    return min(6, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def _preview_row(observation: Observation, threshold: int) -> PreviewRow:
+    # No metric says yet whether these are counts: every value is treated as one, so a
+    # preview never shows a small number that a count metric would withhold.
+    cell = disclose(
+        observation.value,
+        observation.status,
+        is_count=True,
+        threshold=threshold,
+        decimals=_places(observation),
+    )
+    return PreviewRow(
+        period=clean_text(observation.period),
+        dimensions=tuple((clean_text(k), clean_text(v)) for k, v in observation.dimensions.items()),
+        shown=cell.shown,
+        status=status_label(cell.status),
+        raw_status=clean_text(observation.raw_status) if observation.raw_status else None,
+    )
+
+
+def _dimensions(observations: list[Observation]) -> tuple[PreviewDimension, ...]:
+    codes: dict[str, dict[str, None]] = {}
+    for observation in observations:
+        for name, code in observation.dimensions.items():
+            codes.setdefault(name, {})[code] = None
+    return tuple(
+        PreviewDimension(
+            clean_text(name),
+            len(found),
+            tuple(clean_text(code) for code in list(found)[:PREVIEW_CODES]),
+        )
+        for name, found in codes.items()
+    )
+
+
+def preview_settings(
+    actor: User,
+    source_type: str,
+    values: dict[str, Any],
+    raw_options: dict[str, str],
+    typed_secrets: dict[str, str],
+    clear_secrets: set[str],
+    source: MetricSource | None = None,
+) -> SourcePreview:
+    """Read a source with the settings typed into its form, and store nothing.
+
+    The settings are read exactly as `create_source` (no `source`) or `update_source`
+    would read them, so a stored secret left empty is used and a cleared one is not; a
+    setting they would refuse raises the same RuleViolation. The source is then fetched
+    through its adapter like a refresh (the same allowed hosts and file roots, size and
+    time limits, the typed time limit), and its values pass the small-number rule with the
+    typed disclosure threshold as if they were all counts. A source that cannot be read
+    gives a preview with the Danish `error`, never with what the source held.
+    """
+    require_manager(actor)
+    fields = option_fields(source_type)
+    options = parse_options(fields, raw_options)
+    stored_secrets = source.secret_config if source is not None else None
+    secrets = merge_secrets(stored_secrets, fields, typed_secrets, clear_secrets)
+    typed = (values.get("location") or "").strip() if has_location(source_type) else ""
+    stored_location = source.fetch_settings()[0] if source is not None else None
+    location, real_location = _split_location(typed, stored_location)
+    _check_positive(values, "timeout_seconds", "disclosure_threshold")
+    _validate(source_type, real_location or location, options, secrets)
+    threshold = int(values.get("disclosure_threshold") or DEFAULT_DISCLOSURE_THRESHOLD)
+    timeout = float(values.get("timeout_seconds") or 30)
+    try:
+        result = preview_source(
+            source_type, real_location or location or None, {**options, **secrets}, timeout=timeout
+        )
+    except SourceError as error:
+        log_source_error(error, f"{source_type} preview")
+        return SourcePreview(threshold=threshold, error=clean_text(error.message))
+    observations = result.observations
+    return SourcePreview(
+        threshold=threshold,
+        count=len(observations),
+        rows=tuple(_preview_row(o, threshold) for o in observations[:PREVIEW_ROWS]),
+        dimensions=_dimensions(observations),
+        statuses=tuple((status_label(status), n) for status, n in result.status_counts().items()),
+        notes=tuple(clean_text(note) for note in result.notes),
+        unit=clean_text(result.unit) if result.unit else None,
+        revision=clean_text(result.revision) if result.revision else None,
+    )
 
 
 def resume_source(

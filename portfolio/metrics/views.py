@@ -1,17 +1,21 @@
 """Metric source admin pages: the sources, one source with its metrics, and their forms."""
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.audit.services import history_of
 from portfolio.auth.permissions import Action, can
+from portfolio.core.errors import RuleViolation
 from portfolio.core.forms import commit_or_flash, save_form
 from portfolio.core.text import clean_text
 from portfolio.extensions import db
 from portfolio.metrics import sources as services
 from portfolio.metrics.adapters.base import SourceConfigError
 from portfolio.metrics.forms import MetricForm, NewMetricForm, NewSourceForm, SourceForm, StepForm
+from portfolio.metrics.models import MetricSource
 from portfolio.metrics.sources import SOURCES
 
 bp = Blueprint("sources", __name__, url_prefix="/metrics/sources")
@@ -54,6 +58,62 @@ def _option_context(source_type: str, config: dict, stored_secrets: dict | None)
     }
 
 
+def _cleared() -> set[str]:
+    return {
+        name.removeprefix("clear-")
+        for name in request.form
+        if isinstance(name, str) and name.startswith("clear-")
+    }
+
+
+def _wants_preview() -> bool:
+    """Tell whether the form was sent with its "Forhåndsvis" button rather than "Gem"."""
+    return request.method == "POST" and request.form.get("action") == "preview"
+
+
+def _preview(
+    form: SourceForm, source_type: str, source: MetricSource | None, context: dict[str, Any]
+) -> tuple[str, int]:
+    """Read the source with the form's unsaved settings and show the form with the result.
+
+    Nothing is stored: the settings are checked as a save checks them (CSRF and version
+    included), the source is read through its adapter, and the session is rolled back.
+    """
+    preview = None
+    status = 422
+    if form.validate():
+        try:
+            preview = services.preview_settings(
+                current_user,
+                source_type,
+                form.changes(),
+                _typed("opt-"),
+                _typed("secret-"),
+                _cleared(),
+                source,
+            )
+            status = 200
+        except RuleViolation as error:
+            for name, messages in error.errors.items():
+                field = form._fields.get(name)
+                if field is not None:
+                    field.errors = [*field.errors, *messages]
+            preview = services.SourcePreview(threshold=0, error=error.message)
+    # A preview changes nothing; anything a driver left in the session is thrown away.
+    db.session.rollback()
+    return (
+        render_template(
+            "metrics/source_edit.html",
+            form=form,
+            conflict=None,
+            preview=preview,
+            secrets_typed=any(v.strip() for v in _typed("secret-").values()),
+            **context,
+        ),
+        status,
+    )
+
+
 @bp.get("/")
 def index():
     rows = services.list_sources(current_user)
@@ -69,6 +129,9 @@ def new():
     if source_type not in enabled:
         return render_template("metrics/source_type.html", adapters=adapters)
     form = NewSourceForm()
+    context = {"source": None, "source_type": source_type, **_option_context(source_type, {}, None)}
+    if _wants_preview():
+        return _preview(form, source_type, None, context)
     return save_form(
         form,
         lambda: services.create_source(
@@ -77,9 +140,7 @@ def new():
         template="metrics/source_edit.html",
         success_url=lambda s: url_for("sources.show", source_id=s.id),
         success_message=_("Kilden er oprettet."),
-        source=None,
-        source_type=source_type,
-        **_option_context(source_type, {}, None),
+        **context,
     )
 
 
@@ -106,11 +167,11 @@ def edit(source_id):
     except SourceConfigError as error:  # its adapter is gone or disabled here
         flash(error.message, "error")
         return redirect(url_for("sources.show", source_id=source_id))
-    clear = {
-        name.removeprefix("clear-")
-        for name in request.form
-        if isinstance(name, str) and name.startswith("clear-")
-    }
+    if _wants_preview():
+        return _preview(
+            form, source.type, source, {"source": source, "source_type": source.type, **context}
+        )
+    clear = _cleared()
     return save_form(
         form,
         lambda: services.update_source(
