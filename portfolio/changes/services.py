@@ -44,7 +44,7 @@ from portfolio.core.months import Month
 from portfolio.core.text import has_visible_text
 from portfolio.extensions import db
 from portfolio.indicators.models import Indicator
-from portfolio.programmes import services as programme_services
+from portfolio.programmes import projects
 from portfolio.programmes.models import (
     Deliverable,
     Programme,
@@ -461,7 +461,7 @@ def _apply_deliverable(programme: Programme, item: ChangeItem) -> _Applied:
 def _apply_project(actor: User, programme: Programme, item: ChangeItem) -> _Applied:
     if item.operation is Operation.ADD:
         try:
-            project = programme_services.create_project(
+            project = projects.create_project(
                 actor,
                 programme,
                 {

@@ -28,6 +28,7 @@ from portfolio.core.i18n import (
 from portfolio.core.lights import Colour
 from portfolio.documents.model import Block, Bullets, Document, Facts, Paragraph, Section, Table
 from portfolio.programmes.models import Programme
+from portfolio.reports.models import StatusReport
 
 KINDS = (
     "gevinstrealiseringsplan",
@@ -51,7 +52,7 @@ class Inputs:
     lessons: list = field(default_factory=list)  # documents.models.Lesson, in order
     workshops: list = field(default_factory=list)  # workshops held since the last meeting
     # The meeting's status report (title, meeting_on, snapshot) for the steering group pack.
-    report: object | None = None
+    report: StatusReport | None = None
     previous_meeting: dt.date | None = None
 
 
@@ -808,6 +809,7 @@ def _risk_table(caption: str, risks: list[dict]) -> Table:
 
 def steering_group_pack(inputs: Inputs) -> Document:
     report = inputs.report
+    assert report is not None  # services.build finds the meeting (NEEDS_REPORT)
     snapshot = inputs.snapshot  # the report's own, frozen with it
     lights = snapshot["lights"]
     off_track = [b for b in snapshot["benefits"] if b["progress"] in ("at_risk", "off_track")]
