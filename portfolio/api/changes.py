@@ -114,6 +114,13 @@ def change_request(slug, code):
     return jsonify(serialize(services.get_request(programme, code)))
 
 
+def _too_long(name: str, value: str, limit: int) -> bool:
+    """Whether the text as sent (before control characters are cleaned out) is longer than
+    the OpenAPI document allows: the document's maxLength is about what a client sends."""
+    sent = (request.get_json(silent=True) or {}).get(name)
+    return len(sent if isinstance(sent, str) else value) > limit
+
+
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -233,7 +240,7 @@ def create_change_request(slug):
         value = body.get(name, "")
         if not isinstance(value, str):
             errors[name] = [_("Forkert type.")]
-        elif len(value) > limit:
+        elif _too_long(name, value, limit):
             errors[name] = [_("Højst %(max)d tegn.", max=limit)]
         else:
             values[name] = value.strip()
@@ -351,7 +358,7 @@ def decide_change_request(slug, code):
         value = body.get(name, "")
         if not isinstance(value, str):
             errors[name] = [_("Forkert type.")]
-        elif len(value) > limit:
+        elif _too_long(name, value, limit):
             errors[name] = [_("Højst %(max)d tegn.", max=limit)]
         else:
             texts[name] = value

@@ -74,12 +74,18 @@ def period(obj) -> dict:
     }
 
 
+def owner(obj) -> str | None:
+    """The owner as written: a user's name, else the named person's text as stored (so a
+    client reads back what it wrote)."""
+    return obj.owner_user.display_name if obj.owner_user is not None else obj.owner
+
+
 def project(p) -> dict:
     return {
         "code": p.code,
         "name": p.name,
         "track": p.track.number if p.track else None,
-        "owner": p.owner_label,
+        "owner": owner(p),
         "status": p.status.value,
         "period": period(p),
         "percent_complete": p.percent_complete,
@@ -229,7 +235,7 @@ def risk(r) -> dict:
         "residual_counts": r.residual_counts,
         "current_score": r.current_score,
         "assessment_note": r.assessment_note,
-        "owner": r.owner_label,
+        "owner": owner(r),
         "status": r.status.value,
         "track": r.track.number if r.track else None,
         "version": r.version,
@@ -247,7 +253,7 @@ def benefit(b, readings=()) -> dict:
         "types": [t.value for t in b.types],
         "description": b.description,
         "recipients": [r.name for r in b.recipients],
-        "owner": b.owner_label,
+        "owner": owner(b),
         "responsible": b.responsible,
         "operations_owner": b.operations_owner,
         "handed_over_on": b.handed_over_on.isoformat() if b.handed_over_on else None,

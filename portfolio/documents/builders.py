@@ -311,7 +311,7 @@ def itraad_status(inputs: Inputs) -> Document:
         (
             _("Parameter"),
             _("Vurdering"),
-            _("Baseline"),
+            _("Basislinje"),
             _("Aktuelt estimat"),
             _("Afvigelse"),
         ),
@@ -356,7 +356,7 @@ def itraad_status(inputs: Inputs) -> Document:
                 Paragraph(
                     _(
                         "Status på de fire parametre, Statens It-råd følger, målt mod den "
-                        "godkendte baseline."
+                        "godkendte basislinje."
                     )
                 ),
                 parameters,
@@ -496,7 +496,7 @@ def _budget_table(inputs: Inputs, *, with_computed: bool = False) -> Table:
         (_("Mio. kr."), *years, _("I alt"), _("Varigt")),
         tuple(rows),
         numeric=frozenset(range(1, len(years) + 3)),
-        empty_text=_("Programmet har ingen godkendt budgetbaseline."),
+        empty_text=_("Programmet har ingen godkendt basislinje for budgettet."),
     )
 
 
@@ -679,7 +679,7 @@ def evaluation_report(inputs: Inputs) -> Document:
             subsections=tuple(_track_section(t, programme) for t in programme.tracks),
         ),
         Section(
-            _("3. Tidsplan i forhold til baseline"),
+            _("3. Tidsplan i forhold til basislinjen"),
             (
                 Table(
                     (_("Fase eller bølge"), _("Start"), _("Slut")),
@@ -711,7 +711,7 @@ def evaluation_report(inputs: Inputs) -> Document:
             ),
         ),
         Section(
-            _("4. Økonomi i forhold til den godkendte baseline"),
+            _("4. Økonomi i forhold til den godkendte basislinje"),
             (_budget_table(inputs, with_computed=True),),
         ),
         Section(

@@ -147,8 +147,8 @@ def test_every_document_opens_in_libreoffice_with_its_headings_and_facts(exporte
     evaluation = text["programevalueringsrapport"]
     for heading in (
         "Leverancer i forhold til programgrundlaget",
-        "Tidsplan i forhold til baseline",
-        "Økonomi i forhold til den godkendte baseline",
+        "Tidsplan i forhold til basislinjen",
+        "Økonomi i forhold til den godkendte basislinje",
         "Realiserede gevinster og plan for resten",
         "Erfaringer",
     ):

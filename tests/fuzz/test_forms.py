@@ -87,6 +87,8 @@ SHOWN_LATER = {
     # The decision form shows only on a submitted request; the sample ÆA1 is a draft, so
     # that its forms of changes show (the decision's fields are tested in tests/changes).
     "changes.decide": ("changes.submit", ["version"]),
+    # A retired project's page alone shows the button that puts it back in the plan.
+    "programmes.restore_project": ("programmes.retire_project", ["version"]),
 }
 # Routes that answer an accepted submission with a page (201) instead of a redirect, since
 # what it shows must not travel in a cookie or an address.
