@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from portfolio.audit.models import AuditEntry
-from portfolio.auth.models import ApiToken, Membership, Role, TokenEnd, User
+from portfolio.auth.models import ApiToken, Membership, OidcGroupRole, Role, TokenEnd, User
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.budgets.models import (
     Baseline,
@@ -108,6 +108,7 @@ __all__ = [
     "LightOverride",
     "ManualValue",
     "Membership",
+    "OidcGroupRole",
     "Metric",
     "MetricFetch",
     "MetricSource",
