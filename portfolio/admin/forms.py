@@ -76,3 +76,11 @@ class AuditFilterForm(Form):
     since = DateField(_l("Fra dato"), validators=[Optional()])
     until = DateField(_l("Til dato"), validators=[Optional()])
     text = StringField(_l("Søg i værdier"), validators=[Optional(), MaxLength(200)])
+
+
+class GroupRoleForm(Form):
+    claim_value = StringField(
+        _l("Gruppe eller app-rolle (værdi i ID-tokenet)"), validators=[Required(), MaxLength(200)]
+    )
+    role = EnumSelectField(_l("Rolle"), enum_cls=Role, members=(Role.SECRETARIAT, Role.VIEWER))
+    programme_id = OptionalIdSelectField(_l("Program"))

@@ -178,4 +178,6 @@ class OidcGroupRole(Timestamped, db.Model):
     programme = relationship("Programme")
 
     def __repr__(self) -> str:
-        return f"<OidcGroupRole {self.claim_value!r} {self.role.value} programme={self.programme_id}>"
+        return (
+            f"<OidcGroupRole {self.claim_value!r} {self.role.value} programme={self.programme_id}>"
+        )

@@ -60,7 +60,12 @@ class Pending:
     next: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"state": self.state, "nonce": self.nonce, "verifier": self.verifier, "next": self.next}
+        return {
+            "state": self.state,
+            "nonce": self.nonce,
+            "verifier": self.verifier,
+            "next": self.next,
+        }
 
 
 def enabled(app: Flask | None = None) -> bool:
@@ -114,9 +119,7 @@ def metadata() -> dict[str, Any]:
 
 
 def _wrong_issuer() -> str:
-    return _(
-        "Login blev afvist: svaret kom fra en anden udbyder end den, Styrbord er sat op til."
-    )
+    return _("Login blev afvist: svaret kom fra en anden udbyder end den, Styrbord er sat op til.")
 
 
 def begin(redirect_uri: str, next_url: str) -> tuple[str, Pending]:

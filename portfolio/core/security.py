@@ -37,7 +37,6 @@ SECURITY_HEADERS = {
 }
 
 
-
 def security_headers(app: Flask) -> dict[str, str]:
     """The headers for this app: signing out may send the browser on to the OIDC provider.
 

@@ -5,12 +5,11 @@ and the refusals (replayed state, bad signature, wrong issuer, expired ID token)
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 import sqlalchemy as sa
 
-from portfolio.auth.models import Membership, OidcGroupRole, Role, User
+from portfolio.auth.models import OidcGroupRole, Role, User
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
 from tests.browser.conftest import TODAY
@@ -59,7 +58,9 @@ def oidc(browser, tmp_path, _sqlite_template, _postgres_schema):
         ddns = db.session.scalar(sa.select(Programme))
         db.session.add_all(
             [
-                OidcGroupRole(claim_value="ddns-sekretariat", role=Role.SECRETARIAT, programme=ddns),
+                OidcGroupRole(
+                    claim_value="ddns-sekretariat", role=Role.SECRETARIAT, programme=ddns
+                ),
                 OidcGroupRole(claim_value="ddns-styregruppe", role=Role.VIEWER, programme=None),
             ]
         )
@@ -78,9 +79,7 @@ def oidc(browser, tmp_path, _sqlite_template, _postgres_schema):
     )
     context.set_default_timeout(15_000)
     # Only this machine: the provider's development pages ask for a web font elsewhere.
-    context.route(
-        re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"), lambda route: route.abort()
-    )
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
     tab = context.new_page()
     try:
         yield {"page": tab, "app": app, "server": server, "proxy": proxy, "provider": provider}
@@ -134,7 +133,9 @@ def test_signs_in_through_the_provider_with_the_roles_its_groups_map_to(oidc):
 def test_roles_follow_the_groups_on_each_sign_in(oidc):
     page, app = oidc["page"], oidc["app"]
     _sign_in_at_provider(page, "bo")
-    page.wait_for_url(lambda url: "/login" not in url and "127.0.0.1" in url and "interaction" not in url)
+    page.wait_for_url(
+        lambda url: "/login" not in url and "127.0.0.1" in url and "interaction" not in url
+    )
     with app.app_context():
         bo = db.session.scalar(sa.select(User).where(User.email == "bo@example.dk"))
         assert [(m.role, m.programme_id) for m in bo.memberships] == [(Role.VIEWER, None)]
@@ -146,7 +147,9 @@ def test_a_replayed_answer_is_refused(oidc):
     callbacks: list[str] = []
     page.on(
         "request",
-        lambda request: callbacks.append(request.url) if "/login/oidc/callback" in request.url else None,
+        lambda request: (
+            callbacks.append(request.url) if "/login/oidc/callback" in request.url else None
+        ),
     )
     _sign_in_at_provider(page, "anna")
     page.wait_for_url(lambda url: "/login" not in url and "interaction" not in url)
@@ -180,6 +183,4 @@ def test_a_bad_id_token_is_refused_with_a_danish_message(oidc, mode, message):
     assert "/login" in page.url
     with oidc["app"].app_context():
         assert db.session.scalar(sa.select(User).where(User.email == "carl@example.dk")) is None
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) >= 0
         db.session.remove()
-    time.sleep(0)

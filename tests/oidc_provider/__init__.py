@@ -27,7 +27,7 @@ from joserfc.jwk import RSAKey
 
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "styrbord-test"
-CLIENT_SECRET = "test-only-client-secret"  # noqa: S105 - a test provider's client secret
+CLIENT_SECRET = "test-only-client-secret"
 ACCOUNTS = {
     "anna": {"email": "anna@example.dk", "name": "Anna Andersen", "groups": ["ddns-sekretariat"]},
     "bo": {"email": "bo@example.dk", "name": "Bo Berg", "groups": ["ddns-styregruppe", "andet"]},
@@ -49,8 +49,8 @@ def install() -> None:
     lock = HERE / "package-lock.json"
     if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
         return
-    result = subprocess.run(  # noqa: S603 - fixed arguments
-        ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(HERE)],  # noqa: S607
+    result = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(HERE)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -94,8 +94,8 @@ class Provider:
             "OIDC_JWKS": json.dumps({"keys": [self.key.as_dict(private=True)]}),
             "NODE_ENV": "test",
         }
-        self._process = subprocess.Popen(  # noqa: S603
-            ["node", str(HERE / "server.js")],  # noqa: S607
+        self._process = subprocess.Popen(
+            ["node", str(HERE / "server.js")],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -205,7 +205,6 @@ class TamperingProxy:
         if self.mode == "issuer" and self.forge is not None:
             return self.forge(id_token)
         return id_token
-
 
     @property
     def discovery_url(self) -> str:
