@@ -18,10 +18,11 @@ ROLES = ("secretariat", "track_lead", "benefit_owner", "viewer")
 
 
 def upgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("oidc_issuer", sa.String(length=500), nullable=True))
-        batch_op.add_column(sa.Column("oidc_subject", sa.String(length=255), nullable=True))
-        batch_op.create_unique_constraint("uq_users_oidc", ["oidc_issuer", "oidc_subject"])
+    # Plain ALTER TABLE (no batch copy of users, which other tables' foreign keys point at),
+    # and a unique index rather than a constraint, which SQLite cannot add to a table.
+    op.add_column("users", sa.Column("oidc_issuer", sa.String(length=500), nullable=True))
+    op.add_column("users", sa.Column("oidc_subject", sa.String(length=255), nullable=True))
+    op.create_index("uq_users_oidc", "users", ["oidc_issuer", "oidc_subject"], unique=True)
 
     op.create_table(
         "oidc_group_roles",
@@ -52,7 +53,7 @@ def downgrade():
     with op.batch_alter_table("oidc_group_roles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_oidc_group_roles_claim_value"))
     op.drop_table("oidc_group_roles")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_users_oidc", type_="unique")
-        batch_op.drop_column("oidc_subject")
-        batch_op.drop_column("oidc_issuer")
+    op.drop_index("uq_users_oidc", table_name="users")
+    # SQLite 3.35 and later drop a column in place.
+    op.drop_column("users", "oidc_subject")
+    op.drop_column("users", "oidc_issuer")

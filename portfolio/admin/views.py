@@ -29,6 +29,7 @@ from portfolio.admin.forms import (
 from portfolio.audit import presentation as audit_presentation
 from portfolio.audit.services import history_of
 from portfolio.auth import services as auth_services
+from portfolio.auth.models import Role
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import RuleViolation
@@ -322,11 +323,13 @@ def add_group_role():
     form = _group_role_form()
     if not form.validate():
         return _group_roles_page(form, 422)
+    role = form.role.data
+    assert isinstance(role, Role)  # noqa: S101 - the form validated the choice
     try:
         services.add_group_role(
             current_user,
             claim_value=form.claim_value.data,
-            role=form.role.data,
+            role=role,
             programme_id=form.programme_id.data,
         )
         db.session.commit()

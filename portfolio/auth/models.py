@@ -37,7 +37,7 @@ _ROLE_LABELS = {
 
 class User(UserMixin, Versioned, Timestamped, db.Model):
     __tablename__ = "users"
-    __table_args__ = (sa.UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc"),)
+    __table_args__ = (sa.Index("uq_users_oidc", "oidc_issuer", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
