@@ -214,6 +214,9 @@ def account():
     """Show the user's roles and let them change their password."""
     form = ChangePasswordForm()
     status = 200
+    if request.method == "POST" and not current_app.config["LOCAL_PASSWORDS"]:
+        flash(_("Login med adgangskode er slået fra; adgangskoden kan ikke skiftes her."), "error")
+        return redirect(url_for("auth.account"))
     if form.validate_on_submit():
         if services.authenticate(current_user.email, form.current_password.data) is None:
             form.current_password.errors.append(_("Den nuværende adgangskode er forkert."))

@@ -158,3 +158,18 @@ def test_an_oidc_user_has_no_password(app, oidc_config):
         assert authenticate("ny@example.dk", oidc.UNUSABLE_PASSWORD) is None
         assert isinstance(user, User)
         db.session.rollback()
+
+
+def test_the_account_page_offers_no_password_change_without_local_passwords(
+    app, client, login_as
+):
+    login_as("viewer")
+    assert "Skift adgangskode" in client.get("/account").get_data(as_text=True)
+    app.config["LOCAL_PASSWORDS"] = False
+    assert "Skift adgangskode" not in client.get("/account").get_data(as_text=True)
+    answer = client.post(
+        "/account",
+        data={"current_password": PASSWORD, "new_password": "x" * 20, "confirm": "x" * 20},
+        follow_redirects=True,
+    )
+    assert "adgangskoden kan ikke skiftes her" in answer.get_data(as_text=True)
