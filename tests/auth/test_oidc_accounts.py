@@ -160,9 +160,7 @@ def test_an_oidc_user_has_no_password(app, oidc_config):
         db.session.rollback()
 
 
-def test_the_account_page_offers_no_password_change_without_local_passwords(
-    app, client, login_as
-):
+def test_the_account_page_offers_no_password_change_without_local_passwords(app, client, login_as):
     login_as("viewer")
     assert "Skift adgangskode" in client.get("/account").get_data(as_text=True)
     app.config["LOCAL_PASSWORDS"] = False
