@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 
 import pytest
@@ -14,6 +16,18 @@ from portfolio.auth.models import OidcGroupRole, Role
 ISSUER = "https://login.example.dk/tenant/v2.0"
 KEY = RSAKey.generate_key(2048, {"kid": "k1", "use": "sig", "alg": "RS256"})
 OTHER = RSAKey.generate_key(2048, {"kid": "k1", "use": "sig", "alg": "RS256"})
+UNKNOWN = RSAKey.generate_key(2048, {"kid": "k2", "use": "sig", "alg": "RS256"})
+
+
+def _unsigned() -> str:
+    """A token with alg "none": no signature at all."""
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    now = int(time.time())
+    claims = {"iss": ISSUER, "aud": "styrbord", "sub": "s1", "iat": now, "exp": now + 300}
+    return f"{part({'alg': 'none'})}.{part({**claims, 'nonce': 'n1'})}."
 
 
 @pytest.fixture
@@ -28,12 +42,12 @@ def oidc_app(app):
         yield app
 
 
-def _token(key=KEY, **changes):
+def _token(key=KEY, kid="k1", **changes):
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": "styrbord", "sub": "s1", "iat": now, "exp": now + 300}
     claims.update({"nonce": "n1"}, **changes)
     claims = {k: v for k, v in claims.items() if v is not None}
-    return jwt.encode({"alg": "RS256", "kid": "k1"}, claims, key)
+    return jwt.encode({"alg": "RS256", "kid": kid}, claims, key)
 
 
 def _check(token, nonce="n1"):
@@ -48,6 +62,9 @@ def test_a_good_token_passes(oidc_app):
     ("token", "nonce", "message"),
     [
         (lambda: _token(key=OTHER), "n1", "signatur er ugyldig"),
+        (lambda: _token(key=UNKNOWN, kid="k2"), "n1", "signatur er ugyldig"),
+        (_unsigned, "n1", "signatur er ugyldig"),
+        (lambda: "not-a-token", "n1", "signatur er ugyldig"),
         (lambda: _token(iss="https://evil.example/v2.0"), "n1", "en anden udbyder"),
         (lambda: _token(aud="someone-else"), "n1", "ikke udstedt til Styrbord"),
         (lambda: _token(aud=["styrbord", "x"]), "n1", "ikke udstedt til Styrbord"),

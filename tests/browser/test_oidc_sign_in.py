@@ -184,3 +184,14 @@ def test_a_bad_id_token_is_refused_with_a_danish_message(oidc, mode, message):
     with oidc["app"].app_context():
         assert db.session.scalar(sa.select(User).where(User.email == "carl@example.dk")) is None
         db.session.remove()
+
+
+def test_a_provider_whose_discovery_names_another_issuer_is_refused(oidc):
+    page, app, provider = oidc["page"], oidc["app"], oidc["provider"]
+    # The real provider calls itself 127.0.0.1; Styrbord is told to expect localhost.
+    app.config["OIDC_ISSUER"] = provider.issuer.replace("127.0.0.1", "localhost")
+    app.config["OIDC_DISCOVERY_URL"] = provider.issuer + "/.well-known/openid-configuration"
+    page.goto("/login")
+    page.get_by_role("link", name="Log ind via Testudbyderen").click()
+    assert "en anden udbyder end den, Styrbord er sat op til" in _error(page)
+    assert "/interaction/" not in page.url
