@@ -35,6 +35,14 @@ class UserForm(EditForm):
     name = StringField(_l("Navn"), validators=[MaxLength(200)])
     is_admin = BooleanField(_l("Administrator"))
     is_active_account = BooleanField(_l("Aktiv konto"))
+    oidc_subject = StringField(
+        _l("Subject hos login-udbyderen (OIDC)"),
+        validators=[Optional(), MaxLength(255)],
+        description=_l(
+            "Knytter kontoen til brugerens login hos udbyderen (ID-tokenets subject-claim,"
+            " i Entra ID objekt-id'et eller sub). Tomt: intet login via udbyderen."
+        ),
+    )
 
 
 class MembershipForm(Form):

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -57,6 +58,8 @@ def update_user(actor: User, user: User, changes: dict, expected_version: int | 
             _("Du kan ikke fjerne din egen administratorrettighed eller lukke din egen konto.")
         )
     fields = {k: v for k, v in changes.items() if k in {"name", "is_admin"}}
+    if "oidc_subject" in changes:
+        fields.update(_oidc_link(user, changes["oidc_subject"]))
     changed = apply_changes(user, fields, expected_version)
     active = changes.get("is_active_account")
     if active is not None and active != user.is_active_account:
@@ -64,6 +67,30 @@ def update_user(actor: User, user: User, changes: dict, expected_version: int | 
         auth_services.set_active(user, active)
         changed.append("is_active_account")
     return changed
+
+
+def _oidc_link(user: User, subject: str | None) -> dict[str, str | None]:
+    """The issuer and subject that link a user to their sign-in at the OIDC provider."""
+    subject = (subject or "").strip() or None
+    if subject is None:
+        return {"oidc_subject": None, "oidc_issuer": None}
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if not issuer:
+        raise RuleViolation(
+            _("Login via en OIDC-udbyder er ikke sat op på denne server."),
+            errors={
+                "oidc_subject": [_("Login via en OIDC-udbyder er ikke sat op på denne server.")]
+            },
+        )
+    holder = db.session.scalar(
+        sa.select(User.id).where(
+            User.oidc_issuer == issuer, User.oidc_subject == subject, User.id != user.id
+        )
+    )
+    if holder is not None:
+        message = _("En anden bruger er allerede knyttet til dette subject.")
+        raise RuleViolation(message, errors={"oidc_subject": [message]})
+    return {"oidc_subject": subject, "oidc_issuer": issuer}
 
 
 def reset_password(actor: User, user: User) -> str:

@@ -171,3 +171,29 @@ def test_the_account_page_offers_no_password_change_without_local_passwords(app,
         follow_redirects=True,
     )
     assert "adgangskoden kan ikke skiftes her" in answer.get_data(as_text=True)
+
+
+def test_an_administrator_links_an_existing_account_to_its_subject(
+    app, client, login_as, users, oidc_config
+):
+    login_as("admin")
+    target = users.make("viewer")
+    page = client.get(f"/admin/users/{target.id}").get_data(as_text=True)
+    assert "Subject hos login-udbyderen" in page
+    data = {
+        "name": target.name,
+        "is_active_account": "y",
+        "oidc_subject": " subject-7 ",
+        "version": str(target.version),
+    }
+    assert client.post(f"/admin/users/{target.id}", data=data).status_code == 302
+    db.session.refresh(target)
+    assert (target.oidc_issuer, target.oidc_subject) == (ISSUER, "subject-7")
+    with app.test_request_context():
+        found, created = oidc.find_or_create_user(_claims(sub="subject-7"))
+        assert found.id == target.id and not created
+    other = users.make("secretariat")
+    data = {**data, "version": str(other.version), "name": other.name}
+    answer = client.post(f"/admin/users/{other.id}", data=data)
+    assert answer.status_code == 422
+    assert "allerede knyttet" in answer.get_data(as_text=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from filelock import FileLock
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -44,7 +45,16 @@ def missing() -> str | None:
 
 
 def install() -> None:
-    """`npm ci` once: skipped when node_modules already matches package-lock.json."""
+    """`npm ci` once: skipped when node_modules already matches package-lock.json.
+
+    Under a file lock, so that parallel test workers (pytest -n) install it once between them
+    and none starts the provider from a half-written node_modules.
+    """
+    with FileLock(str(HERE / ".npm-ci.lock"), timeout=600):
+        _install()
+
+
+def _install() -> None:
     marker = HERE / "node_modules" / ".package-lock.json"
     lock = HERE / "package-lock.json"
     if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
