@@ -124,6 +124,28 @@ class Config:
     # figures, so sources may always read them; this is not read from the environment.
     METRICS_DEMO_FILE_ROOT = str(Path(__file__).resolve().parent / "seed" / "demo")
     DEMO_REGISTER_PATH = os.environ.get("DEMO_REGISTER_PATH") or None
+    # OpenID Connect sign-in (docs/deploy.md, "Sign-in through Entra ID"): on when an issuer,
+    # a client id and a secret are set. The discovery document is read from the issuer's
+    # /.well-known/openid-configuration unless OIDC_DISCOVERY_URL names another address.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL") or None
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES") or "openid email profile"
+    # The claim that names the user for good: "sub" (Entra ID: "oid" also works).
+    OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM") or "sub"
+    # The claims whose values the group → role mapping matches (space-separated).
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM") or "groups roles"
+    # Create a Styrbord user on a first sign-in; off, an administrator creates them first.
+    OIDC_CREATE_USERS = os.environ.get("OIDC_CREATE_USERS", "") in {"1", "true", "yes"}
+    # "groups": roles follow the mapping on each sign-in; "manual": administrators set them.
+    OIDC_ROLE_SYNC = os.environ.get("OIDC_ROLE_SYNC") or "groups"
+    # Entra ID: the directory (tenant) id the ID token's tid claim must name, when set.
+    OIDC_TENANT_ID = os.environ.get("OIDC_TENANT_ID") or None
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME") or "Microsoft Entra ID"
+    OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("OIDC_CLOCK_SKEW_SECONDS") or 60)
+    # Off ("0"), the password form is gone and password sign-in is refused.
+    LOCAL_PASSWORDS = os.environ.get("LOCAL_PASSWORDS", "1") not in {"0", "false", "no"}
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False

@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from portfolio.audit.models import AuditEntry
-from portfolio.auth.models import ApiToken, Membership, Role, TokenEnd, User
+from portfolio.auth.models import ApiToken, Membership, OidcGroupRole, Role, TokenEnd, User
 from portfolio.benefits.models import Benefit, BenefitType, BenefitTypeLink, Recipient
 from portfolio.budgets.models import (
     Baseline,
@@ -121,6 +121,7 @@ __all__ = [
     "MilestoneKind",
     "MilestoneStatus",
     "MitigationAction",
+    "OidcGroupRole",
     "Portfolio",
     "Precision",
     "PrintedTotal",

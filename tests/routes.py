@@ -10,7 +10,15 @@ from portfolio.organisation.models import Stakeholder
 from portfolio.programmes.services import get_programme
 
 # Routes that need no signed-in user (the allowlist the route walker checks).
-PUBLIC = {"auth.login", "static", "core.healthz", "core.set_language", "api.openapi"}
+PUBLIC = {
+    "auth.login",
+    "auth.oidc_login",
+    "auth.oidc_callback",
+    "static",
+    "core.healthz",
+    "core.set_language",
+    "api.openapi",
+}
 
 
 def sample_values() -> dict[str, object]:
@@ -37,6 +45,14 @@ def sample_values() -> dict[str, object]:
         token_id = db.session.scalar(
             sa.select(ApiToken.id).where(ApiToken.user_id == target.id).limit(1)
         )
+    from portfolio.auth.models import OidcGroupRole
+
+    mapping_id = db.session.scalar(sa.select(OidcGroupRole.id).limit(1))
+    if mapping_id is None:
+        mapping = OidcGroupRole(claim_value="prøvegruppe", role=Role.VIEWER, programme_id=ddns.id)
+        db.session.add(mapping)
+        db.session.commit()
+        mapping_id = mapping.id
     ids = _sample_objects(ddns)
     body_id, member_id = _sample_member(ddns)
     return {
@@ -44,6 +60,7 @@ def sample_values() -> dict[str, object]:
         "member_id": member_id,
         "annex_id": _sample_annex(ddns),
         **ids,
+        "mapping_id": mapping_id,
         "slug": "ddns",
         "number": 1,
         "stakeholder_id": stakeholder_id,

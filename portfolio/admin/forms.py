@@ -35,6 +35,14 @@ class UserForm(EditForm):
     name = StringField(_l("Navn"), validators=[MaxLength(200)])
     is_admin = BooleanField(_l("Administrator"))
     is_active_account = BooleanField(_l("Aktiv konto"))
+    oidc_subject = StringField(
+        _l("Subject hos login-udbyderen (OIDC)"),
+        validators=[Optional(), MaxLength(255)],
+        description=_l(
+            "Knytter kontoen til brugerens login hos udbyderen (ID-tokenets subject-claim,"
+            " i Entra ID objekt-id'et eller sub). Tomt: intet login via udbyderen."
+        ),
+    )
 
 
 class MembershipForm(Form):
@@ -76,3 +84,11 @@ class AuditFilterForm(Form):
     since = DateField(_l("Fra dato"), validators=[Optional()])
     until = DateField(_l("Til dato"), validators=[Optional()])
     text = StringField(_l("Søg i værdier"), validators=[Optional(), MaxLength(200)])
+
+
+class GroupRoleForm(Form):
+    claim_value = StringField(
+        _l("Gruppe eller app-rolle (værdi i ID-tokenet)"), validators=[Required(), MaxLength(200)]
+    )
+    role = EnumSelectField(_l("Rolle"), enum_cls=Role, members=(Role.SECRETARIAT, Role.VIEWER))
+    programme_id = OptionalIdSelectField(_l("Program"))

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +16,7 @@ from portfolio.audit import presentation
 from portfolio.audit.models import AuditEntry
 from portfolio.audit.versions import apply_changes
 from portfolio.auth import services as auth_services
-from portfolio.auth.models import ApiToken, Membership, Role, TokenEnd, User
+from portfolio.auth.models import ApiToken, Membership, OidcGroupRole, Role, TokenEnd, User
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import NotFound, RuleViolation
@@ -57,6 +58,8 @@ def update_user(actor: User, user: User, changes: dict, expected_version: int | 
             _("Du kan ikke fjerne din egen administratorrettighed eller lukke din egen konto.")
         )
     fields = {k: v for k, v in changes.items() if k in {"name", "is_admin"}}
+    if "oidc_subject" in changes:
+        fields.update(_oidc_link(user, changes["oidc_subject"]))
     changed = apply_changes(user, fields, expected_version)
     active = changes.get("is_active_account")
     if active is not None and active != user.is_active_account:
@@ -64,6 +67,30 @@ def update_user(actor: User, user: User, changes: dict, expected_version: int | 
         auth_services.set_active(user, active)
         changed.append("is_active_account")
     return changed
+
+
+def _oidc_link(user: User, subject: str | None) -> dict[str, str | None]:
+    """The issuer and subject that link a user to their sign-in at the OIDC provider."""
+    subject = (subject or "").strip() or None
+    if subject is None:
+        return {"oidc_subject": None, "oidc_issuer": None}
+    issuer = current_app.config.get("OIDC_ISSUER")
+    if not issuer:
+        raise RuleViolation(
+            _("Login via en OIDC-udbyder er ikke sat op på denne server."),
+            errors={
+                "oidc_subject": [_("Login via en OIDC-udbyder er ikke sat op på denne server.")]
+            },
+        )
+    holder = db.session.scalar(
+        sa.select(User.id).where(
+            User.oidc_issuer == issuer, User.oidc_subject == subject, User.id != user.id
+        )
+    )
+    if holder is not None:
+        message = _("En anden bruger er allerede knyttet til dette subject.")
+        raise RuleViolation(message, errors={"oidc_subject": [message]})
+    return {"oidc_subject": subject, "oidc_issuer": issuer}
 
 
 def reset_password(actor: User, user: User) -> str:
@@ -250,3 +277,59 @@ def audit_csv(actor: User, filters: AuditFilter) -> str:
             row.extend(neutralise_formula(cell) for cell in _readable_cells(shown))
             writer.writerow(row)
     return out.getvalue()
+
+
+def list_group_roles(actor: User) -> list[OidcGroupRole]:
+    """The OIDC group → role mapping, by claim value."""
+    require(actor, Action.MANAGE_USERS)
+    return list(
+        db.session.scalars(
+            sa.select(OidcGroupRole)
+            .options(selectinload(OidcGroupRole.programme))
+            .order_by(OidcGroupRole.claim_value, OidcGroupRole.id)
+        )
+    )
+
+
+def add_group_role(
+    actor: User, *, claim_value: str, role: Role, programme_id: int | None
+) -> OidcGroupRole:
+    """Map a group (or app role) claim value to a role, in one programme or in all."""
+    require(actor, Action.MANAGE_USERS)
+    claim_value = claim_value.strip()
+    if not claim_value or len(claim_value) > 200:
+        raise RuleViolation(
+            _("Angiv gruppens værdi i ID-tokenet."),
+            errors={"claim_value": [_("Angiv gruppens værdi i ID-tokenet.")]},
+        )
+    if role not in (Role.SECRETARIAT, Role.VIEWER):
+        raise RuleViolation(
+            _("Kun programsekretariat og læseadgang kan følge en gruppe."),
+            errors={"role": [_("Kun programsekretariat og læseadgang kan følge en gruppe.")]},
+        )
+    if programme_id is not None and db.session.get(Programme, programme_id) is None:
+        raise NotFound(_("Programmet findes ikke."))
+    duplicate = db.session.scalar(
+        sa.select(OidcGroupRole.id).where(
+            OidcGroupRole.claim_value == claim_value,
+            OidcGroupRole.role == role,
+            OidcGroupRole.programme_id.is_(None)
+            if programme_id is None
+            else OidcGroupRole.programme_id == programme_id,
+        )
+    )
+    if duplicate is not None:
+        raise RuleViolation(_("Gruppen giver allerede den rolle i det program."))
+    mapping = OidcGroupRole(claim_value=claim_value, role=role, programme_id=programme_id)
+    db.session.add(mapping)
+    db.session.flush()
+    return mapping
+
+
+def remove_group_role(actor: User, mapping_id: int) -> None:
+    require(actor, Action.MANAGE_USERS)
+    mapping = db.session.get(OidcGroupRole, mapping_id)
+    if mapping is None:
+        raise NotFound(_("Koblingen findes ikke."))
+    db.session.delete(mapping)
+    db.session.flush()

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -19,6 +20,7 @@ from portfolio.admin import services
 from portfolio.admin.forms import (
     AuditFilterForm,
     ConfirmProgrammeFileForm,
+    GroupRoleForm,
     MembershipForm,
     NewUserForm,
     ProgrammeFileForm,
@@ -27,6 +29,7 @@ from portfolio.admin.forms import (
 from portfolio.audit import presentation as audit_presentation
 from portfolio.audit.services import history_of
 from portfolio.auth import services as auth_services
+from portfolio.auth.models import Role
 from portfolio.auth.permissions import Action, require
 from portfolio.benefits.models import Benefit
 from portfolio.core.errors import RuleViolation
@@ -285,3 +288,66 @@ def audit_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _group_role_form() -> GroupRoleForm:
+    form = GroupRoleForm(prefix="g")
+    programmes = db.session.scalars(db.select(Programme).order_by(Programme.name)).all()
+    form.programme_id.choices = options(
+        [("", _("Alle programmer"))] + [(str(p.id), p.name) for p in programmes]
+    )
+    return form
+
+
+def _group_roles_page(form: GroupRoleForm, status: int = 200):
+    config = current_app.config
+    page = render_template(
+        "admin/group_roles.html",
+        form=form,
+        mappings=services.list_group_roles(current_user),
+        oidc_enabled=bool(config.get("OIDC_ISSUER")),
+        role_sync=config["OIDC_ROLE_SYNC"],
+        groups_claim=config["OIDC_GROUPS_CLAIM"],
+    )
+    return page, status
+
+
+@bp.get("/group-roles")
+def group_roles():
+    """The OIDC group → role mapping the administrators keep."""
+    return _group_roles_page(_group_role_form())
+
+
+@bp.post("/group-roles")
+def add_group_role():
+    form = _group_role_form()
+    if not form.validate():
+        return _group_roles_page(form, 422)
+    role = form.role.data
+    if not isinstance(role, Role):  # the form checked the choice; this tells mypy
+        return _group_roles_page(form, 422)
+    try:
+        services.add_group_role(
+            current_user,
+            claim_value=form.claim_value.data,
+            role=role,
+            programme_id=form.programme_id.data,
+        )
+        db.session.commit()
+    except RuleViolation as error:
+        db.session.rollback()
+        form.claim_value.errors = [
+            *form.claim_value.errors,
+            *error.errors.get("claim_value", [] if error.errors else [error.message]),
+        ]
+        return _group_roles_page(form, 422)
+    flash(_("Koblingen er gemt. Den gælder fra brugernes næste login."), "success")
+    return redirect(url_for("admin.group_roles"))
+
+
+@bp.post("/group-roles/<int:mapping_id>/delete")
+def remove_group_role(mapping_id):
+    services.remove_group_role(current_user, mapping_id)
+    db.session.commit()
+    flash(_("Koblingen er fjernet. Den gælder fra brugernes næste login."), "success")
+    return redirect(url_for("admin.group_roles"))

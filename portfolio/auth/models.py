@@ -37,6 +37,7 @@ _ROLE_LABELS = {
 
 class User(UserMixin, Versioned, Timestamped, db.Model):
     __tablename__ = "users"
+    __table_args__ = (sa.Index("uq_users_oidc", "oidc_issuer", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -53,6 +54,10 @@ class User(UserMixin, Versioned, Timestamped, db.Model):
     # session issued before it (the epoch travels in the session cookie, see get_id).
     session_epoch: Mapped[int] = mapped_column(default=0)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Who the user is at the OpenID Connect provider: its issuer and the stable subject
+    # claim. Users signing in through the provider are matched by these, never by e-mail.
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -178,3 +183,23 @@ class OwnedByPerson:
         if self.owner_user is not None:
             return self.owner_user.display_name
         return getattr(self, "owner", None) or None
+class OidcGroupRole(Timestamped, db.Model):
+    """A group (or app role) claim value from the OIDC provider, and the role it grants.
+
+    With no programme the role holds in every programme. Roles of users who sign in through
+    the provider are set from these on each sign-in (unless OIDC_ROLE_SYNC is "manual").
+    """
+
+    __tablename__ = "oidc_group_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_value: Mapped[str] = mapped_column(sa.String(200), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"))
+
+    programme = relationship("Programme")
+
+    def __repr__(self) -> str:
+        return (
+            f"<OidcGroupRole {self.claim_value!r} {self.role.value} programme={self.programme_id}>"
+        )

@@ -48,7 +48,15 @@ ACTIVITY_RESOLUTION_SECONDS = 60
 
 # The only endpoints that answer without a signed-in user.
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "static", "core.healthz", "core.set_language", "api.openapi"}
+    {
+        "auth.login",
+        "auth.oidc_login",
+        "auth.oidc_callback",
+        "static",
+        "core.healthz",
+        "core.set_language",
+        "api.openapi",
+    }
 )
 
 # A hash to compare against when the e-mail is unknown, so that a failed login costs the

@@ -36,6 +36,24 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+
+def security_headers(app: Flask) -> dict[str, str]:
+    """The headers for this app: signing out may send the browser on to the OIDC provider.
+
+    Chromium applies form-action to the redirects after a form is sent, so the provider's
+    origin (where its end-session endpoint lives) is allowed beside our own.
+    """
+    issuer = app.config.get("OIDC_ISSUER")
+    if not issuer:
+        return SECURITY_HEADERS
+    parts = urlsplit(issuer)
+    if parts.scheme not in {"https", "http"} or not parts.netloc:
+        return SECURITY_HEADERS
+    origin = f"{parts.scheme}://{parts.netloc}"
+    policy = CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
+
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -55,6 +73,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
         app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.jinja_env.globals["asset_version"] = _asset_version(app)
+    headers_for_app = security_headers(app)
     if app.config.get("BEHIND_PROXY"):
         # Trust one proxy (nginx) for the client address and the https scheme.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -69,7 +88,7 @@ def init_app(app: Flask) -> None:
         headers = response.headers
         # What a view set itself stays (werkzeug's setdefault would scan them all each time).
         present = {name.lower() for name, _value in headers}
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers_for_app.items():
             if name.lower() not in present:
                 headers.add(name, value)
         if request.is_secure and "strict-transport-security" not in present:
