@@ -183,6 +183,8 @@ class OwnedByPerson:
         if self.owner_user is not None:
             return self.owner_user.display_name
         return getattr(self, "owner", None) or None
+
+
 class OidcGroupRole(Timestamped, db.Model):
     """A group (or app role) claim value from the OIDC provider, and the role it grants.
 
