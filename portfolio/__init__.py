@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.budgets.views import bp as budgets_bp
+    from portfolio.calendars.views import bp as calendars_bp
     from portfolio.core.views import bp as core_bp
     from portfolio.documents.views import bp as documents_bp
     from portfolio.indicators.views import bp as indicators_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         sources_bp,
         documents_bp,
+        calendars_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ from portfolio.budgets.models import (
     BudgetRow,
     PrintedTotal,
 )
+from portfolio.calendars.models import FeedToken
 from portfolio.charts.models import ChartCache
 from portfolio.documents.models import IssuedDocument, Lesson
 from portfolio.indicators.models import (
@@ -21,6 +22,13 @@ from portfolio.indicators.models import (
     ManualValue,
     Progress,
     TrajectoryPoint,
+)
+from portfolio.mail.models import (
+    LinkPurpose,
+    MailPreference,
+    OneTimeLink,
+    OutboxMessage,
+    OutboxStatus,
 )
 from portfolio.metrics.models import Metric, MetricFetch, MetricSource, StoredObservation
 from portfolio.organisation.models import (
@@ -99,6 +107,7 @@ __all__ = [
     "Deliverable",
     "Dimension",
     "Direction",
+    "FeedToken",
     "FollowUpPhase",
     "Frequency",
     "GovernanceBody",
@@ -109,6 +118,8 @@ __all__ = [
     "Lesson",
     "Level",
     "LightOverride",
+    "LinkPurpose",
+    "MailPreference",
     "ManualValue",
     "Membership",
     "Metric",
@@ -118,6 +129,9 @@ __all__ = [
     "MilestoneKind",
     "MilestoneStatus",
     "MitigationAction",
+    "OneTimeLink",
+    "OutboxMessage",
+    "OutboxStatus",
     "Portfolio",
     "Precision",
     "PrintedTotal",

@@ -10,7 +10,15 @@ from portfolio.organisation.models import Stakeholder
 from portfolio.programmes.services import get_programme
 
 # Routes that need no signed-in user (the allowlist the route walker checks).
-PUBLIC = {"auth.login", "static", "core.healthz", "core.set_language", "api.openapi"}
+PUBLIC = {
+    "auth.login",
+    "static",
+    "core.healthz",
+    "core.set_language",
+    "api.openapi",
+    "calendars.programme_feed",
+    "calendars.personal_feed",
+}
 
 
 def sample_values() -> dict[str, object]:
@@ -37,8 +45,21 @@ def sample_values() -> dict[str, object]:
         token_id = db.session.scalar(
             sa.select(ApiToken.id).where(ApiToken.user_id == target.id).limit(1)
         )
+    from portfolio.calendars import services as calendar_services
+    from portfolio.calendars.models import FeedToken
+
+    feed_token_id = db.session.scalar(
+        sa.select(FeedToken.id).where(FeedToken.user_id == target.id).limit(1)
+    )
+    if feed_token_id is None:
+        calendar_services.issue_feed_token(target, ddns)
+        db.session.commit()
+        feed_token_id = db.session.scalar(
+            sa.select(FeedToken.id).where(FeedToken.user_id == target.id).limit(1)
+        )
     ids = _sample_objects(ddns)
     return {
+        "feed_token_id": feed_token_id,
         **ids,
         "slug": "ddns",
         "number": 1,

@@ -48,7 +48,16 @@ ACTIVITY_RESOLUTION_SECONDS = 60
 
 # The only endpoints that answer without a signed-in user.
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "static", "core.healthz", "core.set_language", "api.openapi"}
+    {
+        "auth.login",
+        "static",
+        "core.healthz",
+        "core.set_language",
+        "api.openapi",
+        # Calendar clients cannot sign in: the feed token in the address is checked instead.
+        "calendars.programme_feed",
+        "calendars.personal_feed",
+    }
 )
 
 # A hash to compare against when the e-mail is unknown, so that a failed login costs the
