@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.core.views import bp as core_bp
     from portfolio.documents.views import bp as documents_bp
     from portfolio.indicators.views import bp as indicators_bp
+    from portfolio.mail.views import bp as mail_bp
     from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
     from portfolio.programmes.setup_views import bp as setup_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         sources_bp,
         documents_bp,
         calendars_bp,
+        mail_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -101,6 +103,7 @@ def register_commands(app: Flask) -> None:
     from portfolio.charts.cli import charts_cli
     from portfolio.core.cli import grant_runtime_command
     from portfolio.documents import cli as document_cli  # noqa: F401 (adds `export document`)
+    from portfolio.mail.cli import mail_cli
     from portfolio.metrics.cli import metrics_cli, sources_cli
     from portfolio.seed.cli import programme_schema_command, seed_cli, setup_command
 
@@ -115,6 +118,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sources_cli)
     app.cli.add_command(metrics_cli)
     app.cli.add_command(charts_cli)
+    app.cli.add_command(mail_cli)
     # Flask-Migrate's `db` group (registered with the extension): roles sit beside migrating.
     migrate_group = app.cli.commands["db"]
     assert isinstance(migrate_group, click.Group)  # Flask-Migrate registers a group

@@ -18,6 +18,8 @@ PUBLIC = {
     "api.openapi",
     "calendars.programme_feed",
     "calendars.personal_feed",
+    "mail.forgot_password",
+    "mail.set_password",
 }
 
 
