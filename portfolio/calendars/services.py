@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
@@ -153,7 +154,7 @@ def programme_events(programme: Programme, *, prefix: bool = False) -> Iterable[
     slug = programme.slug
     head = f"{programme.short_name}: " if prefix else ""
 
-    def link(endpoint: str, **values: object) -> str:
+    def link(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, slug=slug, _external=True, **values)
 
     milestones = db.session.scalars(

@@ -25,6 +25,7 @@ import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -142,18 +143,23 @@ class SendReport:
     errors: list[str] = field(default_factory=list)
 
 
+def _execute(statement: Any) -> sa.CursorResult[Any]:
+    """Run an UPDATE and return its result, whose rowcount says how many rows it changed."""
+    return cast("sa.CursorResult[Any]", db.session.execute(statement))
+
+
 def _mark(message_id: int, **values: object) -> int:
     table = OutboxMessage.__table__
     values.setdefault("updated_at", utcnow())
-    result = db.session.execute(sa.update(table).where(table.c.id == message_id).values(**values))
+    result = _execute(sa.update(table).where(table.c.id == message_id).values(**values))
     db.session.commit()
-    return int(result.rowcount or 0)
+    return result.rowcount
 
 
 def _claim(message_id: int, now: dt.datetime) -> bool:
     """Take the message for this run (compare-and-set, committed), or learn another has."""
     table = OutboxMessage.__table__
-    result = db.session.execute(
+    result = _execute(
         sa.update(table)
         .where(table.c.id == message_id, table.c.status == OutboxStatus.QUEUED.value)
         .values(
@@ -266,7 +272,8 @@ def send_outbox(limit: int = 500) -> SendReport:
             except (smtplib.SMTPException, OSError) as error:
                 text = _error_text(error)
                 if not isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
-                    smtp = _close(smtp)  # the connection may be gone: open a new one next
+                    _close(smtp)  # the connection may be gone: open a new one next
+                    smtp = None
                 if _permanent(error) or message.attempts >= max_attempts:
                     _mark(message_id, status=OutboxStatus.FAILED.value, last_error=text)
                     report.failed += 1
@@ -376,7 +383,7 @@ def use_link(secret: str, password: str) -> User:
     link = live_link(secret)
     table = OneTimeLink.__table__
     # Used up by a compare-and-set, so two tabs cannot both set a password with it.
-    taken = db.session.execute(
+    taken = _execute(
         sa.update(table)
         .where(table.c.id == link.id, table.c.used_at.is_(None))
         .values(used_at=utcnow())
