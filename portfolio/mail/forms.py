@@ -24,3 +24,8 @@ class MailPreferencesForm(Form):
     action_due = BooleanField(
         _l("Påmindelser om handlinger, der snart skal være udført eller er forsinkede")
     )
+    report_approval = BooleanField(
+        _l("Statusrapporter, der venter på godkendelse før et styregruppemøde")
+    )
+    workshop_upcoming = BooleanField(_l("Gevinstworkshops i den kommende uge"))
+    digest = BooleanField(_l("Ugens oversigt: det, der sker de næste 14 dage i dine programmer"))

@@ -46,7 +46,8 @@ from portfolio.mail.models import (
     OutboxStatus,
 )
 from portfolio.programmes.models import Programme
-from portfolio.workshops.models import ActionStatus, Workshop, WorkshopAction
+from portfolio.reports.models import ReportStatus, StatusReport
+from portfolio.workshops.models import ActionStatus, Workshop, WorkshopAction, WorkshopStatus
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,9 @@ LINK_LIFETIME = {
 # Kinds of mail, and whether a user may turn them off. Invitations and password resets are
 # asked for (by an administrator or by the user) and always sent.
 ALWAYS = ("invitation", "password_reset")
-OPTIONAL = {
-    "action_due": "Påmindelser om handlinger, der snart skal være udført eller er forsinkede",
-}
+OPTIONAL = ("action_due", "report_approval", "workshop_upcoming", "digest")
+# The weekly digest looks this far ahead.
+DIGEST_AHEAD = dt.timedelta(days=14)
 # Reminders for actions start this many days before they are due.
 DUE_SOON = dt.timedelta(days=7)
 
@@ -566,7 +567,221 @@ def queue_reminders(today: dt.date) -> int:
                 user=user,
             )
             queued += message is not None
+    queued += _queue_report_reminders(today)
+    queued += _queue_workshop_reminders(today)
+    queued += _queue_digests(today)
     db.session.commit()
+    return queued
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def _reminder_text(user: User, *paragraphs: str) -> str:
+    closing = _("Du kan slå disse påmindelser fra under Min konto → E-mail.")
+    return "\n\n".join([_greeting(user) + ",", *paragraphs, closing]) + "\n"
+
+
+def _queue_report_reminders(today: dt.date) -> int:
+    """Draft status reports for a steering group meeting within a week (or past): the
+    secretariat, who approve them, are told once per report and meeting date."""
+    queued = 0
+    reports = db.session.scalars(
+        sa.select(StatusReport)
+        .where(
+            StatusReport.status == ReportStatus.DRAFT, StatusReport.meeting_on <= today + DUE_SOON
+        )
+        .order_by(StatusReport.id)
+    )
+    for report in reports:
+        programme = db.session.get(Programme, report.programme_id)
+        assert programme is not None
+        url = f"{base_url()}/programmes/{programme.slug}/reports/{report.id}"
+        for user in _secretariat(programme):
+            with force_locale("da"):
+                subject = _(
+                    "Statusrapport venter på godkendelse i %(programme)s",
+                    programme=programme.short_name,
+                )
+                text = _reminder_text(
+                    user,
+                    _(
+                        "Statusrapporten »%(title)s« til styregruppemødet %(day)s er stadig en"
+                        " kladde og venter på godkendelse:",
+                        title=report.title,
+                        day=_day(report.meeting_on),
+                    ),
+                    url,
+                )
+            message = queue(
+                recipient=user.email,
+                kind="report_approval",
+                dedupe_key=f"report-approval:{report.id}:{report.meeting_on.isoformat()}:{user.id}",
+                subject=subject,
+                text=text,
+                user=user,
+            )
+            queued += message is not None
+    return queued
+
+
+def _queue_workshop_reminders(today: dt.date) -> int:
+    """Planned workshops within a week: the owners of the benefits on the agenda and the
+    secretariat are told once per workshop and date."""
+    queued = 0
+    workshops = db.session.scalars(
+        sa.select(Workshop)
+        .where(
+            Workshop.status == WorkshopStatus.PLANNED,
+            Workshop.held_on >= today,
+            Workshop.held_on <= today + DUE_SOON,
+        )
+        .order_by(Workshop.id)
+    )
+    for workshop in workshops:
+        programme = db.session.get(Programme, workshop.programme_id)
+        assert programme is not None
+        benefit_ids = {item.benefit_id for item in workshop.items}
+        owners = list(
+            db.session.scalars(
+                sa.select(User)
+                .join(Membership)
+                .where(
+                    Membership.role == Role.BENEFIT_OWNER,
+                    Membership.benefit_id.in_(benefit_ids or {-1}),
+                    User.is_active_account.is_(True),
+                )
+            ).unique()
+        )
+        recipients = {user.id: user for user in [*owners, *_secretariat(programme)]}
+        url = f"{base_url()}/programmes/{programme.slug}/workshops/{workshop.id}"
+        for user in recipients.values():
+            with force_locale("da"):
+                subject = _(
+                    "Gevinstworkshop %(day)s i %(programme)s",
+                    day=_day(workshop.held_on),
+                    programme=programme.short_name,
+                )
+                where = _("Sted: %(place)s", place=workshop.place) if workshop.place else ""
+                text = _reminder_text(
+                    user,
+                    _(
+                        "Workshoppen »%(title)s« holdes %(day)s.",
+                        title=workshop.title,
+                        day=_day(workshop.held_on),
+                    )
+                    + (f"\n{where}" if where else ""),
+                    _("Dagsorden og gevinsternes tal:") + "\n" + url,
+                )
+            message = queue(
+                recipient=user.email,
+                kind="workshop_upcoming",
+                dedupe_key=f"workshop:{workshop.id}:{workshop.held_on.isoformat()}:{user.id}",
+                subject=subject,
+                text=text,
+                user=user,
+            )
+            queued += message is not None
+    return queued
+
+
+def _digest_lines(programme: Programme, today: dt.date) -> list[str]:
+    """The programme's dated items from today to DIGEST_AHEAD, and its overdue actions."""
+    from portfolio.status.models import Decision, Milestone, MilestoneStatus
+
+    until = today + DIGEST_AHEAD
+    items: list[tuple[dt.date, str]] = []
+    for milestone in db.session.scalars(
+        sa.select(Milestone).where(
+            Milestone.programme_id == programme.id,
+            Milestone.status == MilestoneStatus.PLANNED,
+        )
+    ):
+        if today <= milestone.expected_on <= until:
+            items.append((milestone.expected_on, f"{milestone.kind.label}: {milestone.title}"))
+    for decision in db.session.scalars(
+        sa.select(Decision).where(
+            Decision.programme_id == programme.id,
+            Decision.decided_on.is_(None),
+            Decision.requested_for.between(today, until),
+        )
+    ):
+        assert decision.requested_for is not None
+        items.append(
+            (decision.requested_for, _("Beslutning ønskes: %(title)s", title=decision.title))
+        )
+    for workshop in db.session.scalars(
+        sa.select(Workshop).where(
+            Workshop.programme_id == programme.id, Workshop.held_on.between(today, until)
+        )
+    ):
+        items.append((workshop.held_on, _("Workshop: %(title)s", title=workshop.title)))
+    for action in db.session.scalars(
+        sa.select(WorkshopAction)
+        .join(Workshop)
+        .where(
+            Workshop.programme_id == programme.id,
+            WorkshopAction.status != ActionStatus.DONE,
+            WorkshopAction.due_on <= until,
+        )
+    ):
+        assert action.due_on is not None
+        label = _("Forsinket handling") if action.due_on < today else _("Handling forfalder")
+        items.append((action.due_on, f"{label}: {' '.join(action.text.split())[:120]}"))
+    return [f"{_day(day)}  {text}" for day, text in sorted(items, key=lambda item: item[0])]
+
+
+def _queue_digests(today: dt.date) -> int:
+    """One digest a week per user (the first run of each ISO week), over the programmes
+    they may see; none when there is nothing to tell."""
+    from portfolio.auth.permissions import visible_programme_ids
+
+    year, week, _weekday = today.isocalendar()
+    queued = 0
+    programmes = list(db.session.scalars(sa.select(Programme).order_by(Programme.short_name)))
+    lines_of: dict[int, list[str]] = {}
+    for user in db.session.scalars(
+        sa.select(User).where(User.is_active_account.is_(True)).order_by(User.id)
+    ):
+        key = f"digest:{year}-W{week:02d}:{user.id}"
+        if not wants(user, "digest") or db.session.scalar(
+            sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
+        ):
+            continue
+        visible = visible_programme_ids(user)
+        sections = []
+        with force_locale("da"):
+            for programme in programmes:
+                if visible is not None and programme.id not in visible:
+                    continue
+                if programme.id not in lines_of:
+                    lines_of[programme.id] = _digest_lines(programme, today)
+                if lines_of[programme.id]:
+                    url = f"{base_url()}/programmes/{programme.slug}"
+                    sections.append(
+                        "\n".join([f"{programme.short_name} ({url})", *lines_of[programme.id]])
+                    )
+            if not sections:
+                continue
+            text = "\n\n".join(
+                [
+                    _greeting(user) + ",",
+                    _("Det sker de næste 14 dage i dine programmer:"),
+                    *sections,
+                    _("Du kan slå ugens oversigt fra under Min konto → E-mail."),
+                ]
+            )
+            subject = _("Ugens oversigt fra Styrbord, uge %(week)d", week=week)
+        message = queue(
+            recipient=user.email,
+            kind="digest",
+            dedupe_key=key,
+            subject=subject,
+            text=text + "\n",
+            user=user,
+        )
+        queued += message is not None
     return queued
 
 

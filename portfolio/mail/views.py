@@ -112,4 +112,5 @@ def preferences():
         db.session.commit()
         flash(_("Dine valg af e-mail er gemt."), "success")
         return redirect(url_for("mail.preferences"))
-    return render_template("mail/preferences.html", form=form), 422 if form.errors else 200
+    page = render_template("mail/preferences.html", form=form, kinds=services.OPTIONAL)
+    return page, 422 if form.errors else 200

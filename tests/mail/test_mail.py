@@ -46,8 +46,13 @@ class Inbox:
         )
         return "250 Message accepted for delivery"
 
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
+    def to(self, address: str, digest: bool = False) -> list[email.message.EmailMessage]:
+        """The mail to this address: the weekly digest, or everything else."""
+        return [
+            m
+            for m in self.messages
+            if m["To"] == address and m["Subject"].startswith("Ugens oversigt") == digest
+        ]
 
 
 def _free_port() -> int:
@@ -212,7 +217,9 @@ def test_reminder_for_an_action_due_is_sent_once_through_the_refresh_job(
     app, runner, action_due, smtp
 ):
     result = runner.invoke(args=["metrics", "refresh"])
-    assert "Mail: 1 reminders queued; 1 sent" in result.output, result.output
+    # The action's reminder, and the viewer's weekly digest, which lists it too.
+    assert "Mail: 2 reminders queued; 2 sent" in result.output, result.output
+    assert len(smtp.to("viewer@example.dk", digest=True)) == 1
     (mail,) = smtp.to("viewer@example.dk")
     assert mail["Subject"].startswith("Handling med frist ")
     body = mail.get_body(("plain",)).get_content()
@@ -327,3 +334,91 @@ def test_login_page_offers_the_reset_link(client):
     html = client.get("/login").get_data(as_text=True)
     assert 'href="/password/forgot"' in html
     assert client.get("/password/forgot").status_code == 200
+
+
+def test_a_draft_report_before_its_meeting_reminds_the_secretariat_once(
+    app, runner, users, ddns, smtp
+):
+    from portfolio.reports.services import create_report
+
+    users.make("secretariat")
+    users.make("viewer")
+    admin = users.make("admin")
+    create_report(
+        admin,
+        ddns,
+        title="Styregruppemøde",
+        meeting_on=today() + dt.timedelta(days=5),
+        today=today(),
+    )
+    db.session.commit()
+    _job(runner)
+    _job(runner)
+    (mail,) = smtp.to("secretariat@example.dk")
+    assert mail["Subject"] == "Statusrapport venter på godkendelse i DDNS"
+    assert "»Styregruppemøde«" in mail.get_body(("plain",)).get_content()
+    assert smtp.to("viewer@example.dk") == []  # viewers do not approve reports
+
+
+def test_an_upcoming_workshop_reminds_its_benefit_owners_and_the_secretariat_once(
+    app, runner, users, ddns, smtp
+):
+    from portfolio.benefits.services import get_benefit
+    from portfolio.workshops.models import WorkshopItem
+
+    users.make("benefit_owner")  # owns GH1
+    users.make("secretariat")
+    workshop = Workshop(
+        programme_id=ddns.id,
+        title="Gevinstworkshop 2",
+        held_on=today() + dt.timedelta(days=2),
+        place="Mødelokale 3",
+        items=[WorkshopItem(benefit=get_benefit(ddns, "GH1"), position=0)],
+    )
+    db.session.add(workshop)
+    db.session.commit()
+    _job(runner)
+    _job(runner)
+    (mail,) = smtp.to("benefit_owner@example.dk")
+    assert mail["Subject"].startswith("Gevinstworkshop ")
+    body = mail.get_body(("plain",)).get_content()
+    assert "Gevinstworkshop 2" in body and "Sted: Mødelokale 3" in body
+    assert f"/programmes/ddns/workshops/{workshop.id}" in body
+    assert len(smtp.to("secretariat@example.dk")) == 1
+
+
+def test_the_weekly_digest_lists_the_coming_two_weeks_once_a_week(
+    app, client, runner, users, ddns, action_due, smtp
+):
+    from portfolio.status.models import Milestone
+
+    db.session.add(
+        Milestone(
+            programme_id=ddns.id, title="Datamodel klar", planned_on=today() + dt.timedelta(days=9)
+        )
+    )
+    db.session.add(
+        Milestone(
+            programme_id=ddns.id, title="Langt ude", planned_on=today() + dt.timedelta(days=60)
+        )
+    )
+    db.session.commit()
+    _job(runner)
+    _job(runner)
+    (digest,) = smtp.to("viewer@example.dk", digest=True)
+    assert digest["Subject"].startswith("Ugens oversigt fra Styrbord, uge ")
+    body = digest.get_body(("plain",)).get_content()
+    assert "DDNS (https://styrbord.example.dk/programmes/ddns)" in body
+    assert "Milepæl: Datamodel klar" in body
+    assert "Handling forfalder: Indsaml baseline for GH1" in body
+    assert "Langt ude" not in body
+    # A week later: the next one.
+    app.config["TODAY"] = (today() + dt.timedelta(days=7)).isoformat()
+    _job(runner)
+    assert len(smtp.to("viewer@example.dk", digest=True)) == 2
+    # Turned off: no more.
+    sign_in(client, users.make("viewer"))
+    client.post("/account/mail", data={"action_due": "y", "digest": ""})
+    app.config["TODAY"] = (today() + dt.timedelta(days=7)).isoformat()
+    _job(runner)
+    assert len(smtp.to("viewer@example.dk", digest=True)) == 2
