@@ -58,10 +58,12 @@ def register_blueprints(app: Flask) -> None:
     from portfolio.auth.views import bp as auth_bp
     from portfolio.benefits.views import bp as benefits_bp
     from portfolio.budgets.views import bp as budgets_bp
+    from portfolio.calendars.views import bp as calendars_bp
     from portfolio.changes.views import bp as changes_bp
     from portfolio.core.views import bp as core_bp
     from portfolio.documents.views import bp as documents_bp
     from portfolio.indicators.views import bp as indicators_bp
+    from portfolio.mail.views import bp as mail_bp
     from portfolio.metrics.views import bp as sources_bp
     from portfolio.organisation.views import bp as organisation_bp
     from portfolio.programmes.annex_views import bp as annexes_bp
@@ -90,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         sources_bp,
         documents_bp,
+        calendars_bp,
+        mail_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -104,6 +108,7 @@ def register_commands(app: Flask) -> None:
     from portfolio.charts.cli import charts_cli
     from portfolio.core.cli import grant_runtime_command
     from portfolio.documents import cli as document_cli  # noqa: F401 (adds `export document`)
+    from portfolio.mail.cli import mail_cli
     from portfolio.metrics.cli import metrics_cli, sources_cli
     from portfolio.seed.cli import programme_schema_command, seed_cli, setup_command
 
@@ -118,6 +123,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sources_cli)
     app.cli.add_command(metrics_cli)
     app.cli.add_command(charts_cli)
+    app.cli.add_command(mail_cli)
     # Flask-Migrate's `db` group (registered with the extension): roles sit beside migrating.
     migrate_group = app.cli.commands["db"]
     assert isinstance(migrate_group, click.Group)  # Flask-Migrate registers a group

@@ -146,6 +146,19 @@ class Config:
     OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("OIDC_CLOCK_SKEW_SECONDS") or 60)
     # Off ("0"), the password form is gone and password sign-in is refused.
     LOCAL_PASSWORDS = os.environ.get("LOCAL_PASSWORDS", "1") not in {"0", "false", "no"}
+    # Mail (docs/deploy.md, Mail): sent over SMTP by the scheduled job, never in a request.
+    # Without MAIL_SERVER nothing is sent; the messages wait in the outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 587)
+    # "starttls" (the default), "ssl" (SMTPS, usually port 465) or "none" (a local relay).
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY") or "starttls"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "Styrbord <styrbord@localhost>"
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT") or 30)
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS") or 6)
+    # The address the links in mail point at (mail is written outside any request).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://localhost:8000"
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - the name of a hash method, not a secret
     EXPORT_DIR = str(PROJECT_ROOT / "exports")
     JSON_SORT_KEYS = False

@@ -11,6 +11,7 @@ from portfolio.budgets.models import (
     BudgetRow,
     PrintedTotal,
 )
+from portfolio.calendars.models import FeedToken
 from portfolio.changes.models import ChangeItem, ChangeRequest
 from portfolio.charts.models import ChartCache
 from portfolio.documents.models import IssuedDocument, Lesson
@@ -22,6 +23,13 @@ from portfolio.indicators.models import (
     ManualValue,
     Progress,
     TrajectoryPoint,
+)
+from portfolio.mail.models import (
+    LinkPurpose,
+    MailPreference,
+    OneTimeLink,
+    OutboxMessage,
+    OutboxStatus,
 )
 from portfolio.metrics.models import Metric, MetricFetch, MetricSource, StoredObservation
 from portfolio.organisation.models import (
@@ -102,6 +110,7 @@ __all__ = [
     "Deliverable",
     "Dimension",
     "Direction",
+    "FeedToken",
     "FollowUpPhase",
     "Frequency",
     "GovernanceBody",
@@ -112,6 +121,8 @@ __all__ = [
     "Lesson",
     "Level",
     "LightOverride",
+    "LinkPurpose",
+    "MailPreference",
     "ManualValue",
     "Membership",
     "Metric",
@@ -122,6 +133,9 @@ __all__ = [
     "MilestoneStatus",
     "MitigationAction",
     "OidcGroupRole",
+    "OneTimeLink",
+    "OutboxMessage",
+    "OutboxStatus",
     "Portfolio",
     "Precision",
     "PrintedTotal",

@@ -19,6 +19,11 @@ ALLOWED = {
     "auth.tokens": ALL,
     "auth.new_token": ALL,
     "auth.revoke_token": ALL,  # one's own only: another's token is 404 (tests/auth/test_tokens)
+    "mail.preferences": ALL,
+    "mail.invite": ADMIN,
+    "calendars.feeds": ALL,
+    "calendars.new_feed": ALL,  # only for programmes one may see (tests/calendars)
+    "calendars.revoke_feed": ALL,  # one's own only: another's feed is 404 (tests/calendars)
     "api.programmes": ALL,
     "programmes.show": MEMBERS,
     "programmes.portfolio_budgets": MEMBERS,

@@ -20,6 +20,9 @@ NOT_AUDITED = {
     "chart_cache": "derived pictures, rebuilt from audited data",
     "metric_observations": "fetched data; each refresh is logged in metric_fetches",
     "metric_fetches": "the refresh job's own log",
+    "outbox_messages": "mail waiting to be sent: the sending job's own bookkeeping",
+    "one_time_links": "a link's use is audited as the password change it makes",
+    "mail_preferences": "a user's own choice of mail, nobody else's data",
 }
 # Many-to-many tables: a change is audited as a field of the owning object.
 OWNED_BY = {

@@ -18,6 +18,10 @@ PUBLIC = {
     "core.healthz",
     "core.set_language",
     "api.openapi",
+    "calendars.programme_feed",
+    "calendars.personal_feed",
+    "mail.forgot_password",
+    "mail.set_password",
 }
 
 
@@ -53,12 +57,25 @@ def sample_values() -> dict[str, object]:
         db.session.add(mapping)
         db.session.commit()
         mapping_id = mapping.id
+    from portfolio.calendars import services as calendar_services
+    from portfolio.calendars.models import FeedToken
+
+    feed_token_id = db.session.scalar(
+        sa.select(FeedToken.id).where(FeedToken.user_id == target.id).limit(1)
+    )
+    if feed_token_id is None:
+        calendar_services.issue_feed_token(target, ddns)
+        db.session.commit()
+        feed_token_id = db.session.scalar(
+            sa.select(FeedToken.id).where(FeedToken.user_id == target.id).limit(1)
+        )
     ids = _sample_objects(ddns)
     body_id, member_id = _sample_member(ddns)
     return {
         "body_id": body_id,
         "member_id": member_id,
         "annex_id": _sample_annex(ddns),
+        "feed_token_id": feed_token_id,
         **ids,
         "mapping_id": mapping_id,
         "slug": "ddns",

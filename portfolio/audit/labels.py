@@ -17,6 +17,7 @@ ENTITY_NAMES = {
     "benefit_types": _l("Gevinsttype"),
     "benefits": _l("Gevinst"),
     "benefits_assessments": _l("Vurdering af gevinster"),
+    "feed_tokens": _l("Kalenderfeed"),
     "budget_imports": _l("Budgetindlæsning"),
     "budget_lines": _l("Budgetlinje"),
     "budget_rows": _l("Budgetrække"),

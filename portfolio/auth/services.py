@@ -56,6 +56,12 @@ PUBLIC_ENDPOINTS = frozenset(
         "core.healthz",
         "core.set_language",
         "api.openapi",
+        # Calendar clients cannot sign in: the feed token in the address is checked instead.
+        "calendars.programme_feed",
+        "calendars.personal_feed",
+        # Asking for a password link by mail, and using one.
+        "mail.forgot_password",
+        "mail.set_password",
     }
 )
 

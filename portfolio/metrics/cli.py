@@ -159,7 +159,8 @@ metrics_cli = AppGroup("metrics", help="Metrics: refresh them from their sources
     default=None,
     help="Sources fetched at once (default METRICS_REFRESH_WORKERS, else 32).",
 )
-def refresh_command(metric_key, every, workers):
+@click.option("--no-mail", is_flag=True, help="Skip the mail step (reminders and the outbox).")
+def refresh_command(metric_key, every, workers, no_mail):
     """Fetch the due metrics from their sources and store what changed."""
     from portfolio.metrics.refresh import RefreshLocked, refresh_due
 
@@ -202,5 +203,10 @@ def refresh_command(metric_key, every, workers):
         click.echo(f"Paused source {key} after repeated failures.")
     for outcome in report.failed:
         click.echo(f"failed: {outcome.key}: {outcome.error}", err=True)
+    if not no_mail:
+        # The same job sends the mail (never a request): reminders, then the outbox.
+        from portfolio.mail.cli import run_mail_step
+
+        click.echo(run_mail_step())
     if report.failed:
         raise SystemExit(1)

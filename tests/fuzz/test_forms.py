@@ -68,6 +68,10 @@ SHOWN_LATER = {
     "status.lift": ("status.override", ["dimension"]),
     # The administrator's own token list is empty; a user's page shows the same button.
     "auth.revoke_token": ("admin.revoke_token", []),
+    # The administrator has no calendar feed of their own to revoke; the button has no fields.
+    "calendars.revoke_feed": ("admin.revoke_token", []),
+    # Shown only through a mailed one-time link; it has the change-password form's fields.
+    "mail.set_password": ("auth.account", ["new_password", "confirm"]),
     # Shown only on another user's page (the sample user's page shows it: see routes.py),
     # and the confirmation only after a previewed programme file.
     "admin.confirm_programme_file": ("admin.programme_file", []),
@@ -92,7 +96,7 @@ SHOWN_LATER = {
 }
 # Routes that answer an accepted submission with a page (201) instead of a redirect, since
 # what it shows must not travel in a cookie or an address.
-SHOWN_ONCE = {"auth.new_token", "admin.reset_password"}
+SHOWN_ONCE = {"auth.new_token", "admin.reset_password", "calendars.new_feed"}
 # Search forms a page shows only with enough data (two budget versions, two reports).
 SEARCH_FIELDS = {"budgets.index": ["from", "to"], "reports.compare": ["a", "b"]}
 
