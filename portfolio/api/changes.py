@@ -17,13 +17,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio.api.views import _programme, bp
+from portfolio.api.writes import conflict_response, read_version
 from portfolio.api.writes import protect_session_write as _protect_session_write
 from portfolio.auth.permissions import Action, require
 from portfolio.changes import services
 from portfolio.changes.models import ChangeItem, ChangeKind, ChangeRequest, ChangeStatus, Operation
 from portfolio.core import clock
 from portfolio.core.errors import DomainError, RuleViolation, StaleEdit
-from portfolio.core.models import Versioned
 from portfolio.core.months import Month
 from portfolio.core.text import clean_value, refusal
 from portfolio.core.validators import day_refusal, month_refusal
@@ -253,43 +253,6 @@ def create_change_request(slug):
     return jsonify(serialize(created)), 201
 
 
-def _version(body: dict) -> int:
-    version = body.get("version")
-    if isinstance(version, float) and version.is_integer():
-        version = int(version)  # JSON has one number type: 3.0 is the integer 3
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise RuleViolation(
-            _("Angiv den version, ændringen bygger på."),
-            errors={"version": [_("Skal være et heltal.")]},
-        )
-    if not 1 <= version <= Versioned.MAX_VERSION:
-        raise RuleViolation(
-            _("Angiv den version, ændringen bygger på."),
-            errors={"version": [_("Ukendt version.")]},
-        )
-    return version
-
-
-def _conflict(error: StaleEdit):
-    db.session.rollback()
-    details = {
-        "current_version": error.current_version,
-        "changes": [
-            {
-                "at": c.at.isoformat(),
-                "actor": c.actor,
-                "field": c.field,
-                "old": c.old_value,
-                "new": c.new_value,
-            }
-            for c in error.changes
-        ],
-    }
-    return jsonify(
-        error={"status": 409, "code": "conflict", "message": error.message, "details": details}
-    ), 409
-
-
 @bp.post("/programmes/<slug>/change-requests/<code>/items")
 def add_change_item(slug, code):
     """Add one proposed change to a draft; the body carries the request's version."""
@@ -298,7 +261,7 @@ def add_change_item(slug, code):
     change = services.get_request(programme, code)
     require(current_user, Action.EDIT_CHANGE_REQUEST, change)
     body = _body()
-    version = _version(body)
+    version = read_version(body)
     errors: dict = {}
     parsed = _item_values({k: v for k, v in body.items() if k != "version"}, 0, errors)
     if errors or parsed is None:
@@ -308,7 +271,7 @@ def add_change_item(slug, code):
     try:
         services.add_item(current_user, change, kind, values, version)
     except StaleEdit as error:
-        return _conflict(error)
+        return conflict_response(error)
     db.session.commit()
     return jsonify(serialize(change)), 201
 
@@ -324,11 +287,11 @@ def submit_change_request(slug, code):
     unknown = set(body) - {"version"}
     if unknown:
         raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
-    version = _version(body)
+    version = read_version(body)
     try:
         services.submit(current_user, change, clock.today(), version)
     except StaleEdit as error:
-        return _conflict(error)
+        return conflict_response(error)
     db.session.commit()
     return jsonify(serialize(change))
 
@@ -344,7 +307,7 @@ def decide_change_request(slug, code):
     unknown = set(body) - {"version", "outcome", "decided_on", "decision_text", "meeting"}
     if unknown:
         raise RuleViolation(_("Ukendte felter."), errors={k: [_("Ukendt felt.")] for k in unknown})
-    version = _version(body)
+    version = read_version(body)
     errors: dict = {}
     try:
         outcome = ChangeStatus(body.get("outcome"))
@@ -376,6 +339,6 @@ def decide_change_request(slug, code):
             expected_version=version,
         )
     except StaleEdit as error:
-        return _conflict(error)
+        return conflict_response(error)
     db.session.commit()
     return jsonify(serialize(change))

@@ -17,7 +17,7 @@ from portfolio.charts import common
 from portfolio.charts.common import DARK, GRID, GRID_STRONG, HIGHLIGHT, INK, MEDIUM, MUTED
 from portfolio.charts.data import PeriodKind, RoadmapData, RoadmapProgramme, TimelinePeriod
 from portfolio.charts.labels import text
-from portfolio.charts.timeline import _draw_scale, _text_inches, bar_extent
+from portfolio.charts.timeline import _draw_scale, _text_inches, bar_extent, draw_today
 from portfolio.core.months import Month
 
 WIDTH = 11.69  # A4 landscape, inches
@@ -133,7 +133,7 @@ def _draw(data: object, locale: str) -> common.Drawing:
         _draw_block(ax, block, top, first, span, inches_per_month, locale, shaded=index % 2 == 1)
         top += block.height
 
-    _draw_today(ax, data, first, span, locale)
+    draw_today(ax, data.today, first, span, locale, one_line=True)
     title = f"{text('roadmap', locale)}: {data.title}" if data.title else text("roadmap", locale)
     fig.text(0.012, 1 - 0.22 / height, title, fontsize=13, fontweight="bold", va="top")
     subtitle = f"{text('today', locale)}: {common.long_day(data.today, locale)}"
@@ -223,37 +223,6 @@ def _draw_bar(ax, period: TimelinePeriod, current, centre, first, span, inches_p
             if wave
             else None,
         )
-
-
-def _draw_today(ax, data: RoadmapData, first: Month, span: int, locale: str) -> None:
-    x = common.day_position(first, data.today)
-    if not 0 <= x <= span:
-        ax.annotate(
-            text("today_outside", locale, day=common.short_day(data.today, locale)),
-            xy=(0, 0),
-            xycoords="axes fraction",
-            xytext=(0, -10),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=8,
-            color=MUTED,
-        )
-        return
-    ax.axvline(x, color=INK, linewidth=1.4, linestyle=(0, (5, 2.5)), zorder=7)
-    ax.annotate(
-        f"{text('today', locale)} {common.short_day(data.today, locale)}",
-        xy=(x, 0),
-        xycoords=("data", "axes fraction"),
-        xytext=(0, -4),
-        textcoords="offset points",
-        ha="center",
-        va="top",
-        fontsize=8,
-        fontweight="bold",
-        zorder=7,
-        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": INK},
-    )
 
 
 def _draw_legend(fig, height: float, locale: str) -> None:

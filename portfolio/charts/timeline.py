@@ -3,6 +3,7 @@ milestones (with slip), today's line and the current phase."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
 
@@ -240,7 +241,7 @@ def _draw(data: TimelineData, locale: str) -> common.Drawing:
         _draw_row(ax, row, top, row_height, first, span, inches_per_month, locale)
         top += row_height
 
-    _draw_today(ax, data, first, span, locale)
+    draw_today(ax, data.today, first, span, locale)
 
     phases = current_phases(data)
     current = " / ".join(p.name for p in phases) or text("no_current_phase", locale)
@@ -514,11 +515,16 @@ def _milestone_label(milestone: Milestone, short: bool, locale: str) -> str:
     return label + reached
 
 
-def _draw_today(ax, data: TimelineData, first: Month, span: int, locale: str) -> None:
-    x = common.day_position(first, data.today)
+def draw_today(
+    ax, today: dt.date, first: Month, span: int, locale: str, *, one_line: bool = False
+) -> None:
+    """Mark today with a dashed line and its date under the axis, or say in words that
+    today lies outside the chart. A chart with little room under it (the roadmap) writes
+    the label on `one_line`."""
+    x = common.day_position(first, today)
     if not 0 <= x <= span:
         ax.annotate(
-            text("today_outside", locale, day=common.short_day(data.today, locale)),
+            text("today_outside", locale, day=common.short_day(today, locale)),
             xy=(0, 0),
             xycoords="axes fraction",
             xytext=(0, -10),
@@ -531,7 +537,7 @@ def _draw_today(ax, data: TimelineData, first: Month, span: int, locale: str) ->
         return
     ax.axvline(x, color=INK, linewidth=1.4, linestyle=(0, (5, 2.5)), zorder=7)
     ax.annotate(
-        f"{text('today', locale)}\n{common.short_day(data.today, locale)}",
+        text("today", locale) + (" " if one_line else "\n") + common.short_day(today, locale),
         xy=(x, 0),
         xycoords=("data", "axes fraction"),
         xytext=(0, -4),
