@@ -79,7 +79,7 @@ class MonthType(TypeDecorator):
 def _month_parts(text: str) -> tuple[int, int]:
     match = _PATTERN.match(text.strip())
     if not match:
-        raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
+        raise ValueError("not a month in the form YYYY-MM")  # never the text: it may be hostile
     return int(match.group(1)), int(match.group(2))
 
 
