@@ -28,6 +28,8 @@ from portfolio.core.models import utcnow
 from portfolio.extensions import db
 from portfolio.programmes.models import Programme
 from portfolio.reports.models import StatusReport
+from portfolio.risks.models import ActionStatus as RiskActionStatus
+from portfolio.risks.models import MitigationAction, Risk, RiskStatus
 from portfolio.status.models import Decision, Milestone, MilestoneStatus
 from portfolio.workshops.models import ActionStatus, Workshop, WorkshopAction
 
@@ -228,7 +230,7 @@ def programme_events(programme: Programme, *, prefix: bool = False) -> Iterable[
         .where(
             Workshop.programme_id == programme.id,
             WorkshopAction.due_on.is_not(None),
-            WorkshopAction.status != ActionStatus.DONE,
+            WorkshopAction.status == ActionStatus.OPEN,
         )
         .order_by(WorkshopAction.id)
     )
@@ -240,6 +242,40 @@ def programme_events(programme: Programme, *, prefix: bool = False) -> Iterable[
             head + _("Handling forfalder: %(text)s", text=_shorten(action.text)),
             description=_("Ansvarlig: %(owner)s", owner=action.owner) + "\n\n" + action.text,
             url=link("workshops.actions"),
+            stamp=stamp,
+        )
+    mitigations = db.session.scalars(
+        sa.select(MitigationAction)
+        .join(Risk)
+        .where(
+            Risk.programme_id == programme.id,
+            Risk.status.in_((RiskStatus.OPEN, RiskStatus.MITIGATED)),
+            MitigationAction.due_on.is_not(None),
+            MitigationAction.status.in_((RiskActionStatus.PLANNED, RiskActionStatus.IN_PROGRESS)),
+        )
+        .order_by(MitigationAction.id)
+    )
+    for mitigation in mitigations:
+        assert mitigation.due_on is not None
+        risk = mitigation.risk
+        yield _event(
+            f"risk-action-{mitigation.id}",
+            mitigation.due_on,
+            head
+            + _(
+                "Risikohandling forfalder: %(code)s %(text)s",
+                code=risk.code,
+                text=_shorten(mitigation.description),
+            ),
+            description="\n".join(
+                [
+                    _("Risiko: %(code)s %(title)s", code=risk.code, title=risk.title),
+                    _("Ansvarlig: %(owner)s", owner=mitigation.owner_label or "–"),
+                ]
+            )
+            + "\n\n"
+            + mitigation.description,
+            url=link("risks.show", code=risk.code),
             stamp=stamp,
         )
 

@@ -8,10 +8,12 @@ from portfolio.auth.permissions import can, require
 from portfolio.benefits import services as benefit_services
 from portfolio.charts.cache import chart_alt_text
 from portfolio.charts.web import chart_response, chart_url
+from portfolio.core import clock
 from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.extensions import db
 from portfolio.indicators import editing, services
+from portfolio.indicators.due import next_due
 from portfolio.indicators.charts import trend_data
 from portfolio.indicators.forms import IndicatorForm, ManualValueForm, NewIndicatorForm
 from portfolio.indicators.models import IndicatorKind
@@ -167,6 +169,7 @@ def values(slug, indicator_code):
         indicator=indicator,
         reading=reading,
         entries=editing.manual_values(indicator),
+        awaited=next_due(indicator, clock.today()),
         subject_url=subject_url(programme, indicator.subject),
         can_edit=can(current_user, editing.edit_action(indicator.subject), indicator.subject),
     )

@@ -22,10 +22,16 @@ class SetPasswordForm(Form):
 
 class MailPreferencesForm(Form):
     action_due = BooleanField(
-        _l("Påmindelser om handlinger, der snart skal være udført eller er forsinkede")
+        _l(
+            "Påmindelser om workshophandlinger og risikohandlinger, der snart skal være udført"
+            " eller er forsinkede"
+        )
     )
     report_approval = BooleanField(
         _l("Statusrapporter, der venter på godkendelse før et styregruppemøde")
+    )
+    measurement_due = BooleanField(
+        _l("Målinger, der skal indtastes for dine gevinster, når en måleperiode er slut")
     )
     workshop_upcoming = BooleanField(_l("Gevinstworkshops i den kommende uge"))
     digest = BooleanField(_l("Ugens oversigt: det, der sker de næste 14 dage i dine programmer"))

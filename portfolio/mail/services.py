@@ -31,12 +31,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from portfolio.auth import services as auth_services
 from portfolio.auth.models import Membership, Role, User
 from portfolio.auth.permissions import Action, can, require
 from portfolio.core.errors import RuleViolation
 from portfolio.core.models import utcnow
+from portfolio.core.periods import period_label
 from portfolio.extensions import db
 from portfolio.mail.models import (
     LinkPurpose,
@@ -47,6 +49,8 @@ from portfolio.mail.models import (
 )
 from portfolio.programmes.models import Programme
 from portfolio.reports.models import ReportStatus, StatusReport
+from portfolio.risks.models import ActionStatus as RiskActionStatus
+from portfolio.risks.models import MitigationAction, Risk, RiskStatus
 from portfolio.workshops.models import ActionStatus, Workshop, WorkshopAction, WorkshopStatus
 
 log = logging.getLogger(__name__)
@@ -65,7 +69,7 @@ LINK_LIFETIME = {
 # Kinds of mail, and whether a user may turn them off. Invitations and password resets are
 # asked for (by an administrator or by the user) and always sent.
 ALWAYS = ("invitation", "password_reset")
-OPTIONAL = ("action_due", "report_approval", "workshop_upcoming", "digest")
+OPTIONAL = ("action_due", "report_approval", "measurement_due", "workshop_upcoming", "digest")
 # The weekly digest looks this far ahead.
 DIGEST_AHEAD = dt.timedelta(days=14)
 # Reminders for actions start this many days before they are due.
@@ -78,6 +82,13 @@ def _digest(secret: str) -> str:
 
 def base_url() -> str:
     return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+
+
+def page_url(endpoint: str, **values: object) -> str:
+    """The public address of a page, built from its route (mail is written outside any
+    request, so `url_for` has no host to take: PUBLIC_BASE_URL stands in)."""
+    adapter = current_app.url_map.bind("localhost")
+    return base_url() + adapter.build(endpoint, {k: str(v) for k, v in values.items()})
 
 
 # -- The outbox ---------------------------------------------------------------------------
@@ -483,24 +494,43 @@ def _secretariat(programme: Programme) -> list[User]:
     return list(db.session.scalars(query).unique())
 
 
+def _named(owner: str | None, programme: Programme) -> list[User]:
+    """The active users a free-text owner names (by e-mail or by name) who may see the
+    programme; nobody when the text names nobody."""
+    wanted = " ".join((owner or "").split()).casefold()
+    if not wanted:
+        return []
+    return [
+        user
+        for user in db.session.scalars(
+            sa.select(User)
+            .where(
+                User.is_active_account.is_(True),
+                sa.or_(sa.func.lower(User.email) == wanted, sa.func.lower(User.name) == wanted),
+            )
+            .order_by(User.id)
+        )
+        if can(user, Action.VIEW_PROGRAMME, programme)
+    ]
+
+
 def _owners(owner: str, programme: Programme) -> list[User]:
     """The users an action's owner names (by e-mail or by name) who may see the programme;
     with nobody named, the programme's secretariat."""
-    wanted = " ".join(owner.split()).casefold()
-    if wanted:
-        matches = [
-            user
-            for user in db.session.scalars(
-                sa.select(User).where(
-                    User.is_active_account.is_(True),
-                    sa.or_(sa.func.lower(User.email) == wanted, sa.func.lower(User.name) == wanted),
-                )
-            )
-            if can(user, Action.VIEW_PROGRAMME, programme)
-        ]
-        if matches:
-            return matches
-    return _secretariat(programme)
+    return _named(owner, programme) or _secretariat(programme)
+
+
+def _person(owned: Any, programme: Programme) -> list[User]:
+    """Who an OwnedByPerson row names: its owner user (when active and allowed to see the
+    programme), else the users its free-text owner names; perhaps nobody."""
+    user = owned.owner_user
+    if user is not None and user.is_active and can(user, Action.VIEW_PROGRAMME, programme):
+        return [user]
+    return _named(owned.owner, programme)
+
+
+def _unique(users: list[User]) -> list[User]:
+    return list({user.id: user for user in users}.values())
 
 
 def queue_reminders(today: dt.date) -> int:
@@ -512,7 +542,7 @@ def queue_reminders(today: dt.date) -> int:
         .where(
             WorkshopAction.due_on.is_not(None),
             WorkshopAction.due_on <= today + DUE_SOON,
-            WorkshopAction.status != ActionStatus.DONE,
+            WorkshopAction.status == ActionStatus.OPEN,
         )
         .order_by(WorkshopAction.id)
     )
@@ -567,7 +597,9 @@ def queue_reminders(today: dt.date) -> int:
                 user=user,
             )
             queued += message is not None
+    queued += _queue_risk_action_reminders(today)
     queued += _queue_report_reminders(today)
+    queued += _queue_measurement_reminders(today)
     queued += _queue_workshop_reminders(today)
     queued += _queue_digests(today)
     db.session.commit()
@@ -583,9 +615,94 @@ def _reminder_text(user: User, *paragraphs: str) -> str:
     return "\n\n".join([_greeting(user) + ",", *paragraphs, closing]) + "\n"
 
 
+def _open_mitigation_actions(until: dt.date, programme_id: int | None = None) -> Any:
+    """Mitigation actions not done or given up, of open risks, due by `until`."""
+    query = (
+        sa.select(MitigationAction)
+        .join(Risk)
+        .where(
+            MitigationAction.due_on.is_not(None),
+            MitigationAction.due_on <= until,
+            MitigationAction.status.in_((RiskActionStatus.PLANNED, RiskActionStatus.IN_PROGRESS)),
+            Risk.status.in_((RiskStatus.OPEN, RiskStatus.MITIGATED)),
+        )
+        .order_by(MitigationAction.due_on, MitigationAction.id)
+    )
+    if programme_id is not None:
+        query = query.where(Risk.programme_id == programme_id)
+    return db.session.scalars(query)
+
+
+def _risk_action_recipients(action: MitigationAction, programme: Programme) -> list[User]:
+    """The action's owner (a user, else the users its owner text names), else the risk's
+    owner, else the programme's secretariat; only users who may see the programme."""
+    return _person(action, programme) or _person(action.risk, programme) or _secretariat(programme)
+
+
+def _queue_risk_action_reminders(today: dt.date) -> int:
+    """Risk mitigation actions due within DUE_SOON and overdue: once when due soon and once
+    when overdue, per action, due date and user (kind action_due, like workshop actions)."""
+    queued = 0
+    for action in _open_mitigation_actions(today + DUE_SOON):
+        due = action.due_on
+        assert due is not None
+        risk = action.risk
+        programme = db.session.get(Programme, risk.programme_id)
+        assert programme is not None
+        overdue = due < today
+        state = "overdue" if overdue else "due"
+        url = page_url("risks.show", slug=programme.slug, code=risk.code)
+        for user in _risk_action_recipients(action, programme):
+            with force_locale("da"):
+                subject = (
+                    _("Forsinket risikohandling i %(programme)s", programme=programme.short_name)
+                    if overdue
+                    else _(
+                        "Risikohandling med frist %(day)s i %(programme)s",
+                        day=_day(due),
+                        programme=programme.short_name,
+                    )
+                )
+                lead = (
+                    _("Denne handling skulle have været udført %(day)s:", day=_day(due))
+                    if overdue
+                    else _("Denne handling skal være udført %(day)s:", day=_day(due))
+                )
+                text = _reminder_text(
+                    user,
+                    lead,
+                    action.description,
+                    _("Ansvarlig: %(owner)s", owner=action.owner_label or "–")
+                    + "\n"
+                    + _("Risiko: %(code)s %(title)s", code=risk.code, title=risk.title),
+                    _("Se risikoen og opdatér handlingen her:") + "\n" + url,
+                )
+            message = queue(
+                recipient=user.email,
+                kind="action_due",
+                dedupe_key=f"risk-action-{state}:{action.id}:{due.isoformat()}:{user.id}",
+                subject=subject,
+                text=text,
+                user=user,
+            )
+            queued += message is not None
+    return queued
+
+
+def _report_approvers(report: StatusReport) -> list[User]:
+    """The active users who may approve the report (the permission table decides)."""
+    candidates = db.session.scalars(
+        sa.select(User)
+        .where(User.is_active_account.is_(True))
+        .options(selectinload(User.memberships))
+        .order_by(User.id)
+    )
+    return [user for user in candidates if can(user, Action.MANAGE_REPORTS, report)]
+
+
 def _queue_report_reminders(today: dt.date) -> int:
-    """Draft status reports for a steering group meeting within a week (or past): the
-    secretariat, who approve them, are told once per report and meeting date."""
+    """Draft status reports for a steering group meeting within a week (or past): the users
+    who may approve them are told once per report and meeting date."""
     queued = 0
     reports = db.session.scalars(
         sa.select(StatusReport)
@@ -598,7 +715,7 @@ def _queue_report_reminders(today: dt.date) -> int:
         programme = db.session.get(Programme, report.programme_id)
         assert programme is not None
         url = f"{base_url()}/programmes/{programme.slug}/reports/{report.id}"
-        for user in _secretariat(programme):
+        for user in _report_approvers(report):
             with force_locale("da"):
                 subject = _(
                     "Statusrapport venter på godkendelse i %(programme)s",
@@ -618,6 +735,75 @@ def _queue_report_reminders(today: dt.date) -> int:
                 recipient=user.email,
                 kind="report_approval",
                 dedupe_key=f"report-approval:{report.id}:{report.meeting_on.isoformat()}:{user.id}",
+                subject=subject,
+                text=text,
+                user=user,
+            )
+            queued += message is not None
+    return queued
+
+
+def _measurement_recipients(indicator: Any, programme: Programme) -> list[User]:
+    """The benefit's owner user, its benefit owners (memberships) and the users the
+    indicator's responsible names, who may see the programme; else the secretariat."""
+    benefit = indicator.benefit
+    members = db.session.scalars(
+        sa.select(User)
+        .join(Membership)
+        .where(
+            Membership.role == Role.BENEFIT_OWNER,
+            Membership.benefit_id == benefit.id,
+            User.is_active_account.is_(True),
+        )
+        .order_by(User.id)
+    ).unique()
+    found = [
+        *([benefit.owner_user] if benefit.owner_user is not None else []),
+        *members,
+        *_named(indicator.responsible, programme),
+    ]
+    allowed = [
+        user for user in found if user.is_active and can(user, Action.VIEW_PROGRAMME, programme)
+    ]
+    return _unique(allowed) or _secretariat(programme)
+
+
+def _queue_measurement_reminders(today: dt.date) -> int:
+    """Hand-measured benefit indicators whose awaited period has ended (indicators/due.py):
+    once per indicator, period and user (kind measurement_due)."""
+    from portfolio.indicators.due import due_measurements
+
+    queued = 0
+    for due in due_measurements(today):
+        indicator = due.indicator
+        benefit = indicator.benefit
+        programme = db.session.get(Programme, indicator.programme_id)
+        assert programme is not None and benefit is not None
+        url = page_url("indicators.values", slug=programme.slug, indicator_code=indicator.code)
+        period = period_label(due.period, indicator.frequency, "da")
+        for user in _measurement_recipients(indicator, programme):
+            with force_locale("da"):
+                subject = _(
+                    "Ny måling af %(code)s for %(period)s i %(programme)s",
+                    code=indicator.code,
+                    period=period,
+                    programme=programme.short_name,
+                )
+                text = _reminder_text(
+                    user,
+                    _(
+                        "Perioden %(period)s er slut, og indikatoren venter på sin værdi:",
+                        period=period,
+                    ),
+                    _("Indikator: %(code)s %(name)s", code=indicator.code, name=indicator.name)
+                    + "\n"
+                    + _("Gevinst: %(code)s %(name)s", code=benefit.code, name=benefit.name),
+                    _("Indtast værdien her:") + "\n" + url,
+                )
+            message = queue(
+                recipient=user.email,
+                kind="measurement_due",
+                dedupe_key=f"measurement-due:{indicator.id}:{due.period}:{user.id}",
                 subject=subject,
                 text=text,
                 user=user,
@@ -687,7 +873,9 @@ def _queue_workshop_reminders(today: dt.date) -> int:
 
 
 def _digest_lines(programme: Programme, today: dt.date) -> list[str]:
-    """The programme's dated items from today to DIGEST_AHEAD, and its overdue actions."""
+    """The programme's dated items from today to DIGEST_AHEAD, its overdue workshop and
+    risk mitigation actions, and the measurements awaited (missing, or due by then)."""
+    from portfolio.indicators.due import due_measurements
     from portfolio.status.models import Decision, Milestone, MilestoneStatus
 
     until = today + DIGEST_AHEAD
@@ -722,13 +910,28 @@ def _digest_lines(programme: Programme, today: dt.date) -> list[str]:
         .join(Workshop)
         .where(
             Workshop.programme_id == programme.id,
-            WorkshopAction.status != ActionStatus.DONE,
+            WorkshopAction.status == ActionStatus.OPEN,
             WorkshopAction.due_on <= until,
         )
     ):
         assert action.due_on is not None
         label = _("Forsinket handling") if action.due_on < today else _("Handling forfalder")
         items.append((action.due_on, f"{label}: {' '.join(action.text.split())[:120]}"))
+    for mitigation in _open_mitigation_actions(until, programme.id):
+        assert mitigation.due_on is not None
+        label = (
+            _("Forsinket risikohandling")
+            if mitigation.due_on < today
+            else _("Risikohandling forfalder")
+        )
+        text = " ".join(mitigation.description.split())[:120]
+        items.append((mitigation.due_on, f"{label}: {mitigation.risk.code} {text}"))
+    # Measurements awaited by the end of the window: missing already, or due within it.
+    for due in due_measurements(until, programme_id=programme.id):
+        indicator = due.indicator
+        label = _("Måling mangler") if due.due_on <= today else _("Måling forfalder")
+        period = period_label(due.period, indicator.frequency, "da")
+        items.append((due.due_on, f"{label}: {indicator.code} {indicator.name[:100]} ({period})"))
     return [f"{_day(day)}  {text}" for day, text in sorted(items, key=lambda item: item[0])]
 
 

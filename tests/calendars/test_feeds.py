@@ -250,3 +250,46 @@ def test_feed_token_is_stored_only_as_a_hash_and_audited_masked(app, client, log
     entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "feed_tokens"))
     texts = " ".join(f"{e.old_value} {e.new_value}" for e in entries)
     assert texts and secret not in texts
+
+
+def test_programme_feed_holds_open_mitigation_actions_on_their_due_date(
+    app, client, login_as, dated
+):
+    from portfolio.risks.models import ActionStatus, MitigationAction, RiskStatus
+    from portfolio.risks.services import get_risk
+
+    r1, r2 = get_risk(dated, "R1"), get_risk(dated, "R2")
+    r2.status = RiskStatus.CLOSED
+    open_action = MitigationAction(
+        risk=r1,
+        description="Aftal udlån af to dataarkitekter",
+        owner="Anne",
+        due_on=dt.date(2027, 2, 15),
+    )
+    db.session.add_all(
+        [
+            open_action,
+            MitigationAction(
+                risk=r1, description="Gjort", due_on=dt.date(2027, 2, 1), status=ActionStatus.DONE
+            ),
+            MitigationAction(
+                risk=r1,
+                description="Opgivet",
+                due_on=dt.date(2027, 2, 1),
+                status=ActionStatus.CANCELLED,
+            ),
+            MitigationAction(risk=r2, description="Lukket risiko", due_on=dt.date(2027, 2, 1)),
+        ]
+    )
+    db.session.commit()
+    login_as("viewer")
+    _response, address = _new_feed(client)
+    events = _events(app.test_client().get(_local(address)).data)
+    event = events[f"risk-action-{open_action.id}@styrbord"]
+    assert str(event["SUMMARY"]) == "Risikohandling forfalder: R1 Aftal udlån af to dataarkitekter"
+    assert event.decoded("DTSTART") == dt.date(2027, 2, 15)
+    assert str(event["URL"]).endswith("/programmes/ddns/risks/R1")
+    assert f"Risiko: R1 {r1.title}\nAnsvarlig: Anne" in str(event["DESCRIPTION"])
+    summaries = " ".join(str(e["SUMMARY"]) for e in events.values())
+    assert "Gjort" not in summaries and "Opgivet" not in summaries
+    assert "Lukket risiko" not in summaries

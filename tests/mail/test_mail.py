@@ -5,14 +5,10 @@ invitations and password resets are one-time links that expire; reminders for ac
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
-import socket
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from portfolio.auth import services as auth_services
 from portfolio.core.clock import today
@@ -22,68 +18,9 @@ from portfolio.mail import services as mail_services
 from portfolio.mail.models import OneTimeLink, OutboxMessage, OutboxStatus
 from portfolio.workshops.models import ActionStatus, Workshop, WorkshopAction
 from tests.conftest import PASSWORD, sign_in
+from tests.mail.conftest import free_port, job
 
 NEW_PASSWORD = "grøn lampe under trappen"
-
-
-class Inbox:
-    """Collects what the SMTP server accepted; refuses recipients listed in `refuse`."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse: set[str] = set()
-        self.port = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str, digest: bool = False) -> list[email.message.EmailMessage]:
-        """The mail to this address: the weekly digest, or everything else."""
-        return [
-            m
-            for m in self.messages
-            if m["To"] == address and m["Subject"].startswith("Ugens oversigt") == digest
-        ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on a free local port, and the app configured to use it."""
-    inbox = Inbox()
-    port = _free_port()
-    inbox.port = port
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=port,
-        MAIL_SECURITY="none",
-        MAIL_FROM="Styrbord <styrbord@example.dk>",
-        PUBLIC_BASE_URL="https://styrbord.example.dk",
-    )
-    yield inbox
-    controller.stop()
-
-
-def _job(runner) -> str:
-    result = runner.invoke(args=["mail", "send"])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _link(message) -> str:
@@ -107,7 +44,7 @@ def test_invitation_link_lets_a_new_user_choose_a_password(app, client, runner, 
     assert response.status_code == 302
     assert smtp.messages == []  # never sent inside the request: it waits in the outbox
 
-    assert "1 sent" in _job(runner)
+    assert "1 sent" in job(runner)
     (mail,) = smtp.to("ny@example.dk")
     assert mail["Subject"] == "Du er inviteret til Styrbord"
     assert mail["From"] == "Styrbord <styrbord@example.dk>"
@@ -129,7 +66,7 @@ def test_invitation_link_lets_a_new_user_choose_a_password(app, client, runner, 
     assert "Linket er allerede brugt" in again.get_data(as_text=True)
     assert auth_services.authenticate("ny@example.dk", NEW_PASSWORD) is not None
     # The job sends nothing twice, and the sent message no longer holds the link.
-    _job(runner)
+    job(runner)
     assert len(smtp.to("ny@example.dk")) == 1
     sent = db.session.scalar(sa.select(OutboxMessage))
     assert sent.status is OutboxStatus.SENT and sent.body_text == ""
@@ -145,7 +82,7 @@ def test_reset_link_by_mail_sets_a_new_password(app, client, runner, users, smtp
     unknown = client.post("/password/forgot", data={"email": "nobody@example.dk"})
     assert "Hvis der findes en konto med den e-mailadresse" in unknown.get_data(as_text=True)
 
-    _job(runner)
+    job(runner)
     assert [m["To"] for m in smtp.messages] == ["viewer@example.dk"]
     (mail,) = smtp.messages
     assert mail["Subject"] == "Nulstil din adgangskode til Styrbord"
@@ -226,21 +163,21 @@ def test_reminder_for_an_action_due_is_sent_once_through_the_refresh_job(
     assert "Indsaml baseline for GH1" in body
     assert "https://styrbord.example.dk/programmes/ddns/workshops/actions" in body
     # Never twice: the next runs queue and send nothing more for the same action and date.
-    _job(runner)
-    _job(runner)
+    job(runner)
+    job(runner)
     assert len(smtp.to("viewer@example.dk")) == 1
 
     # Overdue (the day passed without it being done): one more reminder, once.
     app.config["TODAY"] = (today() + dt.timedelta(days=4)).isoformat()
-    _job(runner)
-    _job(runner)
+    job(runner)
+    job(runner)
     subjects = [m["Subject"] for m in smtp.to("viewer@example.dk")]
     assert subjects[1:] == ["Forsinket handling i DDNS"]
     # Done: no more reminders.
     action_due.status = ActionStatus.DONE
     action_due.due_on = today() + dt.timedelta(days=1)
     db.session.commit()
-    _job(runner)
+    job(runner)
     assert len(smtp.to("viewer@example.dk")) == 2
 
 
@@ -252,10 +189,10 @@ def test_a_user_who_turned_reminders_off_gets_none(app, client, runner, users, a
     response = client.post("/account/mail", data={"action_due": ""})
     assert response.status_code == 302
     assert "checked" not in client.get("/account/mail").get_data(as_text=True)
-    _job(runner)
+    job(runner)
     assert smtp.to("viewer@example.dk") == []
     client.post("/account/mail", data={"action_due": "y"})
-    _job(runner)
+    job(runner)
     assert len(smtp.to("viewer@example.dk")) == 1
 
 
@@ -269,8 +206,8 @@ def _queue_one(to="viewer@example.dk", key="test:1"):
 
 def test_a_temporary_failure_is_retried_later_and_then_sent_once(app, runner, smtp):
     message_id = _queue_one()
-    app.config["MAIL_PORT"] = _free_port()  # nothing listens there
-    assert "1 to retry" in _job(runner)
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
+    assert "1 to retry" in job(runner)
     message = db.session.get(OutboxMessage, message_id)
     db.session.refresh(message)
     assert message.status is OutboxStatus.QUEUED and message.attempts == 1
@@ -278,18 +215,18 @@ def test_a_temporary_failure_is_retried_later_and_then_sent_once(app, runner, sm
     assert message.next_attempt_at > utcnow()
 
     app.config["MAIL_PORT"] = smtp.port
-    _job(runner)
+    job(runner)
     assert smtp.messages == []  # not yet: its next attempt is later
     message.next_attempt_at = utcnow() - dt.timedelta(seconds=1)
     db.session.commit()
-    assert "1 sent" in _job(runner)
+    assert "1 sent" in job(runner)
     assert len(smtp.messages) == 1
 
 
 def test_a_refused_recipient_fails_for_good(app, runner, smtp):
     smtp.refuse.add("gone@example.dk")
     message_id = _queue_one("gone@example.dk")
-    assert "1 failed" in _job(runner)
+    assert "1 failed" in job(runner)
     message = db.session.get(OutboxMessage, message_id)
     db.session.refresh(message)
     assert message.status is OutboxStatus.FAILED
@@ -305,11 +242,11 @@ def test_a_message_claimed_by_a_run_that_died_is_not_resent_without_an_operator(
         .values(status="sending", claimed_at=utcnow() - dt.timedelta(hours=1))
     )
     db.session.commit()
-    assert "1 uncertain" in _job(runner)
+    assert "1 uncertain" in job(runner)
     assert smtp.messages == []
     result = runner.invoke(args=["mail", "requeue", str(message_id)])
     assert result.exit_code == 0, result.output
-    _job(runner)
+    job(runner)
     assert len(smtp.messages) == 1
 
 
@@ -326,7 +263,7 @@ def test_the_same_dedupe_key_is_queued_once(app):
 
 def test_without_a_mail_server_nothing_is_sent_and_the_mail_waits(app, runner):
     _queue_one()
-    assert "MAIL_SERVER is not set" in _job(runner)
+    assert "MAIL_SERVER is not set" in job(runner)
     assert db.session.scalar(sa.select(OutboxMessage)).status is OutboxStatus.QUEUED
 
 
@@ -352,8 +289,8 @@ def test_a_draft_report_before_its_meeting_reminds_the_secretariat_once(
         today=today(),
     )
     db.session.commit()
-    _job(runner)
-    _job(runner)
+    job(runner)
+    job(runner)
     (mail,) = smtp.to("secretariat@example.dk")
     assert mail["Subject"] == "Statusrapport venter på godkendelse i DDNS"
     assert "»Styregruppemøde«" in mail.get_body(("plain",)).get_content()
@@ -377,8 +314,8 @@ def test_an_upcoming_workshop_reminds_its_benefit_owners_and_the_secretariat_onc
     )
     db.session.add(workshop)
     db.session.commit()
-    _job(runner)
-    _job(runner)
+    job(runner)
+    job(runner)
     (mail,) = smtp.to("benefit_owner@example.dk")
     assert mail["Subject"].startswith("Gevinstworkshop ")
     body = mail.get_body(("plain",)).get_content()
@@ -403,8 +340,8 @@ def test_the_weekly_digest_lists_the_coming_two_weeks_once_a_week(
         )
     )
     db.session.commit()
-    _job(runner)
-    _job(runner)
+    job(runner)
+    job(runner)
     (digest,) = smtp.to("viewer@example.dk", digest=True)
     assert digest["Subject"].startswith("Ugens oversigt fra Styrbord, uge ")
     body = digest.get_body(("plain",)).get_content()
@@ -414,11 +351,11 @@ def test_the_weekly_digest_lists_the_coming_two_weeks_once_a_week(
     assert "Langt ude" not in body
     # A week later: the next one.
     app.config["TODAY"] = (today() + dt.timedelta(days=7)).isoformat()
-    _job(runner)
+    job(runner)
     assert len(smtp.to("viewer@example.dk", digest=True)) == 2
     # Turned off: no more.
     sign_in(client, users.make("viewer"))
     client.post("/account/mail", data={"action_due": "y", "digest": ""})
     app.config["TODAY"] = (today() + dt.timedelta(days=7)).isoformat()
-    _job(runner)
+    job(runner)
     assert len(smtp.to("viewer@example.dk", digest=True)) == 2
