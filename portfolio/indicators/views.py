@@ -13,8 +13,8 @@ from portfolio.core.forms import enum_choices, options, save_form
 from portfolio.core.i18n import locale_code
 from portfolio.extensions import db
 from portfolio.indicators import editing, services
-from portfolio.indicators.due import next_due
 from portfolio.indicators.charts import trend_data
+from portfolio.indicators.due import next_due
 from portfolio.indicators.forms import IndicatorForm, ManualValueForm, NewIndicatorForm
 from portfolio.indicators.models import IndicatorKind
 from portfolio.metrics.models import Metric
