@@ -1,10 +1,12 @@
-"""Database wiring: SQLite pragmas, lock timeouts and the health probe."""
+"""Database wiring: SQLite pragmas, lock timeouts, how a read-only request ends, and the
+health probe."""
 
 import functools
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.default import DefaultExecutionContext
 
 from portfolio.extensions import db
 
@@ -24,6 +26,58 @@ def init_app(app: Flask) -> None:
         sa.event.listen(engine, "connect", functools.partial(_sqlite_pragmas, timeout_ms))
     elif engine.dialect.name == "postgresql":
         sa.event.listen(engine, "connect", functools.partial(_postgres_settings, timeout_ms))
+    sa.event.listen(engine, "begin", _transaction_begins)
+    sa.event.listen(engine, "before_cursor_execute", _note_writes)
+    app.teardown_request(_end_read_only_transaction)
+
+
+# Set in a connection's info from the first statement of a transaction that may write.
+_MAY_WRITE = "styrbord_may_write"
+
+
+def _transaction_begins(connection: Connection) -> None:
+    connection.info[_MAY_WRITE] = False
+
+
+def _note_writes(
+    connection: Connection,
+    _cursor: object,
+    _statement: str,
+    _parameters: object,
+    context: DefaultExecutionContext | None,
+    _many: bool,
+) -> None:
+    """Remember that the transaction ran a statement that is not a plain SELECT.
+
+    Only a compiled SELECT counts as reading; anything else (DML, DDL, SET, textual SQL)
+    counts as a possible write, so that such a transaction ends as before, rolled back.
+    """
+    compiled = getattr(context, "compiled", None)
+    reads = compiled is not None and getattr(compiled.statement, "is_select", False)
+    if not reads or context is None or context.isinsert or context.isupdate or context.isdelete:
+        connection.info[_MAY_WRITE] = True
+
+
+def _end_read_only_transaction(error: BaseException | None) -> None:
+    """End a request's transaction that only read with COMMIT instead of ROLLBACK.
+
+    Both leave the data as it was. The difference is psycopg's: a ROLLBACK makes it forget
+    (and deallocate) every statement it has prepared on the connection, so each request
+    had PostgreSQL parse and plan every query anew, and the planning of a page's version
+    query cost more than running it (docs/performance.md). After a COMMIT the prepared
+    statements stay, and a page served from the cache runs its one query on a kept plan.
+
+    A request that failed, has objects waiting to be flushed, or ran anything but SELECTs
+    is left to Flask-SQLAlchemy's teardown, which rolls it back.
+    """
+    session = db.session()
+    if error is not None or not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        return
+    if session.connection().info.get(_MAY_WRITE, True):
+        return
+    session.commit()
 
 
 def _sqlite_pragmas(timeout_ms: int, dbapi_connection, _record) -> None:
