@@ -230,6 +230,7 @@ EXPORT_COLUMNS = (
     "field",
     "old_value",
     "new_value",
+    "reason",  # e.g. "change_request:ÆA1" for the rows an approved change request wrote
 )
 
 
@@ -241,6 +242,7 @@ READABLE_COLUMNS = (
     "field_text",
     "old_text",
     "new_text",
+    "reason_text",
 )
 _EXPORT_BATCH = 1000
 
@@ -250,7 +252,7 @@ def _readable_cells(row: presentation.ShownEntry) -> list[str]:
     if row.details:
         snapshot = "; ".join(f"{label}: {value}" for label, value in row.details)
         old, new = (snapshot, "–") if row.entry.action == "delete" else ("–", snapshot)
-    return [row.action, row.entity, row.subject, row.field, old, new]
+    return [row.action, row.entity, row.subject, row.field, old, new, row.reason]
 
 
 def audit_csv(actor: User, filters: AuditFilter) -> str:

@@ -7,6 +7,8 @@ request whose application fails half-way changes nothing either.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from decimal import Decimal
 from urllib.parse import unquote
@@ -229,6 +231,14 @@ def test_an_approved_request_moves_wave_3_and_raises_the_budget(app, client, log
 
         assert f"{format_month(start)} – {format_month(end)}" in page  # before
         assert f"{format_month(start.add(2))} – {format_month(end.add(2))}" in page  # after
+
+    # The audit export names the request too, stored and as the history page writes it.
+    login_as("admin")
+    export = client.get("/admin/audit.csv?entity=timeline_items")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    moved = [r for r in rows if r["field"] == "end_month"]
+    assert moved and all(r["reason"] == "change_request:ÆA1" for r in moved)
+    assert all("ÆA1" in r["reason_text"] for r in moved)
 
 
 def test_a_rejected_request_changes_nothing(client, login_as):
