@@ -252,6 +252,8 @@ SCHEMAS = {
             "operations_owner": _string(True),
             "handed_over_on": _string(True, format="date"),
             "is_disbenefit": {"type": "boolean"},
+            "retired_on": _string(True, format="date"),
+            "retired_reason": _string(True),
             "tracks": _list({"type": "integer"}),
             "projects": _list(_string()),
             "progress": {"type": ["string", "null"], "enum": [*PROGRESS, None]},

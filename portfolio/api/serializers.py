@@ -258,6 +258,8 @@ def benefit(b, readings=()) -> dict:
         "operations_owner": b.operations_owner,
         "handed_over_on": b.handed_over_on.isoformat() if b.handed_over_on else None,
         "is_disbenefit": b.is_disbenefit,
+        "retired_on": b.retired_on.isoformat() if b.retired_on else None,
+        "retired_reason": b.retired_reason if b.retired_on else None,
         "tracks": [t.number for t in b.tracks],
         "projects": [p.code for p in b.projects],
         "progress": progress.value if progress else None,

@@ -9,6 +9,7 @@ their status is followed up (done, cancelled) after the workshop has closed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -194,7 +195,14 @@ def _refuse_unless_held(workshop: Workshop) -> None:
         )
 
 
-def _pick_benefits(programme_id: int, benefit_ids) -> list[Benefit]:
+def agenda_choices(programme_id: int, on_agenda: Iterable[int] = ()) -> list[Benefit]:
+    """The benefits a workshop's agenda may hold: the programme's benefits that are not
+    retired, and those already on this agenda (a benefit retired since stays on it)."""
+    keep = set(on_agenda)
+    return [b for b in programme_benefits(programme_id) if not b.is_retired or b.id in keep]
+
+
+def _pick_benefits(programme_id: int, benefit_ids, on_agenda: Iterable[int] = ()) -> list[Benefit]:
     ids = set(benefit_ids or ())
     if not ids:
         raise RuleViolation(
@@ -212,6 +220,12 @@ def _pick_benefits(programme_id: int, benefit_ids) -> list[Benefit]:
         raise RuleViolation(
             _("En valgt gevinst hører ikke til programmet."),
             errors={"benefit_ids": [_("Vælg blandt programmets gevinster.")]},
+        )
+    keep = set(on_agenda)
+    if any(b.is_retired and b.id not in keep for b in found):
+        raise RuleViolation(
+            _("En udgået gevinst kan ikke sættes på dagsordenen."),
+            errors={"benefit_ids": [_("Vælg blandt programmets aktive gevinster.")]},
         )
     return found
 
@@ -252,7 +266,7 @@ def update_workshop(
                     _("Dagsordenen kan ikke ændres, efter workshoppen er afholdt."),
                     errors={"benefit_ids": [_("Tallene er allerede fastfrosset.")]},
                 )
-            benefits = _pick_benefits(workshop.programme_id, benefit_ids)
+            benefits = _pick_benefits(workshop.programme_id, benefit_ids, current)
             keep = {item.benefit_id: item for item in workshop.items}
             workshop.items = [
                 keep.get(b.id) or WorkshopItem(benefit_id=b.id, position=position)

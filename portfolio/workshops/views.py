@@ -66,9 +66,10 @@ def last_point_filter(indicator: dict) -> dict | None:
     return last_point(indicator)
 
 
-def _benefit_choices(form, programme):
+def _benefit_choices(form, programme, workshop=None):
+    on_agenda = [item.benefit_id for item in workshop.items] if workshop else []
     form.benefit_ids.choices = options(
-        (b.id, f"{b.code} {b.name}") for b in services.programme_benefits(programme.id)
+        (b.id, f"{b.code} {b.name}") for b in services.agenda_choices(programme.id, on_agenda)
     )
 
 
@@ -163,7 +164,7 @@ def edit(slug, workshop_id):
     workshop = services.get_workshop(programme, workshop_id)
     require(current_user, Action.MANAGE_WORKSHOPS, programme)
     form = WorkshopForm(obj=workshop)
-    _benefit_choices(form, programme)
+    _benefit_choices(form, programme, workshop)
     if not form.is_submitted():
         form.benefit_ids.data = [item.benefit_id for item in workshop.items]
     return save_form(

@@ -133,6 +133,21 @@ def test_risks_benefits_stakeholders(client, login_as, spec):
     assert (r1["probability"], r1["consequence"], r1["score"]) == ("high", "low", 3)
 
 
+def test_a_retired_benefit_says_so_in_the_api(client, login_as, users, spec, ddns):
+    from portfolio.benefits.services import get_benefit, retire_benefit
+    from portfolio.extensions import db
+
+    retire_benefit(users.make("admin"), get_benefit(ddns, "GH2"), "Indgår i GH1 fra 2026.")
+    db.session.commit()
+    login_as("viewer")
+    body = client.get("/api/v1/programmes/ddns/benefits").get_json()
+    _check(spec, "/programmes/{slug}/benefits", body)
+    by_code = {item["code"]: item for item in body["items"]}
+    assert by_code["GH2"]["retired_reason"] == "Indgår i GH1 fra 2026."
+    assert by_code["GH2"]["retired_on"] is not None
+    assert by_code["GH1"]["retired_on"] is None and by_code["GH1"]["retired_reason"] is None
+
+
 def test_outsider_gets_403_and_unknown_404(client, login_as):
     login_as("outsider")
     assert client.get("/api/v1/programmes/ddns").status_code == 403

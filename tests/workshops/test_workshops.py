@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from portfolio.benefits.services import get_benefit
+from portfolio.core.errors import RuleViolation
 from portfolio.core.months import Month
 from portfolio.extensions import db
 from portfolio.indicators.models import ManualValue, Progress
@@ -100,6 +101,49 @@ def test_a_workshop_needs_a_benefit_on_its_agenda(client, login_as, ddns):
     assert response.status_code == 422
     assert "Vælg mindst én gevinst." in response.get_data(as_text=True)
     assert _workshop() is None
+
+
+def test_a_retired_benefit_is_not_put_on_a_new_agenda_but_stays_on_an_old_one(
+    client, login_as, users, ddns
+):
+    from portfolio.benefits.services import retire_benefit
+
+    login_as("secretariat")
+    assert _plan(client, ddns, "GH1", "GH2").status_code == 302
+    gh2 = get_benefit(ddns, "GH2")
+    retire_benefit(users.make("admin"), gh2, "Indgår i GH1 fra 2026.")
+    db.session.commit()
+
+    form = client.get("/programmes/ddns/workshops/new").get_data(as_text=True)
+    assert f'value="{gh2.id}"' not in form and "GH1" in form
+    refused = _plan(client, ddns, "GH2", title="Ny workshop")
+    assert refused.status_code == 422
+    assert "Vælg blandt mulighederne." in refused.get_data(as_text=True)
+    assert _workshop("Ny workshop") is None
+
+    # The planned workshop keeps it: its edit form offers it, and saving keeps the agenda.
+    workshop = _workshop()
+    edit = client.get(f"/programmes/ddns/workshops/{workshop.id}/edit").get_data(as_text=True)
+    assert f'value="{gh2.id}"' in edit
+    saved = client.post(
+        f"/programmes/ddns/workshops/{workshop.id}/edit",
+        data={
+            "version": workshop.version,
+            "title": "Gevinstworkshop, flyttet",
+            "held_on": "2026-12-02",
+            "phase": "during",
+            "benefit_ids": [str(get_benefit(ddns, "GH1").id), str(gh2.id)],
+        },
+    )
+    assert saved.status_code == 302
+    assert [i.benefit.code for i in _workshop("Gevinstworkshop, flyttet").items] == ["GH1", "GH2"]
+
+    # The service refuses it too, whoever calls it (the API plans through it).
+    with pytest.raises(RuleViolation) as refusal:
+        services.plan_workshop(
+            users.make("secretariat"), ddns, {"title": "Via API", "benefit_ids": [gh2.id]}
+        )
+    assert "udgået gevinst" in str(refusal.value)
 
 
 def test_benefit_owner_writes_only_the_minutes_of_their_own_benefit(client, login_as, ddns):
