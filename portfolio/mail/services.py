@@ -22,6 +22,7 @@ import logging
 import secrets
 import smtplib
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -535,6 +536,47 @@ def _unique(users: list[User]) -> list[User]:
 
 def queue_reminders(today: dt.date) -> int:
     """Queue the reminders due today; each at most once (its dedupe key). Return how many."""
+    queued = _queue_workshop_action_reminders(today)
+    queued += _queue_risk_action_reminders(today)
+    queued += _queue_report_reminders(today)
+    queued += _queue_measurement_reminders(today)
+    queued += _queue_workshop_reminders(today)
+    queued += _queue_digests(today)
+    db.session.commit()
+    return queued
+
+
+def _queue_each(
+    users: Iterable[User], kind: str, key: str, subject: str, paragraphs: tuple[str, ...]
+) -> int:
+    """Queue one reminder of `kind` to each user: the subject, then the paragraphs between
+    the user's greeting and the closing line (_reminder_text), with the dedupe key `key`
+    and the user's id. Return how many were queued."""
+    queued = 0
+    for user in users:
+        with force_locale("da"):
+            text = _reminder_text(user, *paragraphs)
+        message = queue(
+            recipient=user.email,
+            kind=kind,
+            dedupe_key=f"{key}:{user.id}",
+            subject=subject,
+            text=text,
+            user=user,
+        )
+        queued += message is not None
+    return queued
+
+
+def _action_lead(due: dt.date, overdue: bool) -> str:
+    if overdue:
+        return _("Denne handling skulle have været udført %(day)s:", day=_day(due))
+    return _("Denne handling skal være udført %(day)s:", day=_day(due))
+
+
+def _queue_workshop_action_reminders(today: dt.date) -> int:
+    """Open workshop actions due within DUE_SOON and overdue: once when due soon and once
+    when overdue, per action, due date and user (kind action_due)."""
     queued = 0
     actions = db.session.scalars(
         sa.select(WorkshopAction)
@@ -554,55 +596,31 @@ def queue_reminders(today: dt.date) -> int:
         overdue = due < today
         state = "overdue" if overdue else "due"
         url = f"{base_url()}/programmes/{programme.slug}/workshops/actions"
-        for user in _owners(action.owner, programme):
-            with force_locale("da"):
-                subject = (
-                    _("Forsinket handling i %(programme)s", programme=programme.short_name)
-                    if overdue
-                    else _(
-                        "Handling med frist %(day)s i %(programme)s",
-                        day=f"{due.day}.{due.month}.{due.year}",
-                        programme=programme.short_name,
-                    )
+        with force_locale("da"):
+            subject = (
+                _("Forsinket handling i %(programme)s", programme=programme.short_name)
+                if overdue
+                else _(
+                    "Handling med frist %(day)s i %(programme)s",
+                    day=_day(due),
+                    programme=programme.short_name,
                 )
-                lead = (
-                    _(
-                        "Denne handling skulle have været udført %(day)s:",
-                        day=f"{due.day}.{due.month}.{due.year}",
-                    )
-                    if overdue
-                    else _(
-                        "Denne handling skal være udført %(day)s:",
-                        day=f"{due.day}.{due.month}.{due.year}",
-                    )
-                )
-                text = "\n\n".join(
-                    [
-                        _greeting(user) + ",",
-                        lead,
-                        action.text,
-                        _("Ansvarlig: %(owner)s", owner=action.owner or "–")
-                        + "\n"
-                        + _("Workshop: %(title)s", title=action.workshop.title),
-                        _("Se og opdatér handlingerne her:") + "\n" + url,
-                        _("Du kan slå disse påmindelser fra under Min konto → E-mail."),
-                    ]
-                )
-            message = queue(
-                recipient=user.email,
-                kind="action_due",
-                dedupe_key=f"action-{state}:workshop:{action.id}:{due.isoformat()}:{user.id}",
-                subject=subject,
-                text=text + "\n",
-                user=user,
             )
-            queued += message is not None
-    queued += _queue_risk_action_reminders(today)
-    queued += _queue_report_reminders(today)
-    queued += _queue_measurement_reminders(today)
-    queued += _queue_workshop_reminders(today)
-    queued += _queue_digests(today)
-    db.session.commit()
+            paragraphs = (
+                _action_lead(due, overdue),
+                action.text,
+                _("Ansvarlig: %(owner)s", owner=action.owner or "–")
+                + "\n"
+                + _("Workshop: %(title)s", title=action.workshop.title),
+                _("Se og opdatér handlingerne her:") + "\n" + url,
+            )
+        queued += _queue_each(
+            _owners(action.owner, programme),
+            "action_due",
+            f"action-{state}:workshop:{action.id}:{due.isoformat()}",
+            subject,
+            paragraphs,
+        )
     return queued
 
 
@@ -652,40 +670,31 @@ def _queue_risk_action_reminders(today: dt.date) -> int:
         overdue = due < today
         state = "overdue" if overdue else "due"
         url = page_url("risks.show", slug=programme.slug, code=risk.code)
-        for user in _risk_action_recipients(action, programme):
-            with force_locale("da"):
-                subject = (
-                    _("Forsinket risikohandling i %(programme)s", programme=programme.short_name)
-                    if overdue
-                    else _(
-                        "Risikohandling med frist %(day)s i %(programme)s",
-                        day=_day(due),
-                        programme=programme.short_name,
-                    )
+        with force_locale("da"):
+            subject = (
+                _("Forsinket risikohandling i %(programme)s", programme=programme.short_name)
+                if overdue
+                else _(
+                    "Risikohandling med frist %(day)s i %(programme)s",
+                    day=_day(due),
+                    programme=programme.short_name,
                 )
-                lead = (
-                    _("Denne handling skulle have været udført %(day)s:", day=_day(due))
-                    if overdue
-                    else _("Denne handling skal være udført %(day)s:", day=_day(due))
-                )
-                text = _reminder_text(
-                    user,
-                    lead,
-                    action.description,
-                    _("Ansvarlig: %(owner)s", owner=action.owner_label or "–")
-                    + "\n"
-                    + _("Risiko: %(code)s %(title)s", code=risk.code, title=risk.title),
-                    _("Se risikoen og opdatér handlingen her:") + "\n" + url,
-                )
-            message = queue(
-                recipient=user.email,
-                kind="action_due",
-                dedupe_key=f"risk-action-{state}:{action.id}:{due.isoformat()}:{user.id}",
-                subject=subject,
-                text=text,
-                user=user,
             )
-            queued += message is not None
+            paragraphs = (
+                _action_lead(due, overdue),
+                action.description,
+                _("Ansvarlig: %(owner)s", owner=action.owner_label or "–")
+                + "\n"
+                + _("Risiko: %(code)s %(title)s", code=risk.code, title=risk.title),
+                _("Se risikoen og opdatér handlingen her:") + "\n" + url,
+            )
+        queued += _queue_each(
+            _risk_action_recipients(action, programme),
+            "action_due",
+            f"risk-action-{state}:{action.id}:{due.isoformat()}",
+            subject,
+            paragraphs,
+        )
     return queued
 
 
@@ -715,31 +724,27 @@ def _queue_report_reminders(today: dt.date) -> int:
         programme = db.session.get(Programme, report.programme_id)
         assert programme is not None
         url = f"{base_url()}/programmes/{programme.slug}/reports/{report.id}"
-        for user in _report_approvers(report):
-            with force_locale("da"):
-                subject = _(
-                    "Statusrapport venter på godkendelse i %(programme)s",
-                    programme=programme.short_name,
-                )
-                text = _reminder_text(
-                    user,
-                    _(
-                        "Statusrapporten »%(title)s« til styregruppemødet %(day)s er stadig en"
-                        " kladde og venter på godkendelse:",
-                        title=report.title,
-                        day=_day(report.meeting_on),
-                    ),
-                    url,
-                )
-            message = queue(
-                recipient=user.email,
-                kind="report_approval",
-                dedupe_key=f"report-approval:{report.id}:{report.meeting_on.isoformat()}:{user.id}",
-                subject=subject,
-                text=text,
-                user=user,
+        with force_locale("da"):
+            subject = _(
+                "Statusrapport venter på godkendelse i %(programme)s",
+                programme=programme.short_name,
             )
-            queued += message is not None
+            paragraphs = (
+                _(
+                    "Statusrapporten »%(title)s« til styregruppemødet %(day)s er stadig en"
+                    " kladde og venter på godkendelse:",
+                    title=report.title,
+                    day=_day(report.meeting_on),
+                ),
+                url,
+            )
+        queued += _queue_each(
+            _report_approvers(report),
+            "report_approval",
+            f"report-approval:{report.id}:{report.meeting_on.isoformat()}",
+            subject,
+            paragraphs,
+        )
     return queued
 
 
@@ -781,34 +786,30 @@ def _queue_measurement_reminders(today: dt.date) -> int:
         assert programme is not None and benefit is not None
         url = page_url("indicators.values", slug=programme.slug, indicator_code=indicator.code)
         period = period_label(due.period, indicator.frequency, "da")
-        for user in _measurement_recipients(indicator, programme):
-            with force_locale("da"):
-                subject = _(
-                    "Ny måling af %(code)s for %(period)s i %(programme)s",
-                    code=indicator.code,
-                    period=period,
-                    programme=programme.short_name,
-                )
-                text = _reminder_text(
-                    user,
-                    _(
-                        "Perioden %(period)s er slut, og indikatoren venter på sin værdi:",
-                        period=period,
-                    ),
-                    _("Indikator: %(code)s %(name)s", code=indicator.code, name=indicator.name)
-                    + "\n"
-                    + _("Gevinst: %(code)s %(name)s", code=benefit.code, name=benefit.name),
-                    _("Indtast værdien her:") + "\n" + url,
-                )
-            message = queue(
-                recipient=user.email,
-                kind="measurement_due",
-                dedupe_key=f"measurement-due:{indicator.id}:{due.period}:{user.id}",
-                subject=subject,
-                text=text,
-                user=user,
+        with force_locale("da"):
+            subject = _(
+                "Ny måling af %(code)s for %(period)s i %(programme)s",
+                code=indicator.code,
+                period=period,
+                programme=programme.short_name,
             )
-            queued += message is not None
+            paragraphs = (
+                _(
+                    "Perioden %(period)s er slut, og indikatoren venter på sin værdi:",
+                    period=period,
+                ),
+                _("Indikator: %(code)s %(name)s", code=indicator.code, name=indicator.name)
+                + "\n"
+                + _("Gevinst: %(code)s %(name)s", code=benefit.code, name=benefit.name),
+                _("Indtast værdien her:") + "\n" + url,
+            )
+        queued += _queue_each(
+            _measurement_recipients(indicator, programme),
+            "measurement_due",
+            f"measurement-due:{indicator.id}:{due.period}",
+            subject,
+            paragraphs,
+        )
     return queued
 
 
@@ -842,33 +843,29 @@ def _queue_workshop_reminders(today: dt.date) -> int:
         )
         recipients = {user.id: user for user in [*owners, *_secretariat(programme)]}
         url = f"{base_url()}/programmes/{programme.slug}/workshops/{workshop.id}"
-        for user in recipients.values():
-            with force_locale("da"):
-                subject = _(
-                    "Gevinstworkshop %(day)s i %(programme)s",
-                    day=_day(workshop.held_on),
-                    programme=programme.short_name,
-                )
-                where = _("Sted: %(place)s", place=workshop.place) if workshop.place else ""
-                text = _reminder_text(
-                    user,
-                    _(
-                        "Workshoppen »%(title)s« holdes %(day)s.",
-                        title=workshop.title,
-                        day=_day(workshop.held_on),
-                    )
-                    + (f"\n{where}" if where else ""),
-                    _("Dagsorden og gevinsternes tal:") + "\n" + url,
-                )
-            message = queue(
-                recipient=user.email,
-                kind="workshop_upcoming",
-                dedupe_key=f"workshop:{workshop.id}:{workshop.held_on.isoformat()}:{user.id}",
-                subject=subject,
-                text=text,
-                user=user,
+        with force_locale("da"):
+            subject = _(
+                "Gevinstworkshop %(day)s i %(programme)s",
+                day=_day(workshop.held_on),
+                programme=programme.short_name,
             )
-            queued += message is not None
+            where = _("Sted: %(place)s", place=workshop.place) if workshop.place else ""
+            paragraphs = (
+                _(
+                    "Workshoppen »%(title)s« holdes %(day)s.",
+                    title=workshop.title,
+                    day=_day(workshop.held_on),
+                )
+                + (f"\n{where}" if where else ""),
+                _("Dagsorden og gevinsternes tal:") + "\n" + url,
+            )
+        queued += _queue_each(
+            recipients.values(),
+            "workshop_upcoming",
+            f"workshop:{workshop.id}:{workshop.held_on.isoformat()}",
+            subject,
+            paragraphs,
+        )
     return queued
 
 
