@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from portfolio.benefits.models import Benefit
 from portfolio.core.months import Month
@@ -97,6 +98,7 @@ def _candidates(programme_id: int | None) -> list[Indicator]:
         sa.select(Indicator)
         .join(Benefit, Indicator.benefit_id == Benefit.id)
         .where(Indicator.metric_id.is_(None), Benefit.retired_on.is_(None))
+        .options(contains_eager(Indicator.benefit))  # read by `awaited`, not again per row
         .order_by(Indicator.programme_id, Indicator.code)
     )
     if programme_id is not None:
