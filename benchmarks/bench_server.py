@@ -11,7 +11,8 @@ generator that is not itself the bottleneck, as a Python one is on the bare rout
    and the latency's p50 and p99. Goals: the status, programme, budget, risk register and
    benefits pages reach at least 40 % of the bare route's rate, the portfolio overview 25 %;
 2. a page drawn anew after an edit: an administrator changes a risk through the API and
-   the status page is fetched at once, 30 times; goal p95 ≤ 100 ms.
+   the status page, then the portfolio overview, is fetched at once, 30 times each; goal
+   p95 ≤ 100 ms.
 
 Everything stays on 127.0.0.1, and every run stops by itself. The benchmark installs
 nothing: without wrk it says how to get it and stops.
@@ -47,8 +48,8 @@ PAGES = [
     # drawn from every visible programme's lights and budget like the plain overview.
     ("portfolio overview, sorted", "/?sort=variance&order=desc&status=active", 0.25),
 ]
-# The overview drawn anew after an edit reads all the programmes' lights and budgets: its
-# time is printed beside the status page's (no goal of its own in issue 12).
+# Drawn anew after an edit in one programme: its status page, and the portfolio overview
+# (which computes the figures of the edited programme only, status/portfolio.py).
 REDRAWN = [("status page", "/programmes/syn-001/status"), ("portfolio overview", "/")]
 REDRAW_GOAL_MS = 100.0
 VIEWER = "viewer@example.dk"
@@ -256,14 +257,10 @@ def main() -> None:
             print()
             for name, path in REDRAWN:
                 median, p95 = summary(redraw_after_edit(port, token, cookie, 30, path))
-                goal = (
-                    f", goal ≤ {REDRAW_GOAL_MS:.0f} ms: {verdict(p95, REDRAW_GOAL_MS)}"
-                    if path != "/"
-                    else ""
-                )
                 print(
                     f"{name} drawn anew after an edit (30 edits): median {median:.0f} ms, "
-                    f"p95 {p95:.0f} ms{goal}"
+                    f"p95 {p95:.0f} ms, goal ≤ {REDRAW_GOAL_MS:.0f} ms: "
+                    f"{verdict(p95, REDRAW_GOAL_MS)}"
                 )
         finally:
             os.killpg(server.pid, signal.SIGTERM)

@@ -7,6 +7,10 @@ programme, requests the page until it is cached, then calls the WSGI app itself 
 gunicorn does, without a test client's cookie jar in between) `--requests` times under
 pyinstrument and prints the call tree, the frames that took the most time of their own,
 and the CPU time per request. pyinstrument is a dev dependency (`make install` has it).
+
+With `--after-edit` each request follows an edit of a risk of syn-001 (its owner, saved
+with the trail as any edit is), so the page is drawn anew every time: where the time of a
+redraw goes, with the edits' own time shown apart under `_edit`.
 """
 
 from __future__ import annotations
@@ -81,6 +85,19 @@ def _request(app, environ: dict) -> int:
     return int(status[0].split()[0])
 
 
+def _edit(app, attempt: int) -> None:
+    """Change the owner of syn-001's first risk, as an edit through the app would."""
+    from portfolio.extensions import db
+    from portfolio.programmes.services import get_programme
+    from portfolio.risks.services import list_risks
+
+    with app.app_context():
+        risk = list_risks(get_programme("syn-001").id)[0]
+        risk.owner = f"Ejer {attempt}"
+        db.session.commit()
+        db.session.remove()
+
+
 def _where(frame) -> str:
     path = frame.file_path or "?"
     # Libraries by their name, our own code by its path in the project.
@@ -122,6 +139,7 @@ def main() -> None:
     parser.add_argument("--path", default="/programmes/syn-001/status")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--database", help="reuse this database (built when empty)")
+    parser.add_argument("--after-edit", action="store_true", help="draw the page anew each time")
     args = parser.parse_args()
     dialect = (
         "postgresql"
@@ -137,12 +155,15 @@ def main() -> None:
         profiler = Profiler(interval=0.0002)
         cpu_start = time.process_time()
         profiler.start()
-        for _ in range(args.requests):
+        for attempt in range(args.requests):
+            if args.after_edit:
+                _edit(app, attempt)
             _request(app, environ)
         profiler.stop()
         cpu_ms = (time.process_time() - cpu_start) * 1000 / args.requests
         out = io.StringIO()
-        out.write(f"{args.path}, {args.requests} cache hits, {cpu_ms:.2f} ms CPU each\n\n")
+        what = "edits, each followed by the page drawn anew" if args.after_edit else "cache hits"
+        out.write(f"{args.path}, {args.requests} {what}, {cpu_ms:.2f} ms CPU each\n\n")
         inclusive, own = time_by_function(profiler.last_session)
         out.write("Share of the time in each function, with what it called:\n")
         out.write(inclusive + "\n\n")

@@ -51,18 +51,19 @@ def portfolio_figures(row) -> dict:
             "overdue": found.overdue,
         }
 
+    figures = row.figures
     return {
-        "overall_light": row.overall.colour.value,
-        "lights": {key: light.colour.value for key, light in row.lights.items()},
+        "overall_light": figures.overall.colour.value,
+        "lights": {key: light.colour.value for key, light in figures.lights.items()},
         "budget": None
-        if row.budget is None
+        if not figures.has_budget
         else {
-            "approved": amount(row.approved),
-            "estimate_at_completion": amount(row.estimate),
-            "variance": amount(row.variance),
+            "approved": amount(figures.approved),
+            "estimate_at_completion": amount(figures.estimate),
+            "variance": amount(figures.variance),
         },
-        "next_milestone": dated(row.next_milestone),
-        "next_decision": dated(row.next_decision),
+        "next_milestone": dated(figures.next_milestone),
+        "next_decision": dated(figures.next_decision),
     }
 
 

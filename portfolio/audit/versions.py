@@ -61,6 +61,36 @@ def programme_version(slug: str, *, with_links: bool = False) -> tuple:
     return tuple(db.session.execute(query, {"slug": slug}).one())
 
 
+def programme_versions(ids: list[int]) -> dict[int, tuple]:
+    """Return `programme_version` (without links) of each of several programmes, in one query.
+
+    The portfolio overview keys each programme's figures on it (status/portfolio.py), so an
+    edit in one programme leaves the others' figures cached.
+    """
+    if not ids:
+        return {}
+    own, *shared = _programme_versions_columns()
+    rows = db.session.execute(
+        sa.select(Programme.id, own, *shared).where(Programme.id.in_(ids))
+    ).all()
+    return {row[0]: tuple(row) for row in rows}
+
+
+@functools.cache
+def _programme_versions_columns() -> tuple[sa.ScalarSelect, ...]:
+    """The latest audit row of the programme of the row being read, then the shared values
+    of `programme_version` (the latest shared audit row's id and time, the latest fetch)."""
+    own = (
+        sa.select(AuditEntry.id)
+        .where(AuditEntry.programme_id == Programme.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+        .correlate(Programme)
+        .scalar_subquery()
+    )
+    return (own, *programme_version_columns(False)[2:])
+
+
 @functools.cache
 def programme_version_columns(with_links: bool) -> tuple[sa.ScalarSelect, ...]:
     """The values of `programme_version`, as columns any query may read with the

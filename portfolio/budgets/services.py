@@ -130,8 +130,9 @@ def budget_overview(
 ) -> BudgetOverview | None:
     """Gather baseline, forecast, actual, variance and cost lights (None without a baseline).
 
-    Two queries: every budget line of the programme with its row and baseline version,
-    and (unless left out) the latest version's printed totals. The years before `today`'s
+    Four queries (budget_overviews): the programme's budget rows with their tracks, its
+    versions, every budget line, and (unless left out) the latest version's printed
+    totals. The years before `today`'s
     year (default: the app's today) are closed for the estimate at completion.
     """
     return budget_overviews([programme], with_printed_totals=with_printed_totals, today=today)[
@@ -139,23 +140,60 @@ def budget_overview(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A budget line as the overview reads it: plain values, its row and version attached
+    (hundreds per programme, so not ORM objects: building those took most of the time)."""
+
+    row: BudgetRow
+    baseline: Baseline | None
+    kind: BudgetKind
+    period: str
+    amount: Decimal
+
+    @property
+    def row_id(self) -> int:
+        return self.row.id
+
+    @property
+    def baseline_id(self) -> int | None:
+        return None if self.baseline is None else self.baseline.id
+
+
 def budget_overviews(
     programmes: Sequence[Any], *, with_printed_totals: bool = True, today: dt.date | None = None
 ) -> dict[int, BudgetOverview | None]:
-    """The budget overview of each programme, by id, in two queries for them all."""
+    """The budget overview of each programme, by id: four queries for them all (their rows
+    with tracks, their versions, their lines, the latest versions' printed totals)."""
     ids = [p.id for p in programmes]
-    by_programme: dict[int, list[BudgetLine]] = {pid: [] for pid in ids}
+    by_programme: dict[int, list[_Line]] = {pid: [] for pid in ids}
     if ids:
-        for line in db.session.scalars(
-            sa.select(BudgetLine)
+        rows = {
+            row.id: row
+            for row in db.session.scalars(
+                sa.select(BudgetRow)
+                .where(BudgetRow.programme_id.in_(ids))
+                .options(joinedload(BudgetRow.track))
+            )
+        }
+        versions = {
+            b.id: b
+            for b in db.session.scalars(sa.select(Baseline).where(Baseline.programme_id.in_(ids)))
+        }
+        for row_id, baseline_id, kind, period, amount in db.session.execute(
+            sa.select(
+                BudgetLine.row_id,
+                BudgetLine.baseline_id,
+                BudgetLine.kind,
+                BudgetLine.period,
+                BudgetLine.amount,
+            )
             .join(BudgetLine.row)
             .where(BudgetRow.programme_id.in_(ids))
-            .options(
-                joinedload(BudgetLine.row).joinedload(BudgetRow.track),
-                joinedload(BudgetLine.baseline),
-            )
         ):
-            by_programme[line.row.programme_id].append(line)
+            row = rows[row_id]
+            baseline = None if baseline_id is None else versions[baseline_id]
+            by_programme[row.programme_id].append(_Line(row, baseline, kind, period, amount))
     latest = {
         pid: max((x.baseline for x in lines if x.baseline), key=lambda b: b.number)
         for pid, lines in by_programme.items()
@@ -177,7 +215,7 @@ def budget_overviews(
 
 
 def _overview(
-    programme: Any, lines: list[BudgetLine], printed: list[PrintedTotal], today: dt.date
+    programme: Any, lines: list[_Line], printed: list[PrintedTotal], today: dt.date
 ) -> BudgetOverview:
     versions = sorted({line.baseline for line in lines if line.baseline}, key=lambda b: b.number)
     latest = versions[-1]

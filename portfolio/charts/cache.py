@@ -156,12 +156,18 @@ def _kind(name: str) -> ChartKind:
         raise ValueError(f"unknown chart kind {name!r}; known: {', '.join(KINDS)}") from None
 
 
-def chart_key(kind: str, data, *, locale: str = "da") -> str:
-    """Return the cache key: sha256 of kind, locale, the input's stable JSON and version."""
+def _checked(kind: str, data, locale: str) -> ChartKind:
+    """Return the chart kind, once the input is of its type and the locale is known."""
     chart = _kind(kind)
     if not isinstance(data, chart.data_type):
         raise TypeError(f"{kind} takes {chart.data_type.__name__}, not {type(data).__name__}")
     check_locale(locale)
+    return chart
+
+
+def chart_key(kind: str, data, *, locale: str = "da") -> str:
+    """Return the cache key: sha256 of kind, locale, the input's stable JSON and version."""
+    _checked(kind, data, locale)
     # Newlines keep the parts apart, so no two different tuples join into the same text.
     material = "\n".join((kind, locale, stable_json(data), BUILDER_VERSION))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
@@ -178,8 +184,7 @@ def chart_version(kind: str, data, *, locale: str = "da") -> str:
 
 def chart_alt_text(kind: str, data, *, locale: str = "da") -> str:
     """Return the chart's text alternative for an <img alt> (cheap: draws nothing)."""
-    chart_key(kind, data, locale=locale)  # the same checks as render_chart
-    return KINDS[kind].describe(data, locale)
+    return _checked(kind, data, locale).describe(data, locale)
 
 
 def render_chart(kind: str, data, *, locale: str = "da") -> bytes:

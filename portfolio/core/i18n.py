@@ -136,7 +136,14 @@ def format_month(value: Month | str | None, locale: str | None = None) -> str:
         return "–"
     if isinstance(value, str):
         value = Month.parse(value)
-    return format_date(value.first_day, "LLLL y", locale=locale or locale_code())
+    return _month_text(value, locale or locale_code())
+
+
+@functools.lru_cache(maxsize=2048)
+def _month_text(value: Month, locale: str) -> str:
+    """Babel's month name and year, written once per month and language (a roadmap table
+    writes the same few dozen months hundreds of times)."""
+    return format_date(value.first_day, "LLLL y", locale=locale)
 
 
 def format_timestamp(value: dt.datetime | str | None, locale: str | None = None) -> str:

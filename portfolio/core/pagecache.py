@@ -20,6 +20,7 @@ and is meant for scratch databases.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any, cast
 
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
@@ -89,6 +90,19 @@ def fragments() -> FragmentCache:
             "styrbord.fragments", FragmentCache(current_app.config.get("FRAGMENT_CACHE_SIZE", 256))
         )
     return cache
+
+
+def worker_cache(name: str, size: int) -> LRU[Any]:
+    """Return this app's cache `name` of plain values, made with room for `size` at first use.
+
+    Like the fragments, what it holds is keyed by the version of the data it was computed
+    from, and must be immutable: it is shared by the requests and threads of the worker.
+    """
+    key = f"styrbord.cache.{name}"
+    cache = current_app.extensions.get(key)
+    if cache is None:
+        cache = current_app.extensions.setdefault(key, LRU(size))
+    return cast(LRU[Any], cache)
 
 
 # The blocks of base.html a page fills; a cached page keeps each one's rendered HTML.

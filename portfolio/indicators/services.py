@@ -127,9 +127,10 @@ def readings_for(
     _load_missing(indicators)
     metric_ids = sorted({i.metric_id for i in indicators if i.metric_id is not None})
     manual_ids = [i.id for i in indicators if i.metric_id is None]
-    by_metric, by_indicator = _values(metric_ids, manual_ids)
     this_month = Month.of(today)
-    return {
+    recent = (this_month, RECENT_OBSERVATIONS) if latest_only else None
+    by_metric, by_indicator = _values(metric_ids, manual_ids, recent=recent)
+    readings = {
         indicator.id: _reading(
             indicator,
             by_metric.get(indicator.metric_id, [])
@@ -140,6 +141,23 @@ def readings_for(
         )
         for indicator in indicators
     }
+    if recent is not None:
+        # A metric whose recent observations are all withheld: its latest value is older.
+        withheld = {
+            i.metric_id
+            for i in indicators
+            if i.metric_id is not None
+            and readings[i.id].latest is None
+            and len(by_metric.get(i.metric_id, [])) >= RECENT_OBSERVATIONS
+        }
+        if withheld:
+            every, _manual = _values(sorted(withheld), [])
+            for indicator in indicators:
+                if indicator.metric_id in withheld:
+                    readings[indicator.id] = _reading(
+                        indicator, every[indicator.metric_id], this_month, latest_only=True
+                    )
+    return readings
 
 
 def _load_missing(indicators: list[Indicator]) -> None:
@@ -182,22 +200,55 @@ def _load_missing(indicators: list[Indicator]) -> None:
             set_committed_value(indicator, "trajectory", trajectories[indicator.id])
 
 
+# With `latest_only`, a metric's observations are read from its latest this many periods up
+# to the current month (a long series otherwise costs its whole length on every status
+# page); only when all of them are withheld is the rest read.
+RECENT_OBSERVATIONS = 24
+
+
 def _values(
-    metric_ids: list[int], manual_ids: list[int]
+    metric_ids: list[int], manual_ids: list[int], *, recent: tuple[Month, int] | None = None
 ) -> tuple[dict[int, list[_Value]], dict[int, list[_Value]]]:
-    """Read current observations (by metric) and manual values (by indicator) in one query."""
+    """Read current observations (by metric) and manual values (by indicator) in one query.
+
+    With `recent` (a month and a number n), only each metric's n latest observations that
+    begin in or before that month.
+    """
     selects = []
     if metric_ids:
+        observations = sa.select(
+            StoredObservation.metric_id,
+            StoredObservation.period_start,
+            StoredObservation.value,
+            StoredObservation.status,
+        ).where(StoredObservation.metric_id.in_(metric_ids), StoredObservation.is_current)
+        if recent is not None:
+            until, count = recent
+            ranked = (
+                observations.add_columns(
+                    sa.func.row_number()
+                    .over(
+                        partition_by=StoredObservation.metric_id,
+                        order_by=StoredObservation.period_start.desc(),
+                    )
+                    .label("rank")
+                )
+                .where(StoredObservation.period_start <= str(until))
+                .subquery()
+            )
+            chosen = sa.select(ranked).where(ranked.c.rank <= count).subquery()
+        else:
+            chosen = observations.subquery()
         selects.append(
             sa.select(
                 sa.literal_column("0").label("manual"),
-                StoredObservation.metric_id.label("owner_id"),
-                StoredObservation.period_start.label("period"),
-                StoredObservation.value.label("value"),
-                StoredObservation.status.label("status"),
+                chosen.c.metric_id.label("owner_id"),
+                chosen.c.period_start.label("period"),
+                chosen.c.value.label("value"),
+                chosen.c.status.label("status"),
                 # A metric's "data as of" is its last successful refresh, not a row's time.
                 sa.cast(sa.null(), UTCDateTime).label("at"),
-            ).where(StoredObservation.metric_id.in_(metric_ids), StoredObservation.is_current)
+            )
         )
     if manual_ids:
         selects.append(

@@ -13,8 +13,9 @@ and the user's right to see it is checked against that.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from portfolio.audit.versions import (
@@ -27,7 +28,7 @@ from portfolio.auth.permissions import Action, Target, permission_key, require
 from portfolio.auth.services import read_with_user, values_read_with_user
 from portfolio.core.clock import today
 from portfolio.core.i18n import locale_code
-from portfolio.core.pagecache import fragments
+from portfolio.core.pagecache import fragments, worker_cache
 
 
 def cached_programme_page(
@@ -67,6 +68,31 @@ def cached_portfolio_entry(name: str, draw: Callable[[], dict]) -> dict:
     if entry is None:
         entry = fragments().put(key, draw())
     return entry
+
+
+# Each programme's two pieces of the overview, kept per worker for this many programmes.
+DRAWN_ROWS = 2048
+
+
+def drawn_rows(rows) -> dict[int, dict[str, str]]:
+    """The overview's HTML of each row (status/portfolio.ProgrammeRow), by programme id.
+
+    A row's table line and roadmap lines are drawn from the programme and its figures
+    alone (templates/programmes/_overview_row.html), so they are kept under the key its
+    figures are kept under: after an edit only the edited programme's lines are drawn.
+    Nothing in them depends on the reader (no forms, no rights).
+    """
+    cache = worker_cache("overview-row-html", DRAWN_ROWS)
+    template = current_app.jinja_env.get_template("programmes/_overview_row.html")
+    module: Any = template.make_module({})  # its macros are attributes made at run time
+    drawn = {}
+    for row in rows:
+        lines = cache.get(row.key)
+        if lines is None:
+            lines = {"table": module.table_row(row), "roadmap": module.roadmap_rows(row)}
+            cache.put(row.key, lines)
+        drawn[row.programme.id] = lines
+    return drawn
 
 
 def _key(name: str, slug: str | None, with_links: bool) -> tuple:

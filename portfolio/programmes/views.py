@@ -26,6 +26,7 @@ from portfolio.programmes.caching import (
     cached_portfolio_entry,
     cached_portfolio_page,
     cached_programme_page,
+    drawn_rows,
 )
 from portfolio.programmes.forms import (
     DependencyForm,
@@ -64,6 +65,7 @@ def overview():
             view=view,
             page=page,
             programmes=page.items,
+            drawn=drawn_rows(page.items),
             query=query,
             roadmap_url=chart_url("programmes.roadmap", "roadmap", roadmap, **query),
             roadmap_alt=chart_alt_text("roadmap", roadmap, locale=locale_code()),

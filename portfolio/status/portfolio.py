@@ -4,9 +4,14 @@ One computation for the overview page, its roadmap chart, the portfolio workbook
 API's programme list: the lights are the status page's own (`snapshot.shown_lights` on
 `services.load_light_data`), the money the budget page's own (`BudgetOverview`: the
 approved total is the sum of the approved years, the estimate the estimate at completion,
-the variance the estimate minus the approved total). The queries do not grow with the
-number of programmes: the programmes, the light data (eight), the requested decisions and
-the timelines, one each.
+the variance the estimate minus the approved total).
+
+Each programme's figures are plain values (`ProgrammeFigures`), kept in the worker's
+memory under that programme's version (audit/versions.programme_versions), the day and
+the language: an edit in one programme makes only its figures be computed again, not the
+other hundred's. The queries do not grow with the number of programmes: the programmes
+and their versions, one each; for the programmes whose figures are not cached, the light
+data (eleven), the requested decisions and the timelines, one each.
 
 Filters and sorting come from the query string and are hostile input: a value that is not
 one of the choices is ignored, and the page says so in Danish.
@@ -22,11 +27,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from portfolio.audit.versions import programme_versions
 from portfolio.auth.models import User
 from portfolio.budgets.figures import ZERO, BudgetOverview
 from portfolio.charts.data import PeriodKind, RoadmapData, RoadmapProgramme, TimelinePeriod
+from portfolio.core.i18n import locale_code
 from portfolio.core.lights import Colour, Light, Rollup
+from portfolio.core.lru import LRU
 from portfolio.core.months import Month
+from portfolio.core.pagecache import worker_cache
 from portfolio.extensions import db
 from portfolio.indicators.models import Progress
 from portfolio.indicators.services import benefit_progress
@@ -61,34 +70,15 @@ class Dated:
     overdue: bool = False
 
 
-@dataclass
-class ProgrammeRow:
-    """One programme of the overview, with the figures every view of it shows."""
+@dataclass(frozen=True)
+class Stage:
+    """A phase or wave of a programme's timeline, as plain values."""
 
-    programme: Programme
-    lights: dict[str, Light]  # by Dimension value, as the status page shows them
-    overall: Rollup
-    phase: TimelineItem | None
-    timeline: list[TimelineItem]
-    budget: BudgetOverview | None
-    next_milestone: Dated | None
-    next_decision: Dated | None
-    data: StatusData
-
-    @property
-    def approved(self) -> Decimal | None:
-        """The approved budget: the sum of the approved years (what the variance is against)."""
-        return None if self.budget is None else self.budget.programme_cost.baseline_total
-
-    @property
-    def estimate(self) -> Decimal | None:
-        """The estimate at completion, as the budget page computes it."""
-        return None if self.budget is None else self.budget.estimate_total
-
-    @property
-    def variance(self) -> Decimal | None:
-        """The estimate at completion minus the approved budget (positive: an overrun)."""
-        return None if self.budget is None else self.budget.programme_cost.overrun
+    id: int
+    name: str
+    kind: TimelineKind
+    start_month: Month
+    end_month: Month
 
 
 @dataclass(frozen=True)
@@ -98,6 +88,82 @@ class YearTotal:
     forecast: Decimal | None
     actual: Decimal | None
     estimate: Decimal | None
+
+
+@dataclass(frozen=True)
+class OpenRisk:
+    code: str
+    title: str
+    score: int  # the current score: the one that counts
+    inherent_score: int
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class BenefitNotOnTrack:
+    code: str
+    name: str
+    owner: str | None
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    """What every view of the portfolio shows of one programme, as plain values.
+
+    Computed from the programme's data alone (and the day and the language, which the
+    lights' reasons are written in), so it can be kept until the programme's version
+    changes and be shared by every user who may see the programme.
+    """
+
+    lights: dict[str, Light]  # by Dimension value, as the status page shows them
+    overall: Rollup
+    phase: Stage | None
+    timeline: tuple[Stage, ...]
+    has_budget: bool
+    approved: Decimal | None  # the sum of the approved years (what the variance is against)
+    estimate: Decimal | None  # the estimate at completion, as the budget page computes it
+    variance: Decimal | None  # the estimate minus the approved budget (positive: an overrun)
+    years: tuple[YearTotal, ...]  # the budget page's column totals, year by year
+    next_milestone: Dated | None
+    next_decision: Dated | None
+    open_risks: tuple[OpenRisk, ...]  # the TOP_RISKS highest, highest first
+    benefits_not_on_track: tuple[BenefitNotOnTrack, ...]  # measured as off track or at risk
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    """One programme of the overview: the programme as loaded now, and its figures."""
+
+    programme: Programme
+    figures: ProgrammeFigures
+    # What the figures were kept under: (programme id, version, day, language). Whatever
+    # is drawn from the row alone may be kept under it too (the overview's HTML rows).
+    key: tuple
+
+    @property
+    def overall(self) -> Rollup:
+        return self.figures.overall
+
+    @property
+    def phase(self) -> Stage | None:
+        return self.figures.phase
+
+    @property
+    def approved(self) -> Decimal | None:
+        return self.figures.approved
+
+    @property
+    def estimate(self) -> Decimal | None:
+        return self.figures.estimate
+
+    @property
+    def variance(self) -> Decimal | None:
+        return self.figures.variance
+
+    @property
+    def next_milestone(self) -> Dated | None:
+        return self.figures.next_milestone
 
 
 @dataclass(frozen=True)
@@ -294,33 +360,107 @@ def _timelines(ids: list[int]) -> dict[int, list[TimelineItem]]:
     return timelines
 
 
+# Figures of this many programmes are kept per worker (each is a few kilobytes).
+ROW_CACHE_SIZE = 2048
+
+
 def programme_rows(programmes: list[Programme], today: dt.date) -> list[ProgrammeRow]:
-    """Gather each programme's row in a fixed number of queries (the module doc)."""
+    """Each programme's row, its figures computed only where its version changed."""
+    if not programmes:
+        return []
+    cache = row_cache()
+    versions = programme_versions([p.id for p in programmes])
+    locale = locale_code()
+    keys = {p.id: (p.id, versions[p.id], today, locale) for p in programmes}
+    figures = {p.id: found for p in programmes if (found := cache.get(keys[p.id])) is not None}
+    missing = [p for p in programmes if p.id not in figures]
+    if missing:
+        for programme_id, computed in compute_figures(missing, today).items():
+            cache.put(keys[programme_id], computed)
+            figures[programme_id] = computed
+    return [ProgrammeRow(p, figures[p.id], keys[p.id]) for p in programmes]
+
+
+def row_cache() -> LRU[ProgrammeFigures]:
+    """The worker's programme figures, by (programme id, version, day, language)."""
+    return worker_cache("overview-rows", ROW_CACHE_SIZE)
+
+
+def compute_figures(programmes: list[Programme], today: dt.date) -> dict[int, ProgrammeFigures]:
+    """Compute the figures of the programmes in a fixed number of queries (the module doc)."""
     ids = [p.id for p in programmes]
     if not ids:
-        return []
+        return {}
     data = load_light_data(programmes)
     decisions = _decisions(ids, today)
     timelines = _timelines(ids)
     month = Month.of(today)
-    rows = []
-    for programme in programmes:
-        of = data[programme.id]
-        shown = shown_lights(of, today)
-        rows.append(
-            ProgrammeRow(
-                programme=programme,
-                lights={k: Light.from_dict(v["light"]) for k, v in shown.items()},
-                overall=overall_of(shown),
-                phase=current_phase(timelines[programme.id], month),
-                timeline=timelines[programme.id],
-                budget=of.budget,  # type: ignore[arg-type]
-                next_milestone=_next_milestone(of.milestones, today),
-                next_decision=decisions.get(programme.id),
-                data=of,
-            )
+    return {
+        p.id: _figures(data[p.id], timelines[p.id], decisions.get(p.id), today, month)
+        for p in programmes
+    }
+
+
+def _stage(item: TimelineItem) -> Stage:
+    return Stage(item.id, item.name, item.kind, item.start_month, item.end_month)
+
+
+def _figures(
+    of: StatusData,
+    timeline: list[TimelineItem],
+    next_decision: Dated | None,
+    today: dt.date,
+    month: Month,
+) -> ProgrammeFigures:
+    shown = shown_lights(of, today)
+    phase = current_phase(timeline, month)
+    budget: BudgetOverview | None = of.budget  # type: ignore[assignment]
+    return ProgrammeFigures(
+        lights={k: Light.from_dict(v["light"]) for k, v in shown.items()},
+        overall=overall_of(shown),
+        phase=None if phase is None else _stage(phase),
+        timeline=tuple(_stage(item) for item in timeline),
+        has_budget=budget is not None,
+        approved=None if budget is None else budget.programme_cost.baseline_total,
+        estimate=None if budget is None else budget.estimate_total,
+        variance=None if budget is None else budget.programme_cost.overrun,
+        years=() if budget is None else _years(budget),
+        next_milestone=_next_milestone(of.milestones, today),
+        next_decision=next_decision,
+        open_risks=_top_open_risks(of),
+        benefits_not_on_track=tuple(
+            BenefitNotOnTrack(benefit.code, benefit.name, benefit.owner, progress)
+            for benefit in of.benefits
+            if (progress := benefit_progress(of.benefit_readings(benefit)))
+            in (Progress.OFF_TRACK, Progress.AT_RISK)
+        ),
+    )
+
+
+def _top_open_risks(of: StatusData) -> tuple[OpenRisk, ...]:
+    """The programme's TOP_RISKS highest open risks: no more of one programme can be among
+    the portfolio's TOP_RISKS, so the overview ranks a few per programme, not all."""
+    risks = [
+        OpenRisk(risk.code, risk.title, risk.current_score, risk.score, risk.owner)
+        for risk in of.risks
+        if risk.is_open
+    ]
+    risks.sort(key=lambda r: (-r.score, -r.inherent_score, r.code))
+    return tuple(risks[:TOP_RISKS])
+
+
+def _years(budget: BudgetOverview) -> tuple[YearTotal, ...]:
+    """The budget page's column totals of each year."""
+    return tuple(
+        YearTotal(
+            year=year,
+            baseline=budget.column("baseline", year),
+            forecast=budget.column("forecast", year),
+            actual=budget.column("actual", year),
+            estimate=budget.estimate_column(year),
         )
-    return rows
+        for year in budget.years
+    )
 
 
 def year_totals(rows: Iterable[ProgrammeRow]) -> list[YearTotal]:
@@ -329,8 +469,10 @@ def year_totals(rows: Iterable[ProgrammeRow]) -> list[YearTotal]:
     Each programme's figure for a year is its budget page's column total; a year's total is
     their sum, None where no programme has a figure of that kind.
     """
-    budgets = [r.budget for r in rows if r.budget is not None]
-    years = sorted({y for b in budgets for y in b.years})
+    by_year: dict[str, list[YearTotal]] = {}
+    for row in rows:
+        for year in row.figures.years:
+            by_year.setdefault(year.year, []).append(year)
 
     def total(values: Iterable[Decimal | None]) -> Decimal | None:
         present = [v for v in values if v is not None]
@@ -339,38 +481,34 @@ def year_totals(rows: Iterable[ProgrammeRow]) -> list[YearTotal]:
     return [
         YearTotal(
             year=year,
-            baseline=total(b.column("baseline", year) for b in budgets if year in b.years),
-            forecast=total(b.column("forecast", year) for b in budgets if year in b.years),
-            actual=total(b.column("actual", year) for b in budgets if year in b.years),
-            estimate=total(b.estimate_column(year) for b in budgets if year in b.years),
+            baseline=total(y.baseline for y in of),
+            forecast=total(y.forecast for y in of),
+            actual=total(y.actual for y in of),
+            estimate=total(y.estimate for y in of),
         )
-        for year in years
+        for year, of in sorted(by_year.items())
     ]
 
 
-def top_risks(rows: Iterable[ProgrammeRow], limit: int = TOP_RISKS) -> list[RiskEntry]:
+def top_risks(rows: Iterable[ProgrammeRow]) -> list[RiskEntry]:
     """The open risks with the highest score that counts across the programmes (the
     status page's ranking: the current score, then the gross score)."""
     entries = [
-        RiskEntry(r.programme, risk.code, risk.title, risk.current_score, risk.score, risk.owner)
+        RiskEntry(r.programme, risk.code, risk.title, risk.score, risk.inherent_score, risk.owner)
         for r in rows
-        for risk in r.data.risks
-        if risk.is_open
+        for risk in r.figures.open_risks
     ]
     entries.sort(key=lambda e: (-e.score, -e.inherent_score, e.programme.name, e.code))
-    return entries[:limit]
+    return entries[:TOP_RISKS]
 
 
 def benefits_off_track(rows: Iterable[ProgrammeRow]) -> list[BenefitEntry]:
     """The measured benefits not on track (off track first, then at risk)."""
-    entries = []
-    for row in rows:
-        for benefit in row.data.benefits:
-            progress = benefit_progress(row.data.benefit_readings(benefit))
-            if progress in (Progress.OFF_TRACK, Progress.AT_RISK):
-                entries.append(
-                    BenefitEntry(row.programme, benefit.code, benefit.name, benefit.owner, progress)
-                )
+    entries = [
+        BenefitEntry(row.programme, b.code, b.name, b.owner, b.progress)
+        for row in rows
+        for b in row.figures.benefits_not_on_track
+    ]
     rank = {Progress.OFF_TRACK: 0, Progress.AT_RISK: 1}
     entries.sort(key=lambda e: (rank[e.progress], e.programme.name, e.code))
     return entries
@@ -403,7 +541,7 @@ def roadmap_data(rows: Iterable[ProgrammeRow], today: dt.date, title: str) -> Ro
                 name=row.programme.short_name or row.programme.name,
                 periods=tuple(
                     TimelinePeriod(t.name, kinds[t.kind], t.start_month, t.end_month)
-                    for t in row.timeline
+                    for t in row.figures.timeline
                 ),
                 current=row.phase.name if row.phase else None,
             )

@@ -194,7 +194,7 @@ def load_status_data(programme: Programme) -> StatusData:
 def load_light_data(programmes: list[Programme]) -> dict[int, StatusData]:
     """Load what the five lights of several programmes need (the portfolio overview).
 
-    Nine queries for all the programmes together, whatever their number (two of them for
+    Eleven queries for all the programmes together, whatever their number (four of them for
     the budgets); decisions, reports and key risk indicators are left out (no light reads
     them). The projects count in the schedule light (a project past its end month).
     """
