@@ -5,9 +5,11 @@ and served from the worker's cache after that (see portfolio/core/pagecache.py).
 programme's pages are versioned by that programme's own audit rows, those of the
 programmes its projects link to, and the shared rows (audit/versions.programme_version),
 so an edit in one programme leaves the others' pages cached; the portfolio overview,
-which lists every programme the user may see, by the whole trail (data_version). On a hit
-the programme is not even loaded: the cached entry remembers which programme it shows,
-and the user's right to see it is checked against that.
+which lists every programme the user may see, by the whole trail (data_version), and
+drawn anew from each programme's figures and HTML lines kept under that programme's own
+version (status/portfolio.programme_rows, drawn_rows below). On a hit the programme is
+not even loaded: the cached entry remembers which programme it shows, and the user's
+right to see it is checked against that.
 """
 
 from __future__ import annotations
