@@ -6,7 +6,9 @@ metric refresh writes a fetch row, so the highest ids of those two tables name t
 of everything a page can show. An audit row names the programme its object belongs to
 (audit/listeners.py), or none for what is shared (users, metric sources, the portfolio),
 so the pages of one programme are versioned by that programme's rows and the shared ones
-alone: an edit in one programme leaves every other programme's cached pages valid.
+alone: an edit in one programme leaves every other programme's cached pages valid. A
+sign-in stamps the user's `last_login_at` in a shared row that no programme's page shows,
+and the programmes' versions leave it out: a morning of sign-ins leaves the pages cached.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
-from portfolio.audit.models import AuditEntry
+from portfolio.audit.models import SHOWN_SHARED, AuditEntry
 from portfolio.audit.services import changes_since
 from portfolio.core.errors import StaleEdit
 from portfolio.core.locking import stored_version
@@ -53,9 +55,10 @@ def programme_version(slug: str, *, with_links: bool = False) -> tuple:
     That is the programme's id; the latest audit row of the programme, and with
     `with_links` also of the programmes its projects are linked with (the programme page
     names their projects and short names); the latest audit row that names no programme
-    (its id and time, as in `data_version`); and the latest metric fetch's id (fetches are
-    not told apart by programme: a metric may feed indicators in several). An unknown slug
-    gives a version whose id is None.
+    and may be shown on its pages (its id and time, as in `data_version`; a sign-in's stamp
+    of `users.last_login_at` is left out, audit/models.SHOWN_SHARED); and the latest
+    metric fetch's id (fetches are not told apart by programme: a metric may feed
+    indicators in several). An unknown slug gives a version whose id is None.
     """
     query = sa.select(*programme_version_columns(with_links))
     return tuple(db.session.execute(query, {"slug": slug}).one())
@@ -124,7 +127,7 @@ def programme_version_columns(with_links: bool) -> tuple[sa.ScalarSelect, ...]:
     )
     shared = (
         sa.select(AuditEntry.id, AuditEntry.at)
-        .where(AuditEntry.programme_id.is_(None))
+        .where(sa.text(SHOWN_SHARED))
         .order_by(AuditEntry.id.desc())
         .limit(1)
         .subquery()

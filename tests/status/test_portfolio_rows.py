@@ -23,6 +23,7 @@ from portfolio.seed.synthetic import generate
 from portfolio.status import portfolio
 from portfolio.status.models import Milestone
 from portfolio.status.portfolio import compute_figures, programme_rows, row_cache
+from tests.conftest import PASSWORD
 
 TODAY = "2026-11-21"
 
@@ -160,3 +161,18 @@ def test_each_programmes_version_is_its_programme_page_version(app, ddns):
         assert versions[p.id] == programme_version(p.slug), p.slug
     assert versions[ddns.id] != versions[programmes[-1].id]
     assert len(row_cache()) == 0  # reading versions keeps nothing
+
+
+def test_a_sign_in_computes_no_figures_again(app, client, login_as, users, computed):
+    """A sign-in stamps the user's last login in the trail, which no programme shows."""
+    app.config["TODAY"] = TODAY
+    login_as("admin")
+    client.get("/")
+    viewer = users.make("viewer")
+    db.session.commit()
+    client.get("/")
+    assert len(computed) == 2  # making the viewer is a shared change the pages may show
+    signed_in = app.test_client().post("/login", data={"email": viewer.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert "Programportefølje" in client.get("/").text
+    assert len(computed) == 2
