@@ -13,19 +13,14 @@ from portfolio.audit.versions import (
     programme_versions,
 )
 from portfolio.extensions import db
-from tests.conftest import PASSWORD
-
-
-def _log_in(app, user) -> None:
-    response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+from tests.conftest import log_in
 
 
 def test_a_sign_in_is_kept_in_the_trail_but_leaves_the_programmes_versions(app, users, ddns):
     viewer = users.make("viewer")
     db.session.commit()
     page, rows, whole = programme_version("ddns"), programme_versions([ddns.id]), data_version()
-    _log_in(app, viewer)
+    log_in(app.test_client(), viewer)
     db.session.expire_all()
     stamp = db.session.scalar(
         sa.select(AuditEntry)
@@ -51,8 +46,8 @@ def test_a_sign_in_after_a_shared_change_leaves_that_change_counted(app, users, 
     viewer.name = "Et andet navn"
     db.session.commit()
     after_edit = programme_version("ddns")
-    _log_in(app, viewer)
-    _log_in(app, viewer)
+    log_in(app.test_client(), viewer)
+    log_in(app.test_client(), viewer)
     assert after_edit != before
     assert programme_version("ddns") == after_edit
 

@@ -10,12 +10,7 @@ import sqlalchemy as sa
 
 from portfolio.auth.models import User
 from portfolio.extensions import db
-from tests.conftest import PASSWORD, sign_in
-
-
-def _log_in(client, user) -> None:
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+from tests.conftest import PASSWORD, log_in, sign_in
 
 
 def _copy_of(app, client):
@@ -31,7 +26,7 @@ def _signed_out(response) -> bool:
 
 def test_a_cookie_copied_before_logout_is_refused_after(app, client, users):
     user = users.make("viewer")
-    _log_in(client, user)
+    log_in(client, user)
     thief = _copy_of(app, client)
     assert thief.get("/programmes/ddns").status_code == 200
     response = client.post("/logout", follow_redirects=True)
@@ -43,13 +38,13 @@ def test_a_cookie_copied_before_logout_is_refused_after(app, client, users):
 def test_logout_ends_the_users_other_sessions_but_not_other_users(app, users):
     viewer, colleague = users.make("viewer"), users.make("secretariat")
     laptop, phone, theirs = app.test_client(), app.test_client(), app.test_client()
-    _log_in(laptop, viewer)
-    _log_in(phone, viewer)
-    _log_in(theirs, colleague)
+    log_in(laptop, viewer)
+    log_in(phone, viewer)
+    log_in(theirs, colleague)
     laptop.post("/logout")
     assert _signed_out(phone.get("/programmes/ddns"))
     assert theirs.get("/programmes/ddns").status_code == 200
-    _log_in(phone, viewer)  # a new login works at once
+    log_in(phone, viewer)  # a new login works at once
     assert phone.get("/programmes/ddns").status_code == 200
 
 
@@ -68,7 +63,7 @@ def test_closing_an_account_ends_its_sessions_and_reopening_does_not_revive_them
     user = users.make("viewer")
     admin_client = app.test_client()
     sign_in(admin_client, users.make("admin"))
-    _log_in(client, user)
+    log_in(client, user)
     kept = _copy_of(app, client)
 
     _set_active(admin_client, user, False)
@@ -81,13 +76,13 @@ def test_closing_an_account_ends_its_sessions_and_reopening_does_not_revive_them
     assert _signed_out(kept.get("/programmes/ddns"))
     # … and the user signs in anew.
     fresh = app.test_client()
-    _log_in(fresh, user)
+    log_in(fresh, user)
     assert fresh.get("/programmes/ddns").status_code == 200
 
 
 def test_the_session_epoch_changes_are_in_the_users_history(app, client, users):
     user = users.make("viewer")
-    _log_in(client, user)
+    log_in(client, user)
     client.post("/logout")
     admin_client = app.test_client()
     sign_in(admin_client, users.make("admin"))

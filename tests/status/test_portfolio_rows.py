@@ -23,7 +23,7 @@ from portfolio.seed.synthetic import generate
 from portfolio.status import portfolio
 from portfolio.status.models import Milestone
 from portfolio.status.portfolio import compute_figures, programme_rows, row_cache
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 
 TODAY = "2026-11-21"
 
@@ -172,7 +172,6 @@ def test_a_sign_in_computes_no_figures_again(app, client, login_as, users, compu
     db.session.commit()
     client.get("/")
     assert len(computed) == 2  # making the viewer is a shared change the pages may show
-    signed_in = app.test_client().post("/login", data={"email": viewer.email, "password": PASSWORD})
-    assert signed_in.status_code == 302
+    log_in(app.test_client(), viewer)
     assert "Programportefølje" in client.get("/").text
     assert len(computed) == 2
